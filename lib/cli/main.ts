@@ -1,0 +1,22 @@
+import { Command, CommanderError } from "commander";
+import { generateCommand } from "#cli/generate.ts";
+
+/** Builds the `segfocus` program; each command lives in its own file. */
+export function buildProgram(): Command {
+  return new Command("segfocus")
+    .description("Which market segments to say yes to and which to say no to, from your own transactions.")
+    .exitOverride()
+    .addCommand(generateCommand());
+}
+
+/** Runs the CLI and resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    process.stderr.write(`segfocus: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

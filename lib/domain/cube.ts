@@ -1,0 +1,608 @@
+import { CUSTOMER_DIMENSION, type SchemeDimensions, schemeId } from "#domain/scheme.ts";
+import { TupleIndex } from "#domain/tuple-index.ts";
+import { ValueDictionary } from "#domain/value-dictionary.ts";
+
+/**
+ * The mergeable aggregate ("cube") of one or more batches: per scheme, segment and month the sums a
+ * score needs, and per (segment, customer) the few figures that retention, repeat rate, breadth and
+ * concentration need. Its size follows segments × months and segments × customers, never rows.
+ *
+ * merge is associative and commutative with the empty cube as identity: every figure is either a sum
+ * of whole amount units (exact in float64), a min/max, a bitwise OR, or "the two smallest distinct
+ * order hashes", all of which are order-free. Dictionary ids differ between cubes, so equality is
+ * judged on `toCanonical()`, which speaks in values, not ids.
+ */
+
+/** Layout of one (segment, month) row in `monthFigures`; cost components follow from COST_OFFSET. */
+export const MonthFigure = {
+  lines: 0,
+  revenue: 1,
+  cogs: 2,
+  profit: 3,
+  quantity: 4,
+  /** Σ discount rate × net revenue: price realization is 1 − this ÷ revenue. */
+  discountedRevenue: 5,
+} as const;
+export const COST_OFFSET = 6;
+
+/** Layout of one (segment, customer) row in `customerAmounts`. */
+export const CustomerAmount = { revenue: 0, profit: 1, lines: 2 } as const;
+const CUSTOMER_AMOUNT_STRIDE = 3;
+
+/** Layout of one (segment, customer) row in `customerFacts` (unsigned 32-bit words). */
+export const CustomerFact = {
+  /** The smallest and second-smallest distinct order hashes seen (0 = none): "two or more orders" exactly. */
+  orderLow: 0,
+  orderHigh: 1,
+  firstMonth: 2,
+  lastMonth: 3,
+  /** Bit i set = active in month lastMonth − i, for the 64 months up to lastMonth. */
+  activeLow: 4,
+  activeHigh: 5,
+  /** Bit i set = bought breadth-dimension value id i; bit 63 stands for every id ≥ 63. */
+  categoryLow: 6,
+  categoryHigh: 7,
+} as const;
+const CUSTOMER_FACT_STRIDE = 8;
+const CATEGORY_OVERFLOW_BIT = 63;
+
+/** One invoice line as aggregation sees it. Ingestion refills one instance per row: no allocation per row. */
+export class LineFacts {
+  month = 0;
+  revenue = 0;
+  cogs = 0;
+  profit = 0;
+  quantity = 0;
+  discountedRevenue = 0;
+  /** A non-zero 32-bit hash of the order id; distinct orders have distinct hashes (up to collisions). */
+  orderHash = 1;
+  /** Value id per cube dimension (index = dimension index), as interned in the cube's dictionaries. */
+  readonly values: Int32Array;
+  /** Amount per cost component (index = the cube's component index). */
+  readonly costs: Float64Array;
+
+  constructor(dimensionCount: number, costComponentCount: number) {
+    this.values = new Int32Array(dimensionCount).fill(-1);
+    this.costs = new Float64Array(costComponentCount);
+  }
+}
+
+export interface CubeOptions {
+  /** The dimension whose distinct values per customer measure cross-buy breadth. */
+  readonly breadthDimension?: string;
+}
+
+export const DEFAULT_BREADTH_DIMENSION = "category";
+
+export class Cube {
+  readonly breadthDimension: string;
+  private readonly dimensionIds = new Map<string, number>();
+  private readonly dimensionList: string[] = [];
+  private readonly dictionaryList: ValueDictionary[] = [];
+  private readonly costList: string[] = [];
+  private readonly schemeList: SchemeAggregate[] = [];
+  /** Index of the breadth dimension once the data has it, else −1; cached for the hot path. */
+  private breadthIndex = -1;
+
+  private constructor(options: CubeOptions) {
+    this.breadthDimension = options.breadthDimension ?? DEFAULT_BREADTH_DIMENSION;
+    this.dimension(CUSTOMER_DIMENSION);
+  }
+
+  static empty(options: CubeOptions = {}): Cube {
+    return new Cube(options);
+  }
+
+  /** A new cube holding the merge of all given cubes; the inputs are left unchanged. */
+  static merged(cubes: readonly Cube[], options: CubeOptions = {}): Cube {
+    const first = cubes[0];
+    const result = Cube.empty({ breadthDimension: first?.breadthDimension ?? options.breadthDimension });
+    for (const cube of cubes) result.mergeFrom(cube);
+    return result;
+  }
+
+  get dimensions(): readonly string[] {
+    return this.dimensionList;
+  }
+
+  get costComponents(): readonly string[] {
+    return this.costList;
+  }
+
+  get schemes(): readonly SchemeAggregate[] {
+    return this.schemeList;
+  }
+
+  dictionary(dimensionIndex: number): ValueDictionary {
+    const dictionary = this.dictionaryList[dimensionIndex];
+    if (!dictionary) throw new RangeError(`no dimension with index ${dimensionIndex}`);
+    return dictionary;
+  }
+
+  dimensionIndex(name: string): number | undefined {
+    return this.dimensionIds.get(name);
+  }
+
+  /** Registers a dimension (idempotent) and returns its index. */
+  dimension(name: string): number {
+    let index = this.dimensionIds.get(name);
+    if (index === undefined) {
+      index = this.dimensionList.length;
+      this.dimensionList.push(name);
+      this.dictionaryList.push(new ValueDictionary());
+      this.dimensionIds.set(name, index);
+      if (name === this.breadthDimension) this.breadthIndex = index;
+    }
+    return index;
+  }
+
+  /** Registers a cost component (idempotent) and returns its index. */
+  costComponent(name: string): number {
+    const known = this.costList.indexOf(name);
+    if (known >= 0) return known;
+    this.costList.push(name);
+    for (const scheme of this.schemeList) scheme.widenCosts(this.costList.length);
+    return this.costList.length - 1;
+  }
+
+  /** Registers a scheme (idempotent) and its dimensions, and returns it. */
+  scheme(dimensions: SchemeDimensions): SchemeAggregate {
+    const id = schemeId(dimensions);
+    const known = this.schemeList.find((scheme) => scheme.id === id);
+    if (known) return known;
+    const picks = Int32Array.from(dimensions, (name) => this.dimension(name));
+    const scheme = new SchemeAggregate(id, [...dimensions], picks, this.costList.length);
+    this.schemeList.push(scheme);
+    return scheme;
+  }
+
+  findScheme(id: string): SchemeAggregate | undefined {
+    return this.schemeList.find((scheme) => scheme.id === id);
+  }
+
+  /** A line buffer sized for this cube's current dimensions and cost components. */
+  newLineFacts(): LineFacts {
+    return new LineFacts(this.dimensionList.length, this.costList.length);
+  }
+
+  /** Adds one line to every scheme. The hot path: no allocation, no strings. */
+  add(line: LineFacts): void {
+    const category = this.breadthIndex < 0 ? -1 : (line.values[this.breadthIndex] as number);
+    const customer = line.values[0] as number;
+    for (let s = 0; s < this.schemeList.length; s++) {
+      (this.schemeList[s] as SchemeAggregate).add(line, customer, category);
+    }
+  }
+
+  /** Adds every figure of `other` into this cube. */
+  mergeFrom(other: Cube): this {
+    if (other.breadthDimension !== this.breadthDimension) {
+      throw new Error(
+        `cannot merge cubes with different breadth dimensions: ${this.breadthDimension} and ${other.breadthDimension}`,
+      );
+    }
+    const valueRemap = other.dimensionList.map((name, index) => {
+      const target = this.dictionary(this.dimension(name));
+      return Int32Array.from(other.dictionary(index).values, (value) => target.intern(value));
+    });
+    const costRemap = Int32Array.from(other.costList, (name) => this.costComponent(name));
+    const otherBreadth = other.dimensionIds.get(other.breadthDimension);
+    const categoryRemap = otherBreadth === undefined ? undefined : valueRemap[otherBreadth];
+    for (const source of other.schemeList) {
+      const target = this.scheme(source.dimensions);
+      const dimensionRemaps = Array.from(source.picks, (pick) => valueRemap[pick] as Int32Array);
+      target.mergeFrom(source, dimensionRemaps, valueRemap[0] as Int32Array, costRemap, categoryRemap);
+    }
+    return this;
+  }
+
+  /** A plain, id-free, sorted description of every figure: equal cubes have deep-equal canonical forms. */
+  toCanonical(): CanonicalCube {
+    const breadthIndex = this.dimensionIds.get(this.breadthDimension);
+    const breadthValues = breadthIndex === undefined ? [] : this.dictionary(breadthIndex).values;
+    return {
+      breadthDimension: this.breadthDimension,
+      costComponents: [...this.costList].sort(),
+      schemes: this.schemeList
+        .map((scheme) => scheme.toCanonical(this, breadthValues))
+        .sort((a, b) => compareText(a.id, b.id)),
+    };
+  }
+}
+
+export interface CanonicalCube {
+  breadthDimension: string;
+  costComponents: string[];
+  schemes: CanonicalScheme[];
+}
+
+export interface CanonicalScheme {
+  id: string;
+  dimensions: string[];
+  segments: CanonicalSegment[];
+}
+
+export interface CanonicalSegment {
+  values: string[];
+  months: Array<{ month: number; figures: Record<string, number> }>;
+  customers: Array<{
+    customer: string;
+    revenue: number;
+    profit: number;
+    lines: number;
+    orderHashes: [number, number];
+    firstMonth: number;
+    lastMonth: number;
+    activeMonths: number[];
+    categories: string[];
+  }>;
+}
+
+/** The figures of one scheme: segments, their months and their customers. */
+export class SchemeAggregate {
+  readonly segments: TupleIndex;
+  readonly monthKeys = new TupleIndex(2, 1024);
+  readonly customerKeys = new TupleIndex(2, 1024);
+  private monthStride: number;
+  private monthData: Float64Array;
+  private customerAmountData = new Float64Array(1024 * CUSTOMER_AMOUNT_STRIDE);
+  private customerFactData = new Uint32Array(1024 * CUSTOMER_FACT_STRIDE);
+
+  constructor(
+    readonly id: string,
+    readonly dimensions: readonly string[],
+    /** Cube dimension index of each scheme dimension. */
+    readonly picks: Int32Array,
+    costComponentCount: number,
+  ) {
+    this.segments = new TupleIndex(picks.length);
+    this.monthStride = COST_OFFSET + costComponentCount;
+    this.monthData = new Float64Array(1024 * this.monthStride);
+  }
+
+  get segmentCount(): number {
+    return this.segments.size;
+  }
+
+  /** Per (segment, month) row: `MonthFigure` offsets, then cost components; row r starts at r × monthFigureStride. */
+  get monthFigures(): Float64Array {
+    return this.monthData;
+  }
+
+  get monthFigureStride(): number {
+    return this.monthStride;
+  }
+
+  get customerAmounts(): Float64Array {
+    return this.customerAmountData;
+  }
+
+  get customerFacts(): Uint32Array {
+    return this.customerFactData;
+  }
+
+  add(line: LineFacts, customer: number, category: number): void {
+    const segment = this.segments.internPicked(line.values, this.picks);
+    this.addMonth(segment, line);
+    this.addCustomer(segment, customer, line, category);
+  }
+
+  private addMonth(segment: number, line: LineFacts): void {
+    const before = this.monthKeys.size;
+    const row = this.monthKeys.intern2(segment, line.month);
+    if (row === before) this.ensureMonthRows(row + 1);
+    const data = this.monthData;
+    const at = row * this.monthStride;
+    data[at] = (data[at] as number) + 1;
+    data[at + 1] = (data[at + 1] as number) + line.revenue;
+    data[at + 2] = (data[at + 2] as number) + line.cogs;
+    data[at + 3] = (data[at + 3] as number) + line.profit;
+    data[at + 4] = (data[at + 4] as number) + line.quantity;
+    data[at + 5] = (data[at + 5] as number) + line.discountedRevenue;
+    const costs = line.costs;
+    for (let k = 0; k < costs.length; k++) {
+      data[at + COST_OFFSET + k] = (data[at + COST_OFFSET + k] as number) + (costs[k] as number);
+    }
+  }
+
+  private addCustomer(segment: number, customer: number, line: LineFacts, category: number): void {
+    const before = this.customerKeys.size;
+    const row = this.customerKeys.intern2(segment, customer);
+    const amounts = row * CUSTOMER_AMOUNT_STRIDE;
+    const facts = row * CUSTOMER_FACT_STRIDE;
+    if (row === before) {
+      this.ensureCustomerRows(row + 1);
+      this.customerFactData[facts + CustomerFact.firstMonth] = line.month;
+      this.customerFactData[facts + CustomerFact.lastMonth] = line.month;
+    }
+    const amountData = this.customerAmountData;
+    amountData[amounts] = (amountData[amounts] as number) + line.revenue;
+    amountData[amounts + 1] = (amountData[amounts + 1] as number) + line.profit;
+    amountData[amounts + 2] = (amountData[amounts + 2] as number) + 1;
+    const factData = this.customerFactData;
+    insertOrderHash(factData, facts, line.orderHash);
+    markActiveMonth(factData, facts, line.month, 1, 0);
+    if (category >= 0) markCategory(factData, facts, category);
+  }
+
+  /** Adds a scheme of another cube whose ids are translated by the remaps. */
+  mergeFrom(
+    source: SchemeAggregate,
+    dimensionRemaps: readonly Int32Array[],
+    customerRemap: Int32Array,
+    costRemap: Int32Array,
+    categoryRemap: Int32Array | undefined,
+  ): void {
+    const segmentRemap = new Int32Array(source.segments.size);
+    const tuple = new Int32Array(this.picks.length);
+    const identity = Int32Array.from(tuple, (_, j) => j);
+    for (let segment = 0; segment < source.segments.size; segment++) {
+      for (let j = 0; j < tuple.length; j++) {
+        tuple[j] = (dimensionRemaps[j] as Int32Array)[source.segments.keyAt(segment, j)] as number;
+      }
+      segmentRemap[segment] = this.segments.internPicked(tuple, identity);
+    }
+
+    for (let from = 0; from < source.monthKeys.size; from++) {
+      const before = this.monthKeys.size;
+      const row = this.monthKeys.intern2(
+        segmentRemap[source.monthKeys.keyAt(from, 0)] as number,
+        source.monthKeys.keyAt(from, 1),
+      );
+      if (row === before) this.ensureMonthRows(row + 1);
+      const at = row * this.monthStride;
+      const sourceAt = from * source.monthStride;
+      for (let f = 0; f < COST_OFFSET; f++) {
+        this.monthData[at + f] =
+          (this.monthData[at + f] as number) + (source.monthData[sourceAt + f] as number);
+      }
+      for (let k = 0; k < costRemap.length; k++) {
+        const target = at + COST_OFFSET + (costRemap[k] as number);
+        this.monthData[target] =
+          (this.monthData[target] as number) + (source.monthData[sourceAt + COST_OFFSET + k] as number);
+      }
+    }
+
+    for (let from = 0; from < source.customerKeys.size; from++) {
+      const before = this.customerKeys.size;
+      const row = this.customerKeys.intern2(
+        segmentRemap[source.customerKeys.keyAt(from, 0)] as number,
+        customerRemap[source.customerKeys.keyAt(from, 1)] as number,
+      );
+      const sourceFacts = from * CUSTOMER_FACT_STRIDE;
+      const facts = row * CUSTOMER_FACT_STRIDE;
+      const sourceData = source.customerFactData;
+      const data = this.customerFactData;
+      if (row === before) {
+        this.ensureCustomerRows(row + 1);
+        this.customerFactData[facts + CustomerFact.firstMonth] = sourceData[
+          sourceFacts + CustomerFact.firstMonth
+        ] as number;
+        this.customerFactData[facts + CustomerFact.lastMonth] = sourceData[
+          sourceFacts + CustomerFact.lastMonth
+        ] as number;
+      }
+      for (let a = 0; a < CUSTOMER_AMOUNT_STRIDE; a++) {
+        const target = row * CUSTOMER_AMOUNT_STRIDE + a;
+        this.customerAmountData[target] =
+          (this.customerAmountData[target] as number) +
+          (source.customerAmountData[from * CUSTOMER_AMOUNT_STRIDE + a] as number);
+      }
+      const factData = this.customerFactData;
+      insertOrderHash(factData, facts, sourceData[sourceFacts + CustomerFact.orderLow] as number);
+      insertOrderHash(factData, facts, sourceData[sourceFacts + CustomerFact.orderHigh] as number);
+      factData[facts + CustomerFact.firstMonth] = Math.min(
+        data[facts + CustomerFact.firstMonth] as number,
+        sourceData[sourceFacts + CustomerFact.firstMonth] as number,
+      );
+      markActiveMonth(
+        factData,
+        facts,
+        sourceData[sourceFacts + CustomerFact.lastMonth] as number,
+        sourceData[sourceFacts + CustomerFact.activeLow] as number,
+        sourceData[sourceFacts + CustomerFact.activeHigh] as number,
+      );
+      if (categoryRemap) {
+        forEachBit(
+          sourceData[sourceFacts + CustomerFact.categoryLow] as number,
+          sourceData[sourceFacts + CustomerFact.categoryHigh] as number,
+          (bit) =>
+            markCategory(
+              factData,
+              facts,
+              bit === CATEGORY_OVERFLOW_BIT ? bit : (categoryRemap[bit] as number),
+            ),
+        );
+      }
+    }
+  }
+
+  /** Makes room for one more cost component per month row. */
+  widenCosts(costComponentCount: number): void {
+    const stride = COST_OFFSET + costComponentCount;
+    if (stride === this.monthStride) return;
+    const rows = this.monthData.length / this.monthStride;
+    const widened = new Float64Array(rows * stride);
+    for (let row = 0; row < this.monthKeys.size; row++) {
+      widened.set(
+        this.monthData.subarray(row * this.monthStride, (row + 1) * this.monthStride),
+        row * stride,
+      );
+    }
+    this.monthData = widened;
+    this.monthStride = stride;
+  }
+
+  toCanonical(cube: Cube, breadthValues: readonly string[]): CanonicalScheme {
+    const segments: CanonicalSegment[] = [];
+    for (let segment = 0; segment < this.segments.size; segment++) {
+      segments.push({
+        values: Array.from(this.picks, (pick, j) =>
+          cube.dictionary(pick).valueOf(this.segments.keyAt(segment, j)),
+        ),
+        months: [],
+        customers: [],
+      });
+    }
+    for (let row = 0; row < this.monthKeys.size; row++) {
+      const at = row * this.monthStride;
+      const figures: Record<string, number> = {};
+      for (const [name, offset] of Object.entries(MonthFigure))
+        figures[name] = this.monthData[at + offset] as number;
+      cube.costComponents.forEach((name, k) => {
+        figures[`cost:${name}`] = this.monthData[at + COST_OFFSET + k] as number;
+      });
+      (segments[this.monthKeys.keyAt(row, 0)] as CanonicalSegment).months.push({
+        month: this.monthKeys.keyAt(row, 1),
+        figures,
+      });
+    }
+    const customers = cube.dictionary(0);
+    for (let row = 0; row < this.customerKeys.size; row++) {
+      const amounts = row * CUSTOMER_AMOUNT_STRIDE;
+      const facts = row * CUSTOMER_FACT_STRIDE;
+      const fact = (offset: number) => this.customerFactData[facts + offset] as number;
+      const lastMonth = fact(CustomerFact.lastMonth);
+      const activeMonths: number[] = [];
+      forEachBit(fact(CustomerFact.activeLow), fact(CustomerFact.activeHigh), (bit) =>
+        activeMonths.push(lastMonth - bit),
+      );
+      const categories: string[] = [];
+      forEachBit(fact(CustomerFact.categoryLow), fact(CustomerFact.categoryHigh), (bit) =>
+        categories.push(bit === CATEGORY_OVERFLOW_BIT ? "…" : (breadthValues[bit] as string)),
+      );
+      (segments[this.customerKeys.keyAt(row, 0)] as CanonicalSegment).customers.push({
+        customer: customers.valueOf(this.customerKeys.keyAt(row, 1)),
+        revenue: this.customerAmountData[amounts + CustomerAmount.revenue] as number,
+        profit: this.customerAmountData[amounts + CustomerAmount.profit] as number,
+        lines: this.customerAmountData[amounts + CustomerAmount.lines] as number,
+        orderHashes: [fact(CustomerFact.orderLow), fact(CustomerFact.orderHigh)],
+        firstMonth: fact(CustomerFact.firstMonth),
+        lastMonth,
+        activeMonths: activeMonths.sort((a, b) => a - b),
+        categories: categories.sort(compareText),
+      });
+    }
+    for (const segment of segments) {
+      segment.months.sort((a, b) => a.month - b.month);
+      segment.customers.sort((a, b) => compareText(a.customer, b.customer));
+    }
+    segments.sort((a, b) => compareText(a.values.join("\u0000"), b.values.join("\u0000")));
+    return { id: this.id, dimensions: [...this.dimensions], segments };
+  }
+
+  /** Restores raw rows decoded from the codec; the tables must be empty. */
+  loadRows(
+    segmentKeys: Int32Array,
+    monthKeys: Int32Array,
+    monthFigures: Float64Array,
+    customerKeys: Int32Array,
+    customerAmounts: Float64Array,
+    customerFacts: Uint32Array,
+  ): void {
+    const width = this.picks.length;
+    const identity = Int32Array.from({ length: width }, (_, j) => j);
+    for (let at = 0; at < segmentKeys.length; at += width) {
+      this.segments.internPicked(segmentKeys.subarray(at, at + width), identity);
+    }
+    const monthRows = monthKeys.length / 2;
+    for (let row = 0; row < monthRows; row++)
+      this.monthKeys.intern2(monthKeys[row * 2] as number, monthKeys[row * 2 + 1] as number);
+    this.ensureMonthRows(monthRows);
+    this.monthData.set(monthFigures);
+    const customerRows = customerKeys.length / 2;
+    for (let row = 0; row < customerRows; row++) {
+      this.customerKeys.intern2(customerKeys[row * 2] as number, customerKeys[row * 2 + 1] as number);
+    }
+    this.ensureCustomerRows(customerRows);
+    this.customerAmountData.set(customerAmounts);
+    this.customerFactData.set(customerFacts);
+  }
+
+  private ensureMonthRows(rows: number): void {
+    if (rows * this.monthStride <= this.monthData.length) return;
+    const grown = new Float64Array(
+      Math.max(rows, (this.monthData.length / this.monthStride) * 2) * this.monthStride,
+    );
+    grown.set(this.monthData);
+    this.monthData = grown;
+  }
+
+  private ensureCustomerRows(rows: number): void {
+    if (rows * CUSTOMER_FACT_STRIDE <= this.customerFactData.length) return;
+    const capacity = Math.max(rows, (this.customerFactData.length / CUSTOMER_FACT_STRIDE) * 2);
+    const amounts = new Float64Array(capacity * CUSTOMER_AMOUNT_STRIDE);
+    amounts.set(this.customerAmountData);
+    this.customerAmountData = amounts;
+    const facts = new Uint32Array(capacity * CUSTOMER_FACT_STRIDE);
+    facts.set(this.customerFactData);
+    this.customerFactData = facts;
+  }
+}
+
+/** Keeps the two smallest distinct non-zero hashes: the union of such pairs is the pair of the union. */
+function insertOrderHash(facts: Uint32Array, at: number, hash: number): void {
+  if (hash === 0) return;
+  const low = facts[at + CustomerFact.orderLow] as number;
+  const high = facts[at + CustomerFact.orderHigh] as number;
+  if (hash === low || hash === high) return;
+  if (low === 0 || hash < low) {
+    facts[at + CustomerFact.orderHigh] = low;
+    facts[at + CustomerFact.orderLow] = hash;
+  } else if (high === 0 || hash < high) {
+    facts[at + CustomerFact.orderHigh] = hash;
+  }
+}
+
+/**
+ * ORs a 64-month activity window ending at `month` into the row's window, first sliding whichever
+ * window is older so both end at the later month. Months more than 63 before the latest fall off.
+ */
+function markActiveMonth(facts: Uint32Array, at: number, month: number, low: number, high: number): void {
+  const last = facts[at + CustomerFact.lastMonth] as number;
+  let ownLow = facts[at + CustomerFact.activeLow] as number;
+  let ownHigh = facts[at + CustomerFact.activeHigh] as number;
+  if (month > last) {
+    [ownLow, ownHigh] = shiftOlder(ownLow, ownHigh, month - last);
+    facts[at + CustomerFact.lastMonth] = month;
+  } else if (month < last) {
+    [low, high] = shiftOlder(low, high, last - month);
+  }
+  facts[at + CustomerFact.activeLow] = (ownLow | low) >>> 0;
+  facts[at + CustomerFact.activeHigh] = (ownHigh | high) >>> 0;
+  if (month < (facts[at + CustomerFact.firstMonth] as number)) facts[at + CustomerFact.firstMonth] = month;
+}
+
+/** Moves a 64-bit window (low, high) `by` bits towards the high (older) end. */
+function shiftOlder(low: number, high: number, by: number): [number, number] {
+  if (by >= 64) return [0, 0];
+  if (by >= 32) return [0, (low << (by - 32)) >>> 0];
+  if (by === 0) return [low, high];
+  return [(low << by) >>> 0, ((high << by) | (low >>> (32 - by))) >>> 0];
+}
+
+function markCategory(facts: Uint32Array, at: number, category: number): void {
+  const bit = Math.min(category, CATEGORY_OVERFLOW_BIT);
+  if (bit < 32)
+    facts[at + CustomerFact.categoryLow] =
+      ((facts[at + CustomerFact.categoryLow] as number) | (1 << bit)) >>> 0;
+  else
+    facts[at + CustomerFact.categoryHigh] =
+      ((facts[at + CustomerFact.categoryHigh] as number) | (1 << (bit - 32))) >>> 0;
+}
+
+export function forEachBit(low: number, high: number, visit: (bit: number) => void): void {
+  for (let bit = 0; bit < 32; bit++) if ((low >>> bit) & 1) visit(bit);
+  for (let bit = 0; bit < 32; bit++) if ((high >>> bit) & 1) visit(bit + 32);
+}
+
+/** Counts the set bits of a 64-bit word held as two 32-bit halves. */
+export function bitCount(low: number, high: number): number {
+  let count = 0;
+  forEachBit(low, high, () => count++);
+  return count;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

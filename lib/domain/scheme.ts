@@ -1,0 +1,16 @@
+/** The built-in dimension whose values are the customer ids of the lines. */
+export const CUSTOMER_DIMENSION = "customer";
+
+/** A scheme is an ordered list of dimension names; each distinct combination of values is a segment. */
+export type SchemeDimensions = readonly string[];
+
+/** `channel+region` for the scheme `["channel", "region"]`. */
+export function schemeId(dimensions: SchemeDimensions): string {
+  return dimensions.join("+");
+}
+
+/** With no schemes configured: one scheme per dimension the data has, plus one customer by customer. */
+export function defaultSchemes(dimensions: readonly string[]): string[][] {
+  const own = dimensions.filter((name) => name !== CUSTOMER_DIMENSION).map((name) => [name]);
+  return [...own, [CUSTOMER_DIMENSION]];
+}

@@ -1,0 +1,204 @@
+import { Cube } from "#domain/cube.ts";
+import { monthIndex, monthOfDate } from "#domain/month.ts";
+import { CUSTOMER_DIMENSION, defaultSchemes, type SchemeDimensions, schemeId } from "#domain/scheme.ts";
+import { CsvRecordReader, type FieldRecord, sniffDelimiter } from "#ingest/csv-records.ts";
+import { decodedBytes } from "#ingest/decoded-bytes.ts";
+import { IngestError } from "#ingest/ingest-error.ts";
+import { InvoiceLineReader } from "#ingest/invoice-line-reader.ts";
+import {
+  type ColumnLayout,
+  type ColumnMapping,
+  canonicalLayout,
+  layoutFromMapping,
+} from "#ingest/mapping.ts";
+import { NdjsonRecordReader } from "#ingest/ndjson-records.ts";
+import { describeReject, type Reject } from "#ingest/reject.ts";
+
+export const DEFAULT_REJECT_RATIO = 0.05;
+/** How many rejects a report keeps in memory; all of them go to `onReject`. */
+export const FIRST_REJECTS_KEPT = 20;
+const EARLIEST_PLAUSIBLE_MONTH = monthIndex(1970, 1);
+
+export interface IngestProgress {
+  readonly rows: number;
+  readonly rejected: number;
+}
+
+export interface IngestOptions {
+  /** The file's name, for messages. */
+  readonly file: string;
+  /** Absent: the headers must be canonical. */
+  readonly mapping?: ColumnMapping;
+  /** Absent: one scheme per dimension in the file, plus `customer`. */
+  readonly schemes?: readonly SchemeDimensions[];
+  /** Share of rejected rows past which the batch fails whole (default 5%). */
+  readonly rejectRatio?: number;
+  /** Dates later than the month after `now` are implausible. */
+  readonly now: Date;
+  readonly breadthDimension?: string;
+  readonly onReject?: (reject: Reject) => void;
+  /** Called every `progressEvery` rows. */
+  readonly onProgress?: (progress: IngestProgress) => void;
+  readonly progressEvery?: number;
+}
+
+export interface IngestReport {
+  readonly file: string;
+  readonly format: "csv" | "ndjson";
+  readonly headers: readonly string[];
+  readonly schemes: readonly string[];
+  /** Data rows read (accepted + rejected); blank lines are not rows. */
+  readonly rows: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly firstRejects: readonly Reject[];
+  readonly cube: Cube;
+}
+
+/**
+ * Streams one file into a new cube. Every data row is either added or reported as a Reject; the
+ * batch fails whole (an IngestError, no cube) when the file cannot be read or when more than the
+ * reject ratio of its rows are bad, so nothing is ever half-applied.
+ */
+export async function ingest(
+  input: AsyncIterable<Uint8Array>,
+  options: IngestOptions,
+): Promise<IngestReport> {
+  const { file, mapping } = options;
+  const cube = Cube.empty({ breadthDimension: options.breadthDimension });
+  const latestMonth = monthOfDate(options.now) + 1;
+  const progressEvery = options.progressEvery ?? 100_000;
+  const firstRejects: Reject[] = [];
+  let headers: readonly string[] | null = null;
+  let schemes: string[] = [];
+  let lineReader: InvoiceLineReader | null = null;
+  let rows = 0;
+  let rejected = 0;
+  let format: "csv" | "ndjson" = mapping?.format ?? "csv";
+  let decimal: "." | "," = mapping?.decimal ?? ".";
+
+  const reject = (entry: Reject) => {
+    rejected++;
+    if (firstRejects.length < FIRST_REJECTS_KEPT) firstRejects.push(entry);
+    options.onReject?.(entry);
+  };
+  const onHeaders = (found: string[]) => {
+    headers = found;
+    const layout = mapping ? layoutFromMapping(mapping, found, file) : canonicalLayout(found, file);
+    schemes = registerSchemes(cube, layout, options.schemes, file);
+    lineReader = new InvoiceLineReader(cube, {
+      file,
+      layout,
+      dateFormat: mapping?.dateFormat ?? "ISO",
+      decimal,
+      earliestMonth: EARLIEST_PLAUSIBLE_MONTH,
+      latestMonth,
+    });
+  };
+  const onRecord = (record: FieldRecord) => {
+    const reader = lineReader as InvoiceLineReader | null;
+    if (reader === null) {
+      onHeaders(headerTexts(record));
+      return;
+    }
+    rows++;
+    if (reader.read(record)) cube.add(reader.facts);
+    else reject(reader.lastReject);
+    if (options.onProgress && rows % progressEvery === 0) options.onProgress({ rows, rejected });
+  };
+  const onProblem = (line: number, reason: string) => {
+    rows++;
+    reject({ line, column: null, value: "", reason });
+  };
+
+  let reader: CsvRecordReader | NdjsonRecordReader | null = null;
+  for await (const chunk of decodedBytes(input, file)) {
+    if (reader === null) {
+      if (mapping?.format === undefined) format = looksLikeJson(chunk) ? "ndjson" : "csv";
+      if (format === "ndjson") {
+        reader = new NdjsonRecordReader(file, decimal, onHeaders, onRecord, onProblem);
+      } else {
+        const delimiter = mapping?.delimiter ?? sniffDelimiter(firstLine(chunk));
+        decimal = mapping?.decimal ?? (delimiter === ";" ? "," : ".");
+        reader = new CsvRecordReader(delimiter.charCodeAt(0), file, onRecord, onProblem);
+      }
+    }
+    reader.push(chunk);
+  }
+  reader?.finish();
+
+  if (headers === null) {
+    throw new IngestError(
+      "EMPTY_FILE",
+      "the file is empty: expected a header line and then one invoice line per row",
+      { file },
+    );
+  }
+  if (rows === 0) {
+    throw new IngestError(
+      "HEADER_ONLY",
+      "the file has a header but no rows: export the invoice lines under it",
+      {
+        file,
+        line: 1,
+        headers,
+      },
+    );
+  }
+  const ratio = options.rejectRatio ?? DEFAULT_REJECT_RATIO;
+  if (rejected / rows > ratio) {
+    const share = ((rejected / rows) * 100).toFixed(1);
+    throw new IngestError(
+      "REJECT_RATIO_EXCEEDED",
+      `${rejected} of ${rows} rows (${share}%) were rejected, more than the ${(ratio * 100).toFixed(1)}% allowed, so nothing from this file was applied. First problems: ${firstRejects
+        .slice(0, 3)
+        .map(describeReject)
+        .join("; ")}`,
+      { file, rows, rejected, rejectRatio: ratio, firstRejects },
+    );
+  }
+  return { file, format, headers, schemes, rows, accepted: rows - rejected, rejected, firstRejects, cube };
+}
+
+/** Registers the requested (or default) schemes; a scheme naming a dimension the file lacks fails now. */
+function registerSchemes(
+  cube: Cube,
+  layout: ColumnLayout,
+  requested: readonly SchemeDimensions[] | undefined,
+  file: string,
+): string[] {
+  const available = [...layout.dimensions.map((d) => d.name), CUSTOMER_DIMENSION];
+  const schemes = requested ?? defaultSchemes(layout.dimensions.map((d) => d.name));
+  for (const dimensions of schemes) {
+    const missing = dimensions.find((name) => !available.includes(name));
+    if (missing !== undefined) {
+      throw new IngestError(
+        "UNKNOWN_DIMENSION",
+        `scheme ${schemeId(dimensions)} needs the dimension "${missing}", which this file does not have; its dimensions are: ${available.join(", ")}`,
+        { file, line: 1, column: missing, available },
+      );
+    }
+    cube.scheme(dimensions);
+  }
+  return schemes.map(schemeId);
+}
+
+function headerTexts(record: FieldRecord): string[] {
+  const decoder = new TextDecoder();
+  return Array.from({ length: record.count }, (_, f) =>
+    decoder.decode(record.bytes.subarray(record.starts[f] as number, record.ends[f] as number)).trim(),
+  );
+}
+
+function firstLine(chunk: Uint8Array): Uint8Array {
+  const end = chunk.indexOf(0x0a);
+  return end < 0 ? chunk : chunk.subarray(0, end);
+}
+
+function looksLikeJson(chunk: Uint8Array): boolean {
+  for (const b of chunk) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x7b;
+  }
+  return false;
+}
