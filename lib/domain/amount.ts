@@ -7,8 +7,12 @@ export const AMOUNT_SCALE = 10_000;
 
 /** Converts a decimal amount to amount units, rounding half away from zero at the fourth decimal. */
 export function toAmountUnits(value: number): number {
-  const scaled = value * AMOUNT_SCALE;
-  return scaled < 0 ? -Math.round(-scaled) : Math.round(scaled);
+  return roundHalfAwayFromZero(value * AMOUNT_SCALE);
+}
+
+/** Rounds to a whole number, halves away from zero (−2.5 → −3), as ledgers round. */
+export function roundHalfAwayFromZero(value: number): number {
+  return value < 0 ? -Math.round(-value) : Math.round(value);
 }
 
 export function fromAmountUnits(units: number): number {

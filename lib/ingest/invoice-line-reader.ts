@@ -1,3 +1,4 @@
+import { roundHalfAwayFromZero } from "#domain/amount.ts";
 import type { Cube, LineFacts } from "#domain/cube.ts";
 import { monthLabel } from "#domain/month.ts";
 import { ByteDictionary } from "#ingest/byte-dictionary.ts";
@@ -145,24 +146,26 @@ export class InvoiceLineReader {
       if (Number.isNaN(profit)) return false;
     }
 
-    let discountRate = 0;
+    // Σ discount rate × net revenue, rounded per line half away from zero as a ledger would.
+    let discountedRevenue = 0;
     if (layout.discountRate >= 0) {
-      const units = this.amount(layout.discountRate, false);
-      if (Number.isNaN(units)) return false;
-      if (units < 0 || units > AMOUNT_UNITS_PER_RATE)
+      const rateUnits = this.amount(layout.discountRate, false);
+      if (Number.isNaN(rateUnits)) return false;
+      if (rateUnits < 0 || rateUnits > AMOUNT_UNITS_PER_RATE)
         return this.refuseField(layout.discountRate, "expected a discount rate from 0 to 1");
-      discountRate = units / AMOUNT_UNITS_PER_RATE;
+      discountedRevenue = roundHalfAwayFromZero((rateUnits * revenue) / AMOUNT_UNITS_PER_RATE);
     } else if (layout.discountAmount >= 0) {
       const discount = this.amount(layout.discountAmount, false);
       if (Number.isNaN(discount)) return false;
       const gross = revenue + discount;
-      discountRate = gross === 0 ? 0 : discount / gross;
+      const discountRate = gross === 0 ? 0 : discount / gross;
       if (discountRate < 0 || discountRate > 1) {
         return this.refuseField(
           layout.discountAmount,
           "expected a discount between 0 and the line's gross revenue",
         );
       }
+      discountedRevenue = gross === 0 ? 0 : roundHalfAwayFromZero((discount * revenue) / gross);
     }
 
     for (let d = 0; d < this.dimensionColumns.length; d++) {
@@ -192,7 +195,7 @@ export class InvoiceLineReader {
     facts.quantity = quantity;
     facts.cogs = cogs;
     facts.profit = profit;
-    facts.discountedRevenue = Math.round(discountRate * revenue);
+    facts.discountedRevenue = discountedRevenue;
     // Without order ids, each distinct invoice date of a customer counts as one order.
     const orderColumn = layout.orderId >= 0 ? layout.orderId : layout.date;
     facts.orderHash =
