@@ -35,12 +35,19 @@ const ours = await best(runs, async () => {
     schemes: BENCH_SCHEMES,
   });
   if (report.accepted !== rows) throw new Error(`expected ${rows} accepted rows, got ${report.accepted}`);
-  return report.cube.schemes.map((s) => `${s.id}: ${s.segmentCount} segments, ${s.monthKeys.size} segment-months, ${s.customerKeys.size} segment-customers`);
+  return report.cube.schemes.map(
+    (s) =>
+      `${s.id}: ${s.segmentCount} segments, ${s.monthKeys.size} segment-months, ${s.customerKeys.size} segment-customers`,
+  );
 });
 const duck = await best(runs, () => duckdbAggregate(file));
 
 const line = (name: string, seconds: number) =>
-  console.log(`${name.padEnd(34)} ${seconds.toFixed(3).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString("en").padStart(11)} rows/s  ${(megabytes / seconds).toFixed(0).padStart(4)} MB/s`);
+  console.log(
+    `${name.padEnd(34)} ${seconds.toFixed(3).padStart(7)} s  ${Math.round(rows / seconds)
+      .toLocaleString("en")
+      .padStart(11)} rows/s  ${(megabytes / seconds).toFixed(0).padStart(4)} MB/s`,
+  );
 line("segment-focus ingest (1 core)", ours.seconds);
 line("DuckDB same aggregates (threads=1)", duck.seconds);
 console.log(`ratio segment-focus / DuckDB: ${(ours.seconds / duck.seconds).toFixed(2)} (target ≤ 2.0)`);
@@ -49,8 +56,12 @@ console.log(`  DuckDB groups: ${duck.result.join(", ")}`);
 
 if (rssRows > 0) {
   const big = await sampleFile(rssRows);
-  const output = execFileSync(process.execPath, ["--import", "tsx", "bench/ingest-rss.ts", big], { encoding: "utf8" });
-  console.log(`\npeak RSS ingesting ${rssRows.toLocaleString("en")} rows (${(statSync(big).size / 1e6).toFixed(0)} MB), fresh process: ${output.trim()} (target < 512 MB)`);
+  const output = execFileSync(process.execPath, ["--import", "tsx", "bench/ingest-rss.ts", big], {
+    encoding: "utf8",
+  });
+  console.log(
+    `\npeak RSS ingesting ${rssRows.toLocaleString("en")} rows (${(statSync(big).size / 1e6).toFixed(0)} MB), fresh process: ${output.trim()} (target < 512 MB)`,
+  );
 }
 
 async function best<T>(count: number, run: () => Promise<T>): Promise<{ seconds: number; result: T }> {

@@ -17,7 +17,10 @@ export async function sampleFile(rows: number): Promise<string> {
   await mkdir(dirname(path), { recursive: true });
   process.stderr.write(`generating ${rows} rows into ${path}…\n`);
   const partial = `${path}.partial`;
-  await pipeline(Readable.from(generateRows({ rows, seed: 1, start: "2023-01", months: 36 })), createWriteStream(partial));
+  await pipeline(
+    Readable.from(generateRows({ rows, seed: 1, start: "2023-01", months: 36 })),
+    createWriteStream(partial),
+  );
   await rename(partial, path);
   return path;
 }

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from "commander";
 import { generateCommand } from "#cli/generate.ts";
+import { startCommand } from "#cli/start.ts";
 
 /** Builds the `segfocus` program; each command lives in its own file. */
 export function buildProgram(): Command {
   return new Command("segfocus")
     .description("Which market segments to say yes to and which to say no to, from your own transactions.")
     .exitOverride()
+    .addCommand(startCommand())
     .addCommand(generateCommand());
 }
 

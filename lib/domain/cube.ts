@@ -247,6 +247,11 @@ export class SchemeAggregate {
   private monthData: Float64Array;
   private customerAmountData = new Float64Array(1024 * CUSTOMER_AMOUNT_STRIDE);
   private customerFactData = new Uint32Array(1024 * CUSTOMER_FACT_STRIDE);
+  /** Per segment: its last month + 1 and that row; its last customer + 1 and that row (0 = none). */
+  private lastMonthOf = new Int32Array(64);
+  private lastMonthRowOf = new Int32Array(64);
+  private lastCustomerOf = new Int32Array(64);
+  private lastCustomerRowOf = new Int32Array(64);
 
   constructor(
     readonly id: string,
@@ -283,14 +288,42 @@ export class SchemeAggregate {
 
   add(line: LineFacts, customer: number, category: number): void {
     const segment = this.segments.internPicked(line.values, this.picks);
-    this.addMonth(segment, line);
-    this.addCustomer(segment, customer, line, category);
+    if (segment >= this.lastMonthOf.length) this.growSegmentCaches(segment);
+    this.addMonth(this.monthRow(segment, line.month), line);
+    this.addCustomer(this.customerRow(segment, customer, line.month), line, category);
   }
 
-  private addMonth(segment: number, line: LineFacts): void {
+  /**
+   * The (segment, month) row. The lines of one order, and files written in date order, repeat a
+   * segment's last month far more often than not, so a one-entry memo per segment skips most probes.
+   */
+  private monthRow(segment: number, month: number): number {
+    if (this.lastMonthOf[segment] === month + 1) return this.lastMonthRowOf[segment] as number;
     const before = this.monthKeys.size;
-    const row = this.monthKeys.intern2(segment, line.month);
+    const row = this.monthKeys.intern2(segment, month);
     if (row === before) this.ensureMonthRows(row + 1);
+    this.lastMonthOf[segment] = month + 1;
+    this.lastMonthRowOf[segment] = row;
+    return row;
+  }
+
+  /** The (segment, customer) row, memoised like monthRow; a new row starts active in `month`. */
+  private customerRow(segment: number, customer: number, month: number): number {
+    if (this.lastCustomerOf[segment] === customer + 1) return this.lastCustomerRowOf[segment] as number;
+    const before = this.customerKeys.size;
+    const row = this.customerKeys.intern2(segment, customer);
+    if (row === before) {
+      this.ensureCustomerRows(row + 1);
+      const facts = row * CUSTOMER_FACT_STRIDE;
+      this.customerFactData[facts + CustomerFact.firstMonth] = month;
+      this.customerFactData[facts + CustomerFact.lastMonth] = month;
+    }
+    this.lastCustomerOf[segment] = customer + 1;
+    this.lastCustomerRowOf[segment] = row;
+    return row;
+  }
+
+  private addMonth(row: number, line: LineFacts): void {
     const data = this.monthData;
     const at = row * this.monthStride;
     data[at] = (data[at] as number) + 1;
@@ -305,16 +338,9 @@ export class SchemeAggregate {
     }
   }
 
-  private addCustomer(segment: number, customer: number, line: LineFacts, category: number): void {
-    const before = this.customerKeys.size;
-    const row = this.customerKeys.intern2(segment, customer);
+  private addCustomer(row: number, line: LineFacts, category: number): void {
     const amounts = row * CUSTOMER_AMOUNT_STRIDE;
     const facts = row * CUSTOMER_FACT_STRIDE;
-    if (row === before) {
-      this.ensureCustomerRows(row + 1);
-      this.customerFactData[facts + CustomerFact.firstMonth] = line.month;
-      this.customerFactData[facts + CustomerFact.lastMonth] = line.month;
-    }
     const amountData = this.customerAmountData;
     amountData[amounts] = (amountData[amounts] as number) + line.revenue;
     amountData[amounts + 1] = (amountData[amounts + 1] as number) + line.profit;
@@ -323,6 +349,19 @@ export class SchemeAggregate {
     insertOrderHash(factData, facts, line.orderHash);
     markActiveMonth(factData, facts, line.month, 1, 0);
     if (category >= 0) markCategory(factData, facts, category);
+  }
+
+  private growSegmentCaches(segment: number): void {
+    const size = Math.max(segment + 1, this.lastMonthOf.length * 2);
+    const grow = (old: Int32Array) => {
+      const grown = new Int32Array(size);
+      grown.set(old);
+      return grown;
+    };
+    this.lastMonthOf = grow(this.lastMonthOf);
+    this.lastMonthRowOf = grow(this.lastMonthRowOf);
+    this.lastCustomerOf = grow(this.lastCustomerOf);
+    this.lastCustomerRowOf = grow(this.lastCustomerRowOf);
   }
 
   /** Adds a scheme of another cube whose ids are translated by the remaps. */

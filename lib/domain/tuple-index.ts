@@ -7,8 +7,10 @@
 export class TupleIndex {
   /** The tuples in row order: row r holds keys[r × width … r × width + width − 1]. */
   private keys: Int32Array;
-  /** slot → row + 1; 0 marks an empty slot. */
+  /** slot → row + 1; 0 marks an empty slot. Unused for width 1. */
   private slots: Int32Array;
+  /** For width 1: key → row + 1; 0 marks a key not seen. */
+  private direct = new Int32Array(0);
   private mask: number;
   private rows = 0;
 
@@ -18,7 +20,7 @@ export class TupleIndex {
   ) {
     let capacity = 16;
     while (capacity < expectedRows * 2) capacity *= 2;
-    this.slots = new Int32Array(capacity);
+    this.slots = new Int32Array(width === 1 ? 0 : capacity);
     this.mask = capacity - 1;
     this.keys = new Int32Array(Math.max(expectedRows, 8) * width);
   }
@@ -37,14 +39,16 @@ export class TupleIndex {
     return this.keys[row * this.width + j] as number;
   }
 
+  /** Single keys are dense dictionary ids, so they index an array directly instead of a hash table. */
   intern1(a: number): number {
-    let slot = mix(a, 0) & this.mask;
-    for (;;) {
-      const entry = this.slots[slot] as number;
-      if (entry === 0) return this.insert1(slot, a);
-      if (this.keys[entry - 1] === a) return entry - 1;
-      slot = (slot + 1) & this.mask;
-    }
+    if (a >= this.direct.length) this.growDirect(a);
+    const entry = this.direct[a] as number;
+    if (entry !== 0) return entry - 1;
+    const row = this.rows++;
+    if (this.rows > this.keys.length) this.growKeys();
+    this.keys[row] = a;
+    this.direct[a] = row + 1;
+    return row;
   }
 
   intern2(a: number, b: number): number {
@@ -83,12 +87,6 @@ export class TupleIndex {
     }
   }
 
-  private insert1(slot: number, a: number): number {
-    const row = this.claimRow(slot);
-    this.keys[row] = a;
-    return this.afterInsert(row);
-  }
-
   private insert2(slot: number, a: number, b: number): number {
     const row = this.claimRow(slot);
     this.keys[row * 2] = a;
@@ -98,13 +96,22 @@ export class TupleIndex {
 
   private claimRow(slot: number): number {
     const row = this.rows++;
-    if (this.rows * this.width > this.keys.length) {
-      const grown = new Int32Array(this.keys.length * 2);
-      grown.set(this.keys);
-      this.keys = grown;
-    }
+    if (this.rows * this.width > this.keys.length) this.growKeys();
     this.slots[slot] = row + 1;
     return row;
+  }
+
+  private growKeys(): void {
+    const grown = new Int32Array(this.keys.length * 2);
+    grown.set(this.keys);
+    this.keys = grown;
+  }
+
+  private growDirect(key: number): void {
+    if (key < 0) throw new RangeError(`tuple keys must be non-negative, got ${key}`);
+    const grown = new Int32Array(Math.max(key + 1, this.direct.length * 2));
+    grown.set(this.direct);
+    this.direct = grown;
   }
 
   private afterInsert(row: number): number {
@@ -118,8 +125,7 @@ export class TupleIndex {
     this.mask = capacity - 1;
     for (let row = 0; row < this.rows; row++) {
       let hash: number;
-      if (this.width === 1) hash = mix(this.keys[row] as number, 0);
-      else if (this.width === 2) hash = mix(this.keys[row * 2] as number, this.keys[row * 2 + 1] as number);
+      if (this.width === 2) hash = mix(this.keys[row * 2] as number, this.keys[row * 2 + 1] as number);
       else {
         hash = 0;
         for (let j = 0; j < this.width; j++) hash = mix(hash, this.keys[row * this.width + j] as number);

@@ -62,10 +62,14 @@ export function amountText(units: number): string {
   return `${sign}${Math.floor(abs / 10_000)}.${String(abs % 10_000).padStart(4, "0")}`;
 }
 
-export const TEST_CSV_HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category\n";
+export const TEST_CSV_HEADER =
+  "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category\n";
 
 /** One CSV row per line, with canonical headers; transaction ids are T1, T2, … in the given order. */
-export function csvRows(lines: readonly TestLine[], ids: readonly number[] = lines.map((_, i) => i + 1)): string[] {
+export function csvRows(
+  lines: readonly TestLine[],
+  ids: readonly number[] = lines.map((_, i) => i + 1),
+): string[] {
   return lines.map((line, i) => {
     const year = 1900 + Math.floor(line.month / 12);
     const month = String((line.month % 12) + 1).padStart(2, "0");

@@ -55,15 +55,39 @@ describe("cube merge laws", () => {
 describe("cube figures", () => {
   it("sums a segment's month and keeps each customer's facts", () => {
     const cube = cubeOf([
-      line({ customer: "C1", order: "O1", month: monthIndex(2024, 3), revenue: 100_0000, cogs: 60_0000, freight: 5_0000 }),
-      line({ customer: "C1", order: "O2", month: monthIndex(2024, 3), revenue: 50_0000, cogs: 20_0000, freight: 0, category: "paint" }),
-      line({ customer: "C1", order: "O2", month: monthIndex(2024, 1), revenue: -10_0000, cogs: -6_0000, freight: 0 }),
+      line({
+        customer: "C1",
+        order: "O1",
+        month: monthIndex(2024, 3),
+        revenue: 100_0000,
+        cogs: 60_0000,
+        freight: 5_0000,
+      }),
+      line({
+        customer: "C1",
+        order: "O2",
+        month: monthIndex(2024, 3),
+        revenue: 50_0000,
+        cogs: 20_0000,
+        freight: 0,
+        category: "paint",
+      }),
+      line({
+        customer: "C1",
+        order: "O2",
+        month: monthIndex(2024, 1),
+        revenue: -10_0000,
+        cogs: -6_0000,
+        freight: 0,
+      }),
     ]);
     const channel = cube.toCanonical().schemes.find((scheme) => scheme.id === "channel");
     expect(channel?.segments).toHaveLength(1);
     const [segment] = channel?.segments ?? [];
     expect(segment?.values).toEqual(["online"]);
-    expect(segment?.months.map((m) => [m.month, m.figures.lines, m.figures.revenue, m.figures.profit])).toEqual([
+    expect(
+      segment?.months.map((m) => [m.month, m.figures.lines, m.figures.revenue, m.figures.profit]),
+    ).toEqual([
       [monthIndex(2024, 1), 1, -10_0000, -4_0000],
       [monthIndex(2024, 3), 2, 150_0000, 65_0000],
     ]);
@@ -91,7 +115,11 @@ describe("cube figures", () => {
 
   it("keeps activity for the 64 months up to the latest and forgets older months", () => {
     const latest = monthIndex(2024, 12);
-    const cube = cubeOf([line({ month: latest }), line({ month: latest - 63 }), line({ month: latest - 64 })]);
+    const cube = cubeOf([
+      line({ month: latest }),
+      line({ month: latest - 63 }),
+      line({ month: latest - 64 }),
+    ]);
     const customer = cube.toCanonical().schemes[0]?.segments[0]?.customers[0];
     expect(customer?.activeMonths).toEqual([latest - 63, latest]);
     expect(customer?.firstMonth).toBe(latest - 64);

@@ -46,7 +46,11 @@ describe("rangeLines", () => {
         fc.array(fc.nat(200), { maxLength: 5 }),
         async (pieces, cutPoints, chunkCuts) => {
           const file = encoder.encode(pieces.join(""));
-          const cuts = [0, ...cutPoints.filter((c) => c > 0 && c < file.length).sort((a, b) => a - b), file.length];
+          const cuts = [
+            0,
+            ...cutPoints.filter((c) => c > 0 && c < file.length).sort((a, b) => a - b),
+            file.length,
+          ];
           let joined = "";
           for (let i = 0; i + 1 < cuts.length; i++) {
             const range = { start: cuts[i] as number, end: cuts[i + 1] as number };
@@ -67,7 +71,9 @@ describe("rangeLines", () => {
   });
 
   it("refuses to split a gzip file", () => {
-    expect(() => headerLine(Uint8Array.of(0x1f, 0x8b, 8, 0), "x.csv.gz")).toThrow(/gzip file cannot be split/);
+    expect(() => headerLine(Uint8Array.of(0x1f, 0x8b, 8, 0), "x.csv.gz")).toThrow(
+      /gzip file cannot be split/,
+    );
   });
 });
 
@@ -82,7 +88,11 @@ describe("a file's cube", () => {
           const file = encoder.encode(TEST_CSV_HEADER + csvRows(lines).join(""));
           const whole = await ingest(chunked(file, chunkCuts), options);
           const header = headerLine(file.subarray(0, 4096), "lines.csv");
-          const cuts = [0, ...cutPoints.filter((c) => c > 0 && c < file.length).sort((a, b) => a - b), file.length];
+          const cuts = [
+            0,
+            ...cutPoints.filter((c) => c > 0 && c < file.length).sort((a, b) => a - b),
+            file.length,
+          ];
           const parts: Cube[] = [];
           let rows = 0;
           for (let i = 0; i + 1 < cuts.length; i++) {
@@ -106,7 +116,9 @@ describe("a file's cube", () => {
         async (keyed) => {
           const lines = keyed.map(([line]) => line);
           const ids = lines.map((_, i) => i + 1);
-          const order = ids.map((_, i) => i).sort((a, b) => (keyed[a]?.[1] as number) - (keyed[b]?.[1] as number));
+          const order = ids
+            .map((_, i) => i)
+            .sort((a, b) => (keyed[a]?.[1] as number) - (keyed[b]?.[1] as number));
           const original = csvRows(lines, ids);
           const shuffled = order.map((i) => original[i] as string);
           const a = await ingest(chunked(encoder.encode(TEST_CSV_HEADER + original.join(""))), options);
