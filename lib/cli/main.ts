@@ -4,11 +4,12 @@ import { startCommand } from "#cli/start.ts";
 
 /** Builds the `segfocus` program; each command lives in its own file. */
 export function buildProgram(): Command {
-  return new Command("segfocus")
+  const program = new Command("segfocus")
     .description("Which market segments to say yes to and which to say no to, from your own transactions.")
-    .exitOverride()
-    .addCommand(startCommand())
-    .addCommand(generateCommand());
+    .exitOverride();
+  // addCommand does not pass exitOverride down: set it on each command so main() owns the exit code.
+  for (const command of [startCommand(), generateCommand()]) program.addCommand(command.exitOverride());
+  return program;
 }
 
 /** Runs the CLI and resolves to the process exit code. */

@@ -1,0 +1,869 @@
+/**
+ * A synthetic ERP batch: invoice lines of a B2B distributor of industrial supplies, with the structure
+ * segment scoring exists to find (Pareto customers, channels with very different cost-to-serve, volume
+ * discounts, returns, segments that grow and shrink). Deterministic per seed, so a test can regenerate
+ * the exact bytes a CLI run wrote; streamed, so memory is bounded by the customer table (at most
+ * 100,000 customers), never by the number of rows.
+ */
+import { paretoQuantile, Random, WeightedChoice } from "#sample/random.ts";
+
+export interface GenerateOptions {
+  /** Data lines to produce, returns included; the header is not counted. */
+  readonly rows: number;
+  readonly seed: number;
+  /** First month of the data, "YYYY-MM". */
+  readonly start: string;
+  readonly months: number;
+}
+
+/** The header of a sample file: canonical column names, so the file needs no column mapping. */
+export const SAMPLE_COLUMNS = [
+  "transaction_id",
+  "date",
+  "customer_id",
+  "order_id",
+  "revenue",
+  "quantity",
+  "cogs",
+  "discount_rate",
+  "cost_freight",
+  "cost_handling",
+  "cost_order_processing",
+  "cost_returns",
+  "cost_payment_terms",
+  "channel",
+  "region",
+  "category",
+  "product",
+  "customer_type",
+] as const;
+
+// ---------------------------------------------------------------------------------------------------
+// The market. Every figure below is a modelling choice; together they make the truths in `sampleTruths`.
+
+type CategoryName = "consumables" | "spare_parts" | "tools" | "safety" | "packaging" | "equipment";
+
+interface Category {
+  readonly name: CategoryName;
+  /** Prefix of the product codes, e.g. SPA-007. */
+  readonly code: string;
+  readonly products: number;
+  readonly medianListPrice: number;
+  /** Gross margin at list price; a discount comes straight out of it. */
+  readonly grossMargin: number;
+  /** Share of the category's products that customers send back (wrong size, wrong part, damaged). */
+  readonly returnProneShare: number;
+  readonly growthPerYear: number;
+}
+
+const CATEGORIES: readonly Category[] = [
+  {
+    name: "consumables",
+    code: "CON",
+    products: 30,
+    medianListPrice: 18,
+    grossMargin: 0.38,
+    returnProneShare: 0.05,
+    growthPerYear: 0.02,
+  },
+  {
+    name: "spare_parts",
+    code: "SPA",
+    products: 30,
+    medianListPrice: 65,
+    grossMargin: 0.52,
+    returnProneShare: 0.3,
+    growthPerYear: 0.04,
+  },
+  {
+    name: "tools",
+    code: "TOO",
+    products: 20,
+    medianListPrice: 140,
+    grossMargin: 0.4,
+    returnProneShare: 0.3,
+    growthPerYear: 0,
+  },
+  {
+    name: "safety",
+    code: "SAF",
+    products: 16,
+    medianListPrice: 35,
+    grossMargin: 0.44,
+    returnProneShare: 0.35,
+    growthPerYear: 0.15,
+  },
+  {
+    name: "packaging",
+    code: "PAC",
+    products: 14,
+    medianListPrice: 9,
+    grossMargin: 0.28,
+    returnProneShare: 0,
+    growthPerYear: -0.1,
+  },
+  {
+    name: "equipment",
+    code: "EQP",
+    products: 10,
+    medianListPrice: 900,
+    grossMargin: 0.28,
+    returnProneShare: 0.6,
+    growthPerYear: -0.05,
+  },
+];
+
+interface Channel {
+  readonly name: string;
+  /** Share of the customer base that buys through this channel. */
+  readonly customerShare: number;
+  /** Relative number of orders a customer of a given size places: web-shop customers order small and often. */
+  readonly ordersPerCustomer: number;
+  readonly growthPerYear: number;
+  /** Probability that a customer starts buying during the period rather than before it. */
+  readonly acquisition: number;
+  /** Probability that a small customer stops buying during the period; large accounts are stickier. */
+  readonly churn: number;
+  readonly sellsToConsumers: boolean;
+  /** Relative odds of an order having 1, 2, … 6 lines. */
+  readonly linesPerOrder: readonly number[];
+  /** Typical list value of one order line for the smallest customer; larger customers buy more per line. */
+  readonly lineValue: number;
+  /** Negotiated discount rate of the smallest account; the largest get `volumeDiscount` on top. */
+  readonly baseDiscount: number;
+  readonly volumeDiscount: number;
+  /** Cost-to-serve: per order, per line, and as a share of the list value shipped. */
+  readonly freightPerOrder: number;
+  readonly freightRate: number;
+  readonly handlingPerLine: number;
+  readonly handlingRate: number;
+  readonly orderProcessingPerOrder: number;
+  /** Probability that a line of a return-prone product comes back. */
+  readonly returnRate: number;
+  /** Reverse-logistics provision booked on each return-prone line, as a share of its revenue. */
+  readonly returnProvision: number;
+  /** Days of credit; their cost is revenue × days / 365 × COST_OF_CAPITAL. */
+  readonly paymentDays: number;
+  /** How much more (> 1) or less (< 1) than average the channel sells of each category. */
+  readonly categoryAffinity: Readonly<Record<CategoryName, number>>;
+}
+
+const CHANNELS: readonly Channel[] = [
+  {
+    // The web shop: small orders, list prices, automated order entry; the segment the data rewards.
+    name: "online",
+    customerShare: 0.4,
+    ordersPerCustomer: 4,
+    growthPerYear: 0.25,
+    acquisition: 0.45,
+    churn: 0.25,
+    sellsToConsumers: true,
+    linesPerOrder: [45, 30, 13, 7, 3, 2],
+    lineValue: 60,
+    baseDiscount: 0,
+    volumeDiscount: 0.06,
+    freightPerOrder: 11,
+    freightRate: 0.02,
+    handlingPerLine: 2,
+    handlingRate: 0.005,
+    orderProcessingPerOrder: 1.5,
+    returnRate: 0.12,
+    returnProvision: 0.03,
+    paymentDays: 14,
+    categoryAffinity: {
+      consumables: 1.3,
+      spare_parts: 1.6,
+      tools: 0.8,
+      safety: 1.2,
+      packaging: 0.6,
+      equipment: 0.3,
+    },
+  },
+  {
+    // Sales reps visiting plants: big orders, but every order carries the rep's time.
+    name: "field_sales",
+    customerShare: 0.15,
+    ordersPerCustomer: 2,
+    growthPerYear: 0.02,
+    acquisition: 0.15,
+    churn: 0.1,
+    sellsToConsumers: false,
+    linesPerOrder: [10, 15, 20, 20, 18, 17],
+    lineValue: 500,
+    baseDiscount: 0.05,
+    volumeDiscount: 0.12,
+    freightPerOrder: 18,
+    freightRate: 0.012,
+    handlingPerLine: 2.5,
+    handlingRate: 0.005,
+    orderProcessingPerOrder: 90,
+    returnRate: 0.04,
+    returnProvision: 0.015,
+    paymentDays: 45,
+    categoryAffinity: {
+      consumables: 0.8,
+      spare_parts: 1.4,
+      tools: 1.2,
+      safety: 1,
+      packaging: 0.5,
+      equipment: 2.2,
+    },
+  },
+  {
+    // Pallets to trade customers: cheap to serve, but a shrinking business.
+    name: "wholesale",
+    customerShare: 0.15,
+    ordersPerCustomer: 2,
+    growthPerYear: -0.12,
+    acquisition: 0.08,
+    churn: 0.22,
+    sellsToConsumers: false,
+    linesPerOrder: [15, 20, 20, 20, 15, 10],
+    lineValue: 900,
+    baseDiscount: 0.12,
+    volumeDiscount: 0.1,
+    freightPerOrder: 30,
+    freightRate: 0.01,
+    handlingPerLine: 3,
+    handlingRate: 0.004,
+    orderProcessingPerOrder: 14,
+    returnRate: 0.03,
+    returnProvision: 0.01,
+    paymentDays: 30,
+    categoryAffinity: {
+      consumables: 1.6,
+      spare_parts: 0.6,
+      tools: 0.8,
+      safety: 0.9,
+      packaging: 2,
+      equipment: 0.4,
+    },
+  },
+  {
+    // Resellers buying full truckloads: the deepest base discount, the lowest cost-to-serve.
+    name: "distributor",
+    customerShare: 0.05,
+    ordersPerCustomer: 2.5,
+    growthPerYear: 0,
+    acquisition: 0.1,
+    churn: 0.05,
+    sellsToConsumers: false,
+    linesPerOrder: [5, 10, 15, 20, 25, 25],
+    lineValue: 1200,
+    baseDiscount: 0.18,
+    volumeDiscount: 0.1,
+    freightPerOrder: 45,
+    freightRate: 0.006,
+    handlingPerLine: 2,
+    handlingRate: 0.002,
+    orderProcessingPerOrder: 12,
+    returnRate: 0.02,
+    returnProvision: 0.008,
+    paymentDays: 60,
+    categoryAffinity: {
+      consumables: 1.3,
+      spare_parts: 1.1,
+      tools: 1,
+      safety: 1,
+      packaging: 1.2,
+      equipment: 0.6,
+    },
+  },
+  {
+    // Retail chains: volume discounts that grow with the account, store-by-store deliveries, labelling
+    // and display packing, EDI compliance, generous returns and 120-day terms. The big chains lose money.
+    name: "retail",
+    customerShare: 0.25,
+    ordersPerCustomer: 3,
+    growthPerYear: 0.06,
+    acquisition: 0.12,
+    churn: 0.08,
+    sellsToConsumers: false,
+    linesPerOrder: [15, 20, 20, 20, 15, 10],
+    lineValue: 450,
+    baseDiscount: 0.14,
+    volumeDiscount: 0.36,
+    freightPerOrder: 35,
+    freightRate: 0.065,
+    handlingPerLine: 8,
+    handlingRate: 0.03,
+    orderProcessingPerOrder: 38,
+    returnRate: 0.15,
+    returnProvision: 0.05,
+    paymentDays: 120,
+    categoryAffinity: {
+      consumables: 0.9,
+      spare_parts: 0.5,
+      tools: 1.6,
+      safety: 1.4,
+      packaging: 0.4,
+      equipment: 1.3,
+    },
+  },
+];
+
+interface Region {
+  readonly name: string;
+  readonly customerShare: number;
+  /** Added to the channel's yearly growth for customers in this region. */
+  readonly growthPerYear: number;
+}
+
+const REGIONS: readonly Region[] = [
+  { name: "north", customerShare: 0.25, growthPerYear: 0 },
+  { name: "south", customerShare: 0.2, growthPerYear: -0.06 },
+  { name: "east", customerShare: 0.15, growthPerYear: 0.08 },
+  { name: "west", customerShare: 0.25, growthPerYear: 0 },
+  { name: "central", customerShare: 0.15, growthPerYear: -0.03 },
+];
+
+/** Channel × region cells with a story of their own, on top of the channel and region trends. */
+const LOCAL_GROWTH: readonly { channel: string; region: string; growthPerYear: number }[] = [
+  // A new distribution partner network in the east.
+  { channel: "distributor", region: "east", growthPerYear: 0.25 },
+  // Trade customers in the south consolidating into buying groups that go elsewhere.
+  { channel: "wholesale", region: "south", growthPerYear: -0.15 },
+];
+
+/** Yearly cost of the money tied up in receivables. */
+const COST_OF_CAPITAL = 0.08;
+/** List prices (and unit costs) rise each January. */
+const PRICE_INCREASE_PER_YEAR = 0.035;
+/** The most any line can be discounted, promotions included. */
+const MAX_DISCOUNT = 0.6;
+const PROMOTION_CHANCE = 0.08;
+const PROMOTION_DISCOUNT = 0.05;
+/** A return arrives this many days after its sale; returns due after the last day are not in the file yet. */
+const RETURN_DELAY_DAYS = { min: 3, max: 28 } as const;
+/**
+ * Customer size is Pareto with the 80/20 shape, capped at a size that grows with the customer count so
+ * that the largest account buys a few percent, not a third: the figures must not hinge on one account.
+ */
+const CUSTOMER_SIZE_SHAPE = 1.16;
+const CUSTOMER_SIZE_CAP = { perCustomer: 1 / 8, min: 20, max: 2000 } as const;
+/** About 40 lines per customer, within bounds that keep small files varied and memory bounded. */
+const CUSTOMERS_PER_ROW = 1 / 40;
+const CUSTOMER_COUNT = { min: 50, max: 100_000 } as const;
+/** Relative order volume by day of the week, Sunday first: a B2B business mostly works weekdays. */
+const WEEKDAY_VOLUME = [0.15, 1, 1.05, 1.05, 1, 0.95, 0.3] as const;
+/** Relative order volume by month of the year: slow in August and late December. */
+const SEASONAL_VOLUME = [0.92, 0.97, 1.05, 1.02, 1.04, 1, 0.92, 0.8, 1.06, 1.08, 1.05, 0.9] as const;
+/** Lines are yielded in blocks of about this many characters: one string per block keeps the stream fast. */
+const BLOCK_CHARACTERS = 256 * 1024;
+
+const SAMPLE_DESCRIPTION =
+  "A synthetic B2B distributor of industrial supplies (consumables, spare parts, tools, safety gear, " +
+  "packaging, equipment) selling through five channels in five regions. Customer size is Pareto-distributed " +
+  "(a few accounts buy most), larger accounts get larger discounts, and each channel has its own " +
+  "cost-to-serve: online orders are small, barely discounted and cheap to process; field sales carries a " +
+  "rep's time on every order; wholesale and distributors buy in bulk at deep discounts but cost little " +
+  "to serve. Retail chains combine the deepest volume discounts with store-by-store freight, labelling, " +
+  "EDI compliance, frequent returns and 120-day payment terms, so the retail channel as a whole loses " +
+  "money, its largest chains most, while the company makes a profit. Online grows 30–40% a year and " +
+  "earns well above the company margin; wholesale shrinks (fastest in the south), distributors grow in " +
+  "the east, safety gear grows and packaging shrinks. List prices rise 3.5% each January. Customers " +
+  "join and leave over time; returns are separate negative lines 3 to 28 days after the sale, each on " +
+  "its own credit-note order id.";
+
+/** What the generated data is known to contain, for tests, demos and the README. */
+export const sampleTruths: {
+  unprofitableChannel: string;
+  growingProfitableSegment: { dimensions: string[]; values: Record<string, string> };
+  channels: string[];
+  regions: string[];
+  categories: string[];
+  description: string;
+} = {
+  unprofitableChannel: "retail",
+  growingProfitableSegment: { dimensions: ["channel"], values: { channel: "online" } },
+  channels: CHANNELS.map((channel) => channel.name),
+  regions: REGIONS.map((region) => region.name),
+  categories: CATEGORIES.map((category) => category.name),
+  description: SAMPLE_DESCRIPTION,
+};
+
+// ---------------------------------------------------------------------------------------------------
+// The cast: products and customers, drawn once per file from the seed.
+
+interface Product {
+  readonly category: Category;
+  readonly listPrice: number;
+  /** Unit COGS at the first year's prices. */
+  readonly unitCost: number;
+  readonly returnProne: boolean;
+  /** How often the product is ordered, relative to others in the same channel and month. */
+  readonly popularity: number;
+  /** The `category,product` fields, ready for the line. */
+  readonly csvFields: string;
+}
+
+function createProducts(random: Random): Product[] {
+  const products: Product[] = [];
+  for (const category of CATEGORIES) {
+    for (let n = 1; n <= category.products; n++) {
+      const listPrice = Math.max(1, Math.round(random.logNormal(category.medianListPrice, 0.5) * 100) / 100);
+      const grossMargin = Math.min(0.8, Math.max(0.05, random.normal(category.grossMargin, 0.05)));
+      products.push({
+        category,
+        listPrice,
+        unitCost: listPrice * (1 - grossMargin),
+        returnProne: random.chance(category.returnProneShare),
+        popularity: random.logNormal(1, 0.8),
+        csvFields: `${category.name},${category.code}-${String(n).padStart(3, "0")}`,
+      });
+    }
+  }
+  return products;
+}
+
+interface Customer {
+  readonly id: string;
+  readonly channel: Channel;
+  readonly channelIndex: number;
+  /** Index of the channel × region cell, the unit of the volume trends. */
+  readonly cell: number;
+  /** Relative number of orders per month while active. */
+  readonly orderFrequency: number;
+  /** Multiplies the channel's line value: bigger customers buy more of each product. */
+  readonly lineScale: number;
+  readonly discountRate: number;
+  /** Months (from the start) in which the customer buys: [activeFrom, activeUntil). */
+  readonly activeFrom: number;
+  readonly activeUntil: number;
+  /** The `channel,region` fields, ready for the line. */
+  readonly csvFields: string;
+  readonly customerType: string;
+}
+
+function createCustomers(random: Random, count: number, months: number): Customer[] {
+  const regionChoice = new WeightedChoice(REGIONS.map((region) => region.customerShare));
+  const channelShares = cumulativeShares(CHANNELS.map((channel) => channel.customerShare));
+  // Each customer takes its own stratum of the size distribution, in random order: the sizes then follow
+  // the distribution closely in every file, instead of one lucky draw deciding who dominates.
+  const sizeRanks = random.shuffle(Array.from({ length: count }, (_, rank) => rank));
+  const sizeCap = Math.min(
+    CUSTOMER_SIZE_CAP.max,
+    Math.max(CUSTOMER_SIZE_CAP.min, count * CUSTOMER_SIZE_CAP.perCustomer),
+  );
+  const customers: Customer[] = [];
+  for (let index = 0; index < count; index++) {
+    // Channels by quota rather than by draw, so that even a small file has every channel in proportion.
+    const quota = channelShares.findIndex((share) => (index + 0.5) / count < share);
+    // Rounding can leave the last cumulative share a hair under 1; the last channel takes the rest.
+    const channelIndex = quota === -1 ? CHANNELS.length - 1 : quota;
+    const channel = CHANNELS[channelIndex];
+    const regionIndex = regionChoice.pick(random);
+    const region = REGIONS[regionIndex];
+    if (channel === undefined || region === undefined) throw new Error("the market has no channel or region");
+
+    const sizeQuantile = ((sizeRanks[index] ?? 0) + random.next()) / count;
+    const paretoSize = Math.min(sizeCap, paretoQuantile(sizeQuantile, CUSTOMER_SIZE_SHAPE, 1));
+    // 0 for the smallest account, 1 for the largest: drives discounts, account type and stickiness.
+    const sizeScore = Math.log(paretoSize) / Math.log(sizeCap);
+    const joins = months > 1 && random.chance(channel.acquisition);
+    const activeFrom = joins ? random.integer(1, months - 1) : 0;
+    // The first customer buys throughout, so that every month has at least one buyer whatever the seed.
+    const churns = index > 0 && random.chance(channel.churn * (1 - sizeScore));
+    const activeUntil = churns ? random.integer(activeFrom + 1, months) : months;
+
+    customers.push({
+      id: `C${String(index + 1).padStart(6, "0")}`,
+      channel,
+      channelIndex,
+      cell: channelIndex * REGIONS.length + regionIndex,
+      // Size shows in both how often and how much a customer orders; the exponents add up to 1, so
+      // revenue follows the Pareto size itself (a heavier tail would let one account be the market).
+      orderFrequency: paretoSize ** 0.65 * channel.ordersPerCustomer,
+      lineScale: paretoSize ** 0.35,
+      // Negotiated discounts come in steps of half a percent.
+      discountRate: Math.round((channel.baseDiscount + channel.volumeDiscount * sizeScore) * 200) / 200,
+      activeFrom,
+      activeUntil,
+      csvFields: `${channel.name},${region.name}`,
+      customerType: customerType(channel, sizeScore, random),
+    });
+  }
+  return customers;
+}
+
+function customerType(channel: Channel, sizeScore: number, random: Random): string {
+  if (sizeScore >= 0.5) return "enterprise";
+  if (sizeScore >= 0.2) return "mid_market";
+  return channel.sellsToConsumers && random.chance(0.6) ? "consumer" : "small_business";
+}
+
+function cumulativeShares(weights: readonly number[]): number[] {
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  let running = 0;
+  return weights.map((weight) => {
+    running += weight;
+    return running / total;
+  });
+}
+
+/** How much a yearly growth rate has multiplied volume after `monthIndex` months. */
+function growthFactor(growthPerYear: number, monthIndex: number): number {
+  return (1 + growthPerYear) ** (monthIndex / 12);
+}
+
+/** Channel × region cells, in the order of `Customer.cell`. */
+const CELLS: readonly { readonly channel: Channel; readonly growthPerYear: number }[] = CHANNELS.flatMap(
+  (channel) =>
+    REGIONS.map((region) => {
+      const local = LOCAL_GROWTH.find((cell) => cell.channel === channel.name && cell.region === region.name);
+      return {
+        channel,
+        growthPerYear: channel.growthPerYear + region.growthPerYear + (local?.growthPerYear ?? 0),
+      };
+    }),
+);
+
+// ---------------------------------------------------------------------------------------------------
+// The calendar.
+
+interface Month {
+  readonly year: number;
+  /** 1–12. */
+  readonly month: number;
+  readonly days: readonly Day[];
+}
+
+interface Day {
+  readonly date: string;
+  /** The day's share of its month's volume. */
+  readonly volumeShare: number;
+}
+
+function parseStartMonth(start: string): { year: number; month: number } {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(start);
+  if (match === null) throw new RangeError(`start must be a month as YYYY-MM, got "${start}"`);
+  return { year: Number(match[1]), month: Number(match[2]) };
+}
+
+function createCalendar(start: string, months: number): Month[] {
+  const first = parseStartMonth(start);
+  const calendar: Month[] = [];
+  for (let offset = 0; offset < months; offset++) {
+    const year = first.year + Math.floor((first.month - 1 + offset) / 12);
+    const month = ((first.month - 1 + offset) % 12) + 1;
+    const dayCount = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    const volumes: number[] = [];
+    for (let day = 1; day <= dayCount; day++) {
+      volumes.push(WEEKDAY_VOLUME[new Date(Date.UTC(year, month - 1, day)).getUTCDay()] ?? 1);
+    }
+    const total = volumes.reduce((sum, volume) => sum + volume, 0);
+    const prefix = `${year}-${String(month).padStart(2, "0")}-`;
+    const days = volumes.map((volume, day) => ({
+      date: `${prefix}${String(day + 1).padStart(2, "0")}`,
+      volumeShare: volume / total,
+    }));
+    calendar.push({ year, month, days });
+  }
+  return calendar;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One month's demand: who buys how much of what.
+
+/**
+ * Per cell, how many orders it places in a month, relatively: the sizes of its active customers, grown
+ * by the cell's trend. Customers joining and leaving move it too.
+ */
+function cellDemand(customers: readonly Customer[], monthIndex: number): Float64Array {
+  const demand = new Float64Array(CELLS.length);
+  for (const customer of customers) {
+    if (customer.activeFrom <= monthIndex && monthIndex < customer.activeUntil) {
+      demand[customer.cell] = (demand[customer.cell] ?? 0) + customer.orderFrequency;
+    }
+  }
+  CELLS.forEach((cell, index) => {
+    demand[index] = (demand[index] ?? 0) * growthFactor(cell.growthPerYear, monthIndex);
+  });
+  return demand;
+}
+
+/** How many lines a month has, relatively: orders per cell times lines per order, times the season. */
+function monthVolume(demand: Float64Array, calendarMonth: Month): number {
+  let volume = 0;
+  CELLS.forEach((cell, index) => {
+    volume += (demand[index] ?? 0) * meanLinesPerOrder(cell.channel);
+  });
+  return volume * (SEASONAL_VOLUME[calendarMonth.month - 1] ?? 1);
+}
+
+function meanLinesPerOrder(channel: Channel): number {
+  const total = channel.linesPerOrder.reduce((sum, odds) => sum + odds, 0);
+  return channel.linesPerOrder.reduce((sum, odds, index) => sum + (odds * (index + 1)) / total, 0);
+}
+
+interface MonthDemand {
+  readonly cellChoice: WeightedChoice;
+  /** Per cell: its active customers and a choice among them weighted by order frequency. */
+  readonly cellCustomers: readonly {
+    readonly customers: readonly Customer[];
+    readonly choice: WeightedChoice;
+  }[];
+  /** Per channel: a product choice weighted by popularity, channel affinity and category trend. */
+  readonly productChoices: readonly WeightedChoice[];
+  /** Per product: this month's list price and unit cost. */
+  readonly listPrices: Float64Array;
+  readonly unitCosts: Float64Array;
+}
+
+function monthDemand(
+  monthIndex: number,
+  priceIndex: number,
+  customers: readonly Customer[],
+  products: readonly Product[],
+): MonthDemand {
+  const members: Customer[][] = CELLS.map(() => []);
+  for (const customer of customers) {
+    if (customer.activeFrom <= monthIndex && monthIndex < customer.activeUntil) {
+      members[customer.cell]?.push(customer);
+    }
+  }
+  return {
+    cellChoice: new WeightedChoice(cellDemand(customers, monthIndex)),
+    cellCustomers: members.map((cellMembers) => ({
+      customers: cellMembers,
+      // An empty cell has demand 0 and is never picked; it still gets a choice to keep the types plain.
+      choice: new WeightedChoice(
+        cellMembers.length > 0 ? cellMembers.map((customer) => customer.orderFrequency) : [1],
+      ),
+    })),
+    productChoices: CHANNELS.map(
+      (channel) =>
+        new WeightedChoice(
+          products.map(
+            (product) =>
+              product.popularity *
+              channel.categoryAffinity[product.category.name] *
+              growthFactor(product.category.growthPerYear, monthIndex),
+          ),
+        ),
+    ),
+    listPrices: Float64Array.from(
+      products,
+      (product) => Math.round(product.listPrice * priceIndex * 100) / 100,
+    ),
+    unitCosts: Float64Array.from(products, (product) => product.unitCost * priceIndex),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The lines.
+
+/** A return waiting for its day: everything but the ids and the date, which are given when it is written. */
+interface PendingReturn {
+  readonly customerId: string;
+  readonly fieldsAfterOrderId: string;
+}
+
+/** What outlives a single order: the running numbers and the returns not yet due. */
+interface Ledger {
+  transactionNumber: number;
+  orderNumber: number;
+  /** Lines decided so far: those written plus the returns waiting for their day. */
+  committedLines: number;
+  /**
+   * Returns by due day, in a ring longer than the longest delay: a bucket is always emptied before it
+   * is reused, so memory stays bounded by a month of returns whatever the file size.
+   */
+  readonly returnsDue: PendingReturn[][];
+}
+
+/** What every order of a file draws on. */
+interface Market {
+  readonly random: Random;
+  readonly products: readonly Product[];
+  /** Per channel: the number of lines of an order, less one. */
+  readonly extraLinesPerOrder: readonly WeightedChoice[];
+  readonly dayCount: number;
+}
+
+function transactionId(number: number): string {
+  return `T${String(number).padStart(8, "0")}`;
+}
+
+function orderId(number: number): string {
+  return `O${String(number).padStart(7, "0")}`;
+}
+
+function money(amount: number): string {
+  return amount.toFixed(2);
+}
+
+function pickCustomer(demand: MonthDemand, random: Random): Customer {
+  const cell = demand.cellChoice.pick(random);
+  const members = demand.cellCustomers[cell];
+  const customer = members?.customers[members.choice.pick(random)];
+  if (customer === undefined) throw new Error(`no active customer in cell ${cell}`);
+  return customer;
+}
+
+/**
+ * One order of `customer` on day `dayIndex`, at most `maxLines` lines, as CSV text. Return-prone lines
+ * may schedule a return, which counts against `maxLines` too.
+ */
+function orderText(
+  ledger: Ledger,
+  market: Market,
+  demand: MonthDemand,
+  customer: Customer,
+  date: string,
+  dayIndex: number,
+  maxLines: number,
+): string {
+  const { random, products } = market;
+  const channel = customer.channel;
+  const productChoice = demand.productChoices[customer.channelIndex];
+  const extraLines = market.extraLinesPerOrder[customer.channelIndex];
+  if (productChoice === undefined || extraLines === undefined) {
+    throw new Error(`no products or order sizes for channel ${channel.name}`);
+  }
+  const lineCount = Math.min(maxLines, 1 + extraLines.pick(random));
+  const lastCommittedLine = ledger.committedLines + maxLines;
+  ledger.orderNumber++;
+  const lineStart = `${date},${customer.id},${orderId(ledger.orderNumber)},`;
+  // Per-order costs are shared equally by the order's lines.
+  const freightPerLine = (channel.freightPerOrder * random.logNormal(1, 0.25)) / lineCount;
+  const processingPerLine = (channel.orderProcessingPerOrder * random.logNormal(1, 0.25)) / lineCount;
+
+  let text = "";
+  for (let line = 0; line < lineCount; line++) {
+    const productIndex = productChoice.pick(random);
+    const product = products[productIndex];
+    if (product === undefined) throw new Error(`no product ${productIndex}`);
+    const listPrice = demand.listPrices[productIndex] ?? product.listPrice;
+    const unitCost = demand.unitCosts[productIndex] ?? product.unitCost;
+
+    const wantedValue = channel.lineValue * customer.lineScale * random.logNormal(1, 0.6);
+    const quantity = Math.max(1, Math.round(wantedValue / listPrice));
+    const promotion = random.chance(PROMOTION_CHANCE) ? PROMOTION_DISCOUNT : 0;
+    const discountRate = Math.min(MAX_DISCOUNT, customer.discountRate + promotion);
+    const listValue = quantity * listPrice;
+    const unitNetPrice = listPrice * (1 - discountRate);
+    const revenue = quantity * unitNetPrice;
+    const freight = freightPerLine + channel.freightRate * listValue;
+    const handling = channel.handlingPerLine + channel.handlingRate * listValue;
+    const returnsCost = product.returnProne ? channel.returnProvision * revenue : 0;
+    const paymentTerms = (revenue * channel.paymentDays * COST_OF_CAPITAL) / 365;
+
+    ledger.transactionNumber++;
+    ledger.committedLines++;
+    text +=
+      `${transactionId(ledger.transactionNumber)},${lineStart}${money(revenue)},${quantity},` +
+      `${money(quantity * unitCost)},${discountRate.toFixed(4)},${money(freight)},${money(handling)},` +
+      `${money(processingPerLine)},${money(returnsCost)},${money(paymentTerms)},${customer.csvFields},` +
+      `${product.csvFields},${customer.customerType}\n`;
+
+    // A return comes back as a negative line of its own; one due after the last day is not in the file.
+    const returnChance = product.returnProne ? channel.returnRate : channel.returnRate * 0.05;
+    if (ledger.committedLines < lastCommittedLine && random.chance(returnChance)) {
+      const dueDay = dayIndex + random.integer(RETURN_DELAY_DAYS.min, RETURN_DELAY_DAYS.max);
+      if (dueDay < market.dayCount) {
+        const returned = random.integer(1, quantity);
+        ledger.returnsDue[dueDay % ledger.returnsDue.length]?.push({
+          customerId: customer.id,
+          fieldsAfterOrderId:
+            `${money(-returned * unitNetPrice)},${-returned},${money(-returned * unitCost)},` +
+            `${discountRate.toFixed(4)},0.00,0.00,0.00,0.00,0.00,${customer.csvFields},` +
+            `${product.csvFields},${customer.customerType}\n`,
+        });
+        ledger.committedLines++;
+      }
+    }
+  }
+  return text;
+}
+
+/** The returns due on day `dayIndex` as CSV text, each on a credit note (order id) of its own. */
+function returnsText(ledger: Ledger, date: string, dayIndex: number): string {
+  const due = ledger.returnsDue[dayIndex % ledger.returnsDue.length] ?? [];
+  let text = "";
+  for (const pending of due) {
+    ledger.transactionNumber++;
+    ledger.orderNumber++;
+    text +=
+      `${transactionId(ledger.transactionNumber)},${date},${pending.customerId},` +
+      `${orderId(ledger.orderNumber)},${pending.fieldsAfterOrderId}`;
+  }
+  due.length = 0;
+  return text;
+}
+
+/**
+ * Yields the sample file as CSV text: the header line first, then blocks of data lines, each line ending
+ * in "\n". Exactly `options.rows` data lines, in date order; the lines of one order are adjacent.
+ */
+export function* generateRows(options: GenerateOptions): Generator<string> {
+  const { rows, seed, start, months } = options;
+  if (!Number.isSafeInteger(rows) || rows < 0) {
+    throw new RangeError(`rows must be a whole number ≥ 0, got ${rows}`);
+  }
+  if (!Number.isSafeInteger(months) || months < 1) {
+    throw new RangeError(`months must be a whole number ≥ 1, got ${months}`);
+  }
+  const calendar = createCalendar(start, months);
+  const random = new Random(seed);
+  const products = createProducts(random);
+  const customerCount = Math.min(
+    CUSTOMER_COUNT.max,
+    Math.max(CUSTOMER_COUNT.min, Math.round(rows * CUSTOMERS_PER_ROW)),
+  );
+  const customers = createCustomers(random, customerCount, months);
+  const market: Market = {
+    random,
+    products,
+    extraLinesPerOrder: CHANNELS.map((channel) => new WeightedChoice(channel.linesPerOrder)),
+    dayCount: calendar.reduce((sum, calendarMonth) => sum + calendarMonth.days.length, 0),
+  };
+  // Every month's volume up front, so that each day knows its share of `rows`.
+  const volumes = calendar.map((calendarMonth, monthIndex) =>
+    monthVolume(cellDemand(customers, monthIndex), calendarMonth),
+  );
+  const totalVolume = volumes.reduce((sum, volume) => sum + volume, 0);
+  const firstYear = calendar[0]?.year ?? 0;
+  const ledger: Ledger = {
+    transactionNumber: 0,
+    orderNumber: 0,
+    committedLines: 0,
+    returnsDue: Array.from({ length: RETURN_DELAY_DAYS.max + 1 }, () => []),
+  };
+
+  yield `${SAMPLE_COLUMNS.join(",")}\n`;
+
+  let cumulativeVolume = 0;
+  let dayIndex = 0;
+  let block = "";
+  for (const [monthIndex, calendarMonth] of calendar.entries()) {
+    const priceIndex = (1 + PRICE_INCREASE_PER_YEAR) ** (calendarMonth.year - firstYear);
+    const demand = monthDemand(monthIndex, priceIndex, customers, products);
+    for (const day of calendarMonth.days) {
+      cumulativeVolume += (volumes[monthIndex] ?? 0) * day.volumeShare;
+      // Rows are shared out by cumulative volume, so rounding never drifts and the last day lands on `rows`.
+      const targetLines =
+        dayIndex === market.dayCount - 1 ? rows : Math.round((rows * cumulativeVolume) / totalVolume);
+      while (ledger.committedLines < targetLines) {
+        const customer = pickCustomer(demand, random);
+        block += orderText(
+          ledger,
+          market,
+          demand,
+          customer,
+          day.date,
+          dayIndex,
+          targetLines - ledger.committedLines,
+        );
+        if (block.length >= BLOCK_CHARACTERS) {
+          yield block;
+          block = "";
+        }
+      }
+      // The day's returns follow its orders, so the file stays in date order.
+      block += returnsText(ledger, day.date, dayIndex);
+      dayIndex++;
+    }
+  }
+  if (block.length > 0) yield block;
+}
