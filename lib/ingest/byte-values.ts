@@ -1,5 +1,5 @@
 import { AMOUNT_SCALE, toAmountUnits } from "#domain/amount.ts";
-import { monthIndex } from "#domain/month.ts";
+import { FIRST_YEAR, LAST_YEAR, monthIndex } from "#domain/month.ts";
 import type { DateFormat } from "#ingest/mapping.ts";
 
 /**
@@ -144,8 +144,13 @@ export function describeNumberProblem(problem: NumberProblem, decimal: string): 
 
 export const DATE_UNPARSEABLE = -1;
 export const DATE_NOT_IN_CALENDAR = -2;
+/** A real day in a year a month index cannot hold (before 1900 or after 2199): implausible, not impossible. */
+export const DATE_OUT_OF_RANGE = -3;
 
-/** Parses a date in the given format to a month index, or DATE_UNPARSEABLE / DATE_NOT_IN_CALENDAR. */
+/**
+ * Parses a date in the given format to a month index, or DATE_UNPARSEABLE / DATE_NOT_IN_CALENDAR /
+ * DATE_OUT_OF_RANGE.
+ */
 export function parseDateMonth(bytes: Uint8Array, start: number, end: number, format: DateFormat): number {
   start = trimStart(bytes, start, end);
   end = trimEnd(bytes, start, end);
@@ -230,7 +235,8 @@ function calendarMonth(year: number, month: number, day: number): number {
   if (month < 1 || month > 12 || day < 1) return DATE_NOT_IN_CALENDAR;
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number);
-  if (day > days || year < 1900 || year > 2199) return DATE_NOT_IN_CALENDAR;
+  if (day > days) return DATE_NOT_IN_CALENDAR;
+  if (year < FIRST_YEAR || year > LAST_YEAR) return DATE_OUT_OF_RANGE;
   return monthIndex(year, month);
 }
 

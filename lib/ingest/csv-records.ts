@@ -58,6 +58,9 @@ export class CsvRecordReader {
   }
 
   push(chunk: Uint8Array): void {
+    // An empty chunk would make the search for the last newline below start at the end of `work`,
+    // among bytes already consumed, and mark bytes as checked for UTF-8 that never were.
+    if (chunk.length === 0) return;
     if (this.filled + chunk.length > this.work.length) {
       const grown = Buffer.allocUnsafe(Math.max(this.work.length * 2, this.filled + chunk.length));
       this.work.copy(grown, 0, 0, this.filled);

@@ -65,19 +65,29 @@ function gzipError(error: unknown, file: string): IngestError {
   );
 }
 
+/**
+ * Drops a leading UTF-8 byte order mark and refuses unreadable files, judged on the first four bytes
+ * of the text however they arrive: inflated gzip can come out a few bytes at a time.
+ */
 async function* withoutBom(chunks: AsyncIterable<Uint8Array>, file: string): AsyncGenerator<Uint8Array> {
-  let first = true;
+  let head: Uint8Array | null = new Uint8Array(0);
   for await (const chunk of chunks) {
-    if (first && chunk.length > 0) {
-      first = false;
-      refuseUnreadable(chunk, file);
-      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-        if (chunk.length > 3) yield chunk.subarray(3);
-        continue;
-      }
+    if (head === null) {
+      if (chunk.length > 0) yield chunk;
+      continue;
     }
-    if (chunk.length > 0) yield chunk;
+    head = head.length === 0 ? chunk : concat(head, chunk);
+    if (head.length < 4) continue;
+    yield* opening(head, file);
+    head = null;
   }
+  if (head !== null) yield* opening(head, file);
+}
+
+function* opening(head: Uint8Array, file: string): Generator<Uint8Array> {
+  refuseUnreadable(head, file);
+  const text = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+  if (text.length > 0) yield text;
 }
 
 function refuseUnreadable(head: Uint8Array, file: string): void {

@@ -1,7 +1,8 @@
+import { Buffer } from "node:buffer";
 import { Cube } from "#domain/cube.ts";
 import { monthIndex, monthOfDate } from "#domain/month.ts";
 import { CUSTOMER_DIMENSION, defaultSchemes, type SchemeDimensions, schemeId } from "#domain/scheme.ts";
-import { CsvRecordReader, type FieldRecord, sniffDelimiter } from "#ingest/csv-records.ts";
+import { CsvRecordReader, type FieldRecord, MAX_RECORD_BYTES, sniffDelimiter } from "#ingest/csv-records.ts";
 import { decodedBytes } from "#ingest/decoded-bytes.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 import { InvoiceLineReader } from "#ingest/invoice-line-reader.ts";
@@ -107,23 +108,42 @@ export async function ingest(
     if (options.onProgress && rows % progressEvery === 0) options.onProgress({ rows, rejected });
   };
   const onProblem = (line: number, reason: string) => {
+    if (lineReader === null) {
+      // A header that cannot be read is not a rejected row: the next row must not become the header.
+      throw new IngestError("MALFORMED_CSV", `the header on line ${line} cannot be read: ${reason}`, {
+        file,
+        line,
+      });
+    }
     rows++;
     reject({ line, column: null, value: "", reason });
   };
 
+  const openReader = (opening: Uint8Array): CsvRecordReader | NdjsonRecordReader => {
+    if (mapping?.format === undefined) format = looksLikeJson(opening) ? "ndjson" : "csv";
+    if (format === "ndjson") return new NdjsonRecordReader(file, decimal, onHeaders, onRecord, onProblem);
+    const delimiter = mapping?.delimiter ?? sniffDelimiter(firstTextLine(opening).line);
+    decimal = mapping?.decimal ?? (delimiter === ";" ? "," : ".");
+    return new CsvRecordReader(delimiter.charCodeAt(0), file, onRecord, onProblem);
+  };
+
+  // The format and the delimiter are judged on the first line, so bytes are held back until it is whole:
+  // a chunk may end anywhere, even one byte into the file.
   let reader: CsvRecordReader | NdjsonRecordReader | null = null;
+  let opening: Uint8Array = new Uint8Array(0);
   for await (const chunk of decodedBytes(input, file)) {
-    if (reader === null) {
-      if (mapping?.format === undefined) format = looksLikeJson(chunk) ? "ndjson" : "csv";
-      if (format === "ndjson") {
-        reader = new NdjsonRecordReader(file, decimal, onHeaders, onRecord, onProblem);
-      } else {
-        const delimiter = mapping?.delimiter ?? sniffDelimiter(firstLine(chunk));
-        decimal = mapping?.decimal ?? (delimiter === ";" ? "," : ".");
-        reader = new CsvRecordReader(delimiter.charCodeAt(0), file, onRecord, onProblem);
-      }
+    if (reader !== null) {
+      reader.push(chunk);
+      continue;
     }
-    reader.push(chunk);
+    opening = opening.length === 0 ? chunk : Buffer.concat([opening, chunk]);
+    if (!firstTextLine(opening).complete && opening.length <= MAX_RECORD_BYTES) continue;
+    reader = openReader(opening);
+    reader.push(opening);
+  }
+  if (reader === null && opening.length > 0) {
+    reader = openReader(opening);
+    reader.push(opening);
   }
   reader?.finish();
 
@@ -190,9 +210,18 @@ function headerTexts(record: FieldRecord): string[] {
   );
 }
 
-function firstLine(chunk: Uint8Array): Uint8Array {
-  const end = chunk.indexOf(0x0a);
-  return end < 0 ? chunk : chunk.subarray(0, end);
+/** The first line with any text in it, and whether its newline has arrived yet. */
+function firstTextLine(bytes: Uint8Array): { line: Uint8Array; complete: boolean } {
+  let start = 0;
+  let text = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x0a) {
+      if (text) return { line: bytes.subarray(start, i), complete: true };
+      start = i + 1;
+    } else if (b !== 0x20 && b !== 0x09 && b !== 0x0d) text = true;
+  }
+  return { line: bytes.subarray(start), complete: false };
 }
 
 function looksLikeJson(chunk: Uint8Array): boolean {

@@ -5,6 +5,7 @@ import { ByteDictionary } from "#ingest/byte-dictionary.ts";
 import {
   AmountReader,
   DATE_NOT_IN_CALENDAR,
+  DATE_OUT_OF_RANGE,
   DATE_UNPARSEABLE,
   describeNumberProblem,
   hashBytes,
@@ -110,7 +111,11 @@ export class InvoiceLineReader {
       return this.refuseField(layout.date, `expected a date as ${this.options.dateFormat}`);
     }
     if (month === DATE_NOT_IN_CALENDAR) return this.refuseField(layout.date, "not a day of the calendar");
-    if (month < this.options.earliestMonth || month > this.options.latestMonth) {
+    if (
+      month === DATE_OUT_OF_RANGE ||
+      month < this.options.earliestMonth ||
+      month > this.options.latestMonth
+    ) {
       return this.refuseField(
         layout.date,
         `implausible date: expected a month from ${monthLabel(this.options.earliestMonth)} to ${monthLabel(this.options.latestMonth)}`,

@@ -62,9 +62,12 @@ export type ColumnMappingInput = z.input<typeof columnMappingSchema>;
 export function parseColumnMapping(document: unknown, file: string): ColumnMapping {
   const result = columnMappingSchema.safeParse(document);
   if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
-  );
+  const problems = result.error.issues.map((issue) => {
+    // zod reports a refused record key only as "Invalid key in record"; the reason it was refused is inside.
+    const message =
+      issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
+    return `${issue.path.join(".") || "(root)"}: ${message}`;
+  });
   throw new IngestError("INVALID_MAPPING", `the column mapping is not valid: ${problems.join("; ")}`, {
     file,
     issues: problems,

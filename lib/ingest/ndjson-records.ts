@@ -85,7 +85,7 @@ export class NdjsonRecordReader {
     if (this.headers === null) {
       throw new IngestError(
         "MALFORMED_NDJSON",
-        `line ${this.line} is ${reason}: the first line must be a JSON object whose keys name the columns`,
+        `line ${this.line} cannot start the file (${reason}): the first line must be a JSON object whose keys name the columns`,
         {
           file: this.file,
           line: this.line,
