@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { generateCommand } from "#cli/generate.ts";
+import { scoreCommand } from "#cli/score.ts";
 import { startCommand } from "#cli/start.ts";
 
 /** Builds the `segfocus` program; each command lives in its own file. */
@@ -8,7 +9,8 @@ export function buildProgram(): Command {
     .description("Which market segments to say yes to and which to say no to, from your own transactions.")
     .exitOverride();
   // addCommand does not pass exitOverride down: set it on each command so main() owns the exit code.
-  for (const command of [startCommand(), generateCommand()]) program.addCommand(command.exitOverride());
+  for (const command of [startCommand(), scoreCommand(), generateCommand()])
+    program.addCommand(command.exitOverride());
   return program;
 }
 

@@ -1,0 +1,138 @@
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { Command, Option } from "commander";
+import { byteProgress } from "#cli/progress.ts";
+import { scoreCsv, scoreTable } from "#cli/score-output.ts";
+import { Cube } from "#domain/cube.ts";
+import { type ForceOfChange, parseForces } from "#domain/forces.ts";
+import { DEFAULT_POLICY, type Policy, parsePolicy } from "#domain/policy.ts";
+import { scoreCube } from "#domain/scoring.ts";
+import { ingest } from "#ingest/ingest.ts";
+import { type ColumnMapping, parseColumnMapping } from "#ingest/mapping.ts";
+import { describeReject } from "#ingest/reject.ts";
+
+interface ScoreOptions {
+  readonly mapping?: string;
+  readonly policy?: string;
+  readonly scheme: string[];
+  readonly scenario?: string;
+  readonly format: "table" | "json" | "csv";
+}
+
+/** `segfocus score`: offline, no servers — ingest the files, score every segment, print the decisions. */
+export function scoreCommand(): Command {
+  return new Command("score")
+    .description("Ingest ERP files, score every segment and print the say-yes / fix / say-no lists.")
+    .argument("<file...>", "CSV or NDJSON files of invoice lines, optionally gzip-compressed")
+    .option("--mapping <file>", "column mapping (JSON) for files whose headers are not canonical")
+    .option("--policy <file>", "scoring policy (JSON); missing fields take their defaults")
+    .option(
+      "--scheme <dimensions>",
+      "a scheme to score, dimensions joined by commas (repeatable)",
+      collect,
+      [],
+    )
+    .option("--scenario <file>", "forces of change (JSON): one force, a list, or { forces: [...] }")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"),
+    )
+    .action(async (files: string[], options: ScoreOptions) => {
+      const mapping = options.mapping
+        ? parseColumnMapping(await readJson(options.mapping, "mapping"), options.mapping)
+        : undefined;
+      const policy = options.policy ? parsePolicy(await readJson(options.policy, "policy")) : DEFAULT_POLICY;
+      const forces: ForceOfChange[] = options.scenario
+        ? parseForces(await readJson(options.scenario, "scenario"))
+        : [];
+      const schemes =
+        options.scheme.length > 0
+          ? options.scheme.map(parseScheme)
+          : policy.schemes.length > 0
+            ? policy.schemes
+            : undefined;
+
+      const cubes: Cube[] = [];
+      for (const file of files) cubes.push(await ingestFile(file, { mapping, policy, schemes }));
+      const started = performance.now();
+      const result = scoreCube(
+        Cube.merged(cubes, { breadthDimension: policy.breadthDimension }),
+        policy,
+        forces,
+      );
+      const segments = result.schemes.reduce((sum, scheme) => sum + scheme.segments.length, 0);
+      process.stderr.write(
+        `scored ${segments.toLocaleString("en-US")} segments in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+
+      const output =
+        options.format === "json"
+          ? `${JSON.stringify(result)}\n`
+          : options.format === "csv"
+            ? scoreCsv(result)
+            : scoreTable(result);
+      await writeOut(output);
+    });
+}
+
+async function ingestFile(
+  file: string,
+  settings: { mapping: ColumnMapping | undefined; policy: Policy; schemes: string[][] | undefined },
+): Promise<Cube> {
+  const { size } = await stat(file);
+  const progress = byteProgress(`reading ${basename(file)}`, size);
+  const started = performance.now();
+  const reading = pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), progress.stream);
+  const [report] = await Promise.all([
+    ingest(progress.stream, {
+      file: basename(file),
+      mapping: settings.mapping,
+      schemes: settings.schemes,
+      rejectRatio: settings.policy.rejectRatio,
+      breadthDimension: settings.policy.breadthDimension,
+      now: new Date(),
+    }),
+    reading,
+  ]);
+  const seconds = (performance.now() - started) / 1000;
+  progress.finish(`done in ${seconds.toFixed(1)} s`);
+  process.stderr.write(
+    `${basename(file)}: ${report.accepted.toLocaleString("en-US")} lines ingested, ${report.rejected} rejected${
+      report.rejected > 0
+        ? ` (first: ${describeReject(report.firstRejects[0] as (typeof report.firstRejects)[number])})`
+        : ""
+    }\n`,
+  );
+  return report.cube;
+}
+
+function parseScheme(text: string): string[] {
+  const dimensions = text.split(",").map((name) => name.trim());
+  if (dimensions.some((name) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(name))) {
+    throw new Error(`--scheme "${text}": expected dimension names joined by commas, e.g. channel,region`);
+  }
+  return dimensions;
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  const text = await readFile(path, "utf8").catch((error: Error) => {
+    throw new Error(`cannot read the ${what} file ${path}: ${error.message}`);
+  });
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the ${what} file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Writes to stdout and waits for it to drain, so a large JSON reaches a pipe whole before exit. */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+  });
+}

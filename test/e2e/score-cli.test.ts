@@ -1,0 +1,163 @@
+import { execFile } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
+import { createGzip } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ScoringResult } from "#domain/scoring.ts";
+import { generateRows, sampleTruths } from "#sample/generator.ts";
+
+const run = promisify(execFile);
+let directory: string;
+let file: string;
+
+/** Runs the real `segfocus` binary, as a user would. */
+async function segfocus(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, ["bin/segfocus.js", ...args], { maxBuffer: 1 << 28 });
+}
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), "segfocus-score-"));
+  file = join(directory, "batch.csv.gz");
+  await pipeline(
+    Readable.from(generateRows({ rows: 60_000, seed: 3, start: "2022-01", months: 36 })),
+    createGzip(),
+    createWriteStream(file),
+  );
+});
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe("segfocus score on a generated file", () => {
+  it("keeps the known unprofitable channel off the say-yes list and puts the growing profitable one on it", async () => {
+    const { stdout } = await segfocus("score", file, "--format", "json");
+    const result = JSON.parse(stdout) as ScoringResult;
+    const channel = result.schemes.find((scheme) => scheme.id === "channel");
+    const decisionOf = (value: string) =>
+      channel?.segments.find((segment) => segment.values.channel === value)?.decision;
+    expect(["choose", "develop"]).not.toContain(decisionOf(sampleTruths.unprofitableChannel));
+    const growing = sampleTruths.growingProfitableSegment.values.channel as string;
+    expect(["choose", "develop"]).toContain(decisionOf(growing));
+  });
+
+  it("prints the documented JSON shape for every scheme and segment", async () => {
+    const { stdout } = await segfocus(
+      "score",
+      file,
+      "--format",
+      "json",
+      "--scheme",
+      "channel,region",
+      "--scheme",
+      "customer",
+    );
+    const result = JSON.parse(stdout) as ScoringResult;
+    expect(result.schemes.map((scheme) => scheme.id)).toEqual(["channel+region", "customer"]);
+    const scheme = result.schemes[0];
+    expect(scheme).toMatchObject({
+      dimensions: ["channel", "region"],
+      totals: { revenue: expect.any(Number), profit: expect.any(Number), margin: expect.any(Number) },
+      whaleCurve: {
+        peakShare: expect.any(Number),
+        peakAt: expect.any(Number),
+        lossSegmentShare: expect.any(Number),
+      },
+    });
+    expect(scheme?.segments).toHaveLength(25);
+    for (const segment of scheme?.segments ?? []) {
+      expect(Object.keys(segment.values)).toEqual(["channel", "region"]);
+      expect(segment.metrics).toMatchObject({
+        revenue: expect.any(Number),
+        profit: expect.any(Number),
+        margin: expect.any(Number),
+        costToServe: expect.any(Number),
+        customers: expect.any(Number),
+      });
+      expect(["peak", "drain", "desert", "niche"]).toContain(segment.profitClass);
+      for (const score of Object.values(segment.scores)) expect(score).toBeGreaterThanOrEqual(0);
+      expect(segment.reasons[0]).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+      expect(segment.projection.years.map((year) => year.year)).toEqual([1, 2, 3]);
+      expect(segment.projection.npv).toEqual(expect.any(Number));
+    }
+  });
+
+  it("prints the say-yes, fix and say-no lists per scheme as a table, with the whale-curve headline", async () => {
+    const { stdout } = await segfocus("score", file, "--scheme", "channel");
+    expect(stdout).toMatch(/== channel: 5 segments/);
+    expect(stdout).toMatch(
+      /Whale curve: the most profitable [\d.]+% of segments earn [\d.]+% of total profit/,
+    );
+    const sayYes = stdout.slice(stdout.indexOf("Say yes"), stdout.indexOf("Fix ("));
+    const sayNo = stdout.slice(stdout.indexOf("Say no"));
+    expect(sayYes).toMatch(/\nonline /);
+    expect(sayNo).toMatch(new RegExp(`\\n${sampleTruths.unprofitableChannel} `));
+  });
+
+  it("writes one CSV row per segment with a header", async () => {
+    const { stdout } = await segfocus("score", file, "--format", "csv", "--scheme", "region");
+    const rows = stdout.trimEnd().split("\r\n");
+    expect(rows[0]).toBe(
+      "scheme,segment,decision,profit_class,revenue,profit,margin,cost_to_serve,customers,profitability,growth,defensibility,focus,npv,reason",
+    );
+    expect(
+      rows
+        .slice(1)
+        .map((row) => row.split(",")[1])
+        .sort(),
+    ).toEqual([...sampleTruths.regions].sort());
+  });
+
+  it("applies a force of change from --scenario and names it in the projections", async () => {
+    const scenario = join(directory, "giant.json");
+    await writeFile(
+      scenario,
+      JSON.stringify({
+        id: "digital-giant",
+        name: "A digital giant enters",
+        match: { channel: "online" },
+        volumeGrowth: -0.3,
+        priceRealization: -0.1,
+      }),
+    );
+    const { stdout } = await segfocus(
+      "score",
+      file,
+      "--format",
+      "json",
+      "--scheme",
+      "channel",
+      "--scenario",
+      scenario,
+    );
+    const result = JSON.parse(stdout) as ScoringResult;
+    const online = result.schemes[0]?.segments.find((segment) => segment.id === "online");
+    expect(result.forces).toEqual([{ id: "digital-giant", name: "A digital giant enters" }]);
+    expect(online?.projection.forces[0]).toMatchObject({ forceId: "digital-giant", threatened: true });
+    const retail = result.schemes[0]?.segments.find((segment) => segment.id === "retail");
+    expect(retail?.projection.forces[0]?.npv).toBe(retail?.projection.npv);
+  });
+
+  it("refuses an invalid policy, naming the field, with exit code 1", async () => {
+    const policy = join(directory, "policy.json");
+    await writeFile(policy, JSON.stringify({ projection: { damping: 0.99 } }));
+    await expect(segfocus("score", file, "--policy", policy)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/projection\.damping/),
+    });
+  });
+
+  it("fails on a file it cannot read, saying what to fix", async () => {
+    const empty = join(directory, "empty.csv");
+    await writeFile(empty, "");
+    await expect(segfocus("score", empty)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/the file is empty/),
+    });
+  });
+});
