@@ -119,7 +119,18 @@ export class CsvRecordReader {
     const delimiter = this.delimiter;
     const record = this.record;
     let pos = 0;
+    let nextQuote = -1;
     while (pos < total) {
+      // Fast path: a complete line with no quote in it is split on delimiters alone.
+      if (nextQuote < pos) {
+        nextQuote = bytes.indexOf(QUOTE, pos);
+        if (nextQuote < 0 || nextQuote >= total) nextQuote = total;
+      }
+      const lineEnd = bytes.indexOf(LF, pos);
+      if (lineEnd >= 0 && lineEnd < nextQuote && this.scanPlainLine(pos, lineEnd)) {
+        pos = lineEnd + 1;
+        continue;
+      }
       const recordStart = pos;
       let count = 0;
       let newlines = 0;
@@ -199,6 +210,38 @@ export class CsvRecordReader {
       this.onRecord(record);
     }
     return total;
+  }
+
+  /**
+   * Splits the quote-free line [start, lineEnd) on delimiters and emits it; false (nothing emitted)
+   * when a carriage return stands anywhere but before the newline, which the full scan handles.
+   */
+  private scanPlainLine(start: number, lineEnd: number): boolean {
+    const bytes = this.work;
+    const delimiter = this.delimiter;
+    const record = this.record;
+    const end = lineEnd > start && bytes[lineEnd - 1] === CR ? lineEnd - 1 : lineEnd;
+    let count = 0;
+    let fieldStart = start;
+    for (let i = start; i < end; i++) {
+      const b = bytes[i];
+      if (b === delimiter) {
+        if (count + 1 >= record.starts.length) this.growFields();
+        record.starts[count] = fieldStart;
+        record.ends[count] = i;
+        count++;
+        fieldStart = i + 1;
+      } else if (b === CR) return false;
+    }
+    const line = this.line++;
+    if (count === 0 && fieldStart === end) return true; // a blank line
+    if (count >= record.starts.length) this.growFields();
+    record.starts[count] = fieldStart;
+    record.ends[count] = end;
+    record.count = count + 1;
+    record.line = line;
+    this.onRecord(record);
+    return true;
   }
 
   /** Turns each doubled quote of a field into one, in place: the bytes belong to this record alone. */
