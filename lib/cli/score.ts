@@ -8,6 +8,7 @@ import { scoreCsv, scoreTable } from "#cli/score-output.ts";
 import { Cube } from "#domain/cube.ts";
 import { type ForceOfChange, parseForces } from "#domain/forces.ts";
 import { DEFAULT_POLICY, type Policy, parsePolicy } from "#domain/policy.ts";
+import { NAME_PATTERN } from "#domain/scheme.ts";
 import { scoreCube } from "#domain/scoring.ts";
 import { ingest } from "#ingest/ingest.ts";
 import { type ColumnMapping, parseColumnMapping } from "#ingest/mapping.ts";
@@ -109,7 +110,7 @@ async function ingestFile(
 
 function parseScheme(text: string): string[] {
   const dimensions = text.split(",").map((name) => name.trim());
-  if (dimensions.some((name) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(name))) {
+  if (dimensions.some((name) => !NAME_PATTERN.test(name))) {
     throw new Error(`--scheme "${text}": expected dimension names joined by commas, e.g. channel,region`);
   }
   return dimensions;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dimensionNameSchema } from "#domain/scheme.ts";
 
 /**
  * A force of change is a named scenario ("a digital giant enters arm's-length ordering") that, from a
@@ -6,11 +7,6 @@ import { z } from "zod";
  * intensity of the segments it matches. The zod schema is the single source of its shape, validation
  * and type.
  */
-
-// The same rule as a dimension name in a column mapping: it must be able to stand in a scheme id.
-const dimensionName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "a dimension name uses letters, digits and _ and starts with a letter");
 
 const EFFECTS = ["volumeGrowth", "priceRealization", "costToServeIntensity"] as const;
 
@@ -25,7 +21,7 @@ export const forceOfChangeSchema = z
     /** Dimension → the value or values a segment must have; {} matches every segment. */
     match: z
       .record(
-        dimensionName,
+        dimensionNameSchema,
         z.union([z.string(), z.array(z.string()).min(1)], {
           error: "expected a dimension value or a non-empty list of values",
         }),

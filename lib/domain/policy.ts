@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dimensionNameSchema } from "#domain/scheme.ts";
 
 /**
  * Every weight and threshold of scoring, in one versioned document that planners can change. The zod
@@ -25,15 +26,7 @@ export const policySchema = z
     /** Incremented by the service on every accepted change. */
     version: z.number().int().min(1).default(1),
     /** Segment schemes to score; empty = one per dimension of the data, plus customer. */
-    schemes: z
-      .array(
-        z
-          .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/))
-          .min(1)
-          .max(4),
-      )
-      .max(50)
-      .default([]),
+    schemes: z.array(z.array(dimensionNameSchema).min(1).max(4)).max(50).default([]),
     /** The dimension whose distinct values per customer measure cross-buy breadth. */
     breadthDimension: z.string().default("category"),
     profitability: weightsSummingToOne({ margin: weight.default(0.6), profit: weight.default(0.4) }).default({

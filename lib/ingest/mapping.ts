@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CUSTOMER_DIMENSION } from "#domain/scheme.ts";
+import { CUSTOMER_DIMENSION, dimensionNameSchema } from "#domain/scheme.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 
 /**
@@ -7,9 +7,7 @@ import { IngestError } from "#ingest/ingest-error.ts";
  * document's shape, its validation and its type.
  */
 const columnName = z.string().trim().min(1, "a column name cannot be empty");
-const fieldName = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, "use letters, digits and _ and start with a letter");
+const fieldName = dimensionNameSchema;
 
 export const DATE_FORMATS = ["ISO", "YYYY-MM-DD", "MM/DD/YYYY", "DD/MM/YYYY", "YYYYMMDD"] as const;
 export type DateFormat = (typeof DATE_FORMATS)[number];

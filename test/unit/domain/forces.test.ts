@@ -107,7 +107,7 @@ describe("parseForces", () => {
 
   it("matches on a value or a non-empty list of values of a well-named dimension", () => {
     const message = problemsOf({ ...innovation, match: { "1channel": "web", region: [], size: 3 } });
-    expect(message).toContain("match.1channel: a dimension name uses letters, digits and _");
+    expect(message).toContain("match.1channel: a name uses letters, digits and _");
     expect(message).toContain("match.region: Too small: expected array to have >=1 items");
     expect(message).toContain("match.size: expected a dimension value or a non-empty list of values");
   });

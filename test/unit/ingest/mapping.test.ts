@@ -173,8 +173,8 @@ describe("parseColumnMapping", () => {
         columns: { ...MINIMAL_COLUMNS, costs: { "2nd freight": "Freight" }, dimensions: { "": "Region" } },
       }).issues,
     ).toEqual([
-      "columns.costs.2nd freight: use letters, digits and _ and start with a letter",
-      "columns.dimensions.: use letters, digits and _ and start with a letter",
+      "columns.costs.2nd freight: a name uses letters, digits and _ and starts with a letter",
+      "columns.dimensions.: a name uses letters, digits and _ and starts with a letter",
     ]);
   });
 
