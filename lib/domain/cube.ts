@@ -247,11 +247,12 @@ export class SchemeAggregate {
   private monthData: Float64Array;
   private customerAmountData = new Float64Array(1024 * CUSTOMER_AMOUNT_STRIDE);
   private customerFactData = new Uint32Array(1024 * CUSTOMER_FACT_STRIDE);
-  /** Per segment: its last month + 1 and that row; its last customer + 1 and that row (0 = none). */
+  /** Per segment: its last month + 1 and that row (0 = none). */
   private lastMonthOf = new Int32Array(64);
   private lastMonthRowOf = new Int32Array(64);
-  private lastCustomerOf = new Int32Array(64);
-  private lastCustomerRowOf = new Int32Array(64);
+  /** Per customer: its last segment + 1 and that row (0 = none). */
+  private lastSegmentOf = new Int32Array(1024);
+  private lastSegmentRowOf = new Int32Array(1024);
 
   constructor(
     readonly id: string,
@@ -307,9 +308,14 @@ export class SchemeAggregate {
     return row;
   }
 
-  /** The (segment, customer) row, memoised like monthRow; a new row starts active in `month`. */
+  /**
+   * The (segment, customer) row, memoised per customer: a customer usually stays in one segment of a
+   * scheme (always, in the customer scheme), so the memo skips most probes. A new row starts active
+   * in `month`.
+   */
   private customerRow(segment: number, customer: number, month: number): number {
-    if (this.lastCustomerOf[segment] === customer + 1) return this.lastCustomerRowOf[segment] as number;
+    if (customer >= this.lastSegmentOf.length) this.growCustomerCaches(customer);
+    if (this.lastSegmentOf[customer] === segment + 1) return this.lastSegmentRowOf[customer] as number;
     const before = this.customerKeys.size;
     const row = this.customerKeys.intern2(segment, customer);
     if (row === before) {
@@ -318,8 +324,8 @@ export class SchemeAggregate {
       this.customerFactData[facts + CustomerFact.firstMonth] = month;
       this.customerFactData[facts + CustomerFact.lastMonth] = month;
     }
-    this.lastCustomerOf[segment] = customer + 1;
-    this.lastCustomerRowOf[segment] = row;
+    this.lastSegmentOf[customer] = segment + 1;
+    this.lastSegmentRowOf[customer] = row;
     return row;
   }
 
@@ -360,8 +366,16 @@ export class SchemeAggregate {
     };
     this.lastMonthOf = grow(this.lastMonthOf);
     this.lastMonthRowOf = grow(this.lastMonthRowOf);
-    this.lastCustomerOf = grow(this.lastCustomerOf);
-    this.lastCustomerRowOf = grow(this.lastCustomerRowOf);
+  }
+
+  private growCustomerCaches(customer: number): void {
+    const size = Math.max(customer + 1, this.lastSegmentOf.length * 2);
+    const grown = new Int32Array(size);
+    grown.set(this.lastSegmentOf);
+    this.lastSegmentOf = grown;
+    const grownRows = new Int32Array(size);
+    grownRows.set(this.lastSegmentRowOf);
+    this.lastSegmentRowOf = grownRows;
   }
 
   /** Adds a scheme of another cube whose ids are translated by the remaps. */
