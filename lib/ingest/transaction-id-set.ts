@@ -1,7 +1,9 @@
 /**
  * Remembers every transaction id of a batch by a 64-bit fingerprint (two independent 32-bit hashes)
- * and the line that brought it, to refuse duplicates. 12 bytes a slot at most half full: about 24
- * bytes per row, the one part of ingestion that grows with rows rather than segments. Two different
+ * and the line that brought it, to refuse duplicates. 12 bytes a slot, the table at most three
+ * quarters full: 16 to 32 bytes per row, the one part of ingestion that grows with rows rather than
+ * segments (a fuller table would probe longer; a sparser one would cost memory the 5-million-row
+ * budget does not have). Two different
  * ids share a fingerprint with probability about n² / 2^65 (one in 1.5 million for 5 million rows).
  */
 export class TransactionIdSet {
@@ -25,7 +27,7 @@ export class TransactionIdSet {
         this.first[slot] = hashA;
         this.second[slot] = hashB;
         this.lines[slot] = line;
-        if (++this.count * 2 > this.lines.length) this.grow();
+        if (++this.count * 4 > this.lines.length * 3) this.grow();
         return 0;
       }
       if (this.first[slot] === hashA && this.second[slot] === hashB) return seen;
