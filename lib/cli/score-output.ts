@@ -52,7 +52,7 @@ function schemeTable(scheme: ScoredScheme): string {
             segment.scores.growth.toFixed(0),
             segment.scores.defensibility.toFixed(0),
             segment.scores.focus.toFixed(0),
-            segment.reasons[0]?.message ?? "",
+            shorten(decisiveReason(segment), 90),
           ]),
       ),
     );
@@ -119,6 +119,12 @@ function csvRow(schemeId: string, segment: ScoredSegment): Array<string | number
 export function csvField(value: string | number): string {
   const text = typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The class has its own column: show the first reason beyond it. */
+function decisiveReason(segment: ScoredSegment): string {
+  const reason = segment.reasons.find((r) => r.code !== segment.profitClass) ?? segment.reasons[0];
+  return reason?.message ?? "";
 }
 
 function shorten(text: string, length: number): string {

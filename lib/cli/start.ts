@@ -5,49 +5,35 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { Command } from "commander";
-import { money, percent, textTable } from "#cli/table.ts";
-import { segmentTotals } from "#domain/segment-totals.ts";
+import { scoreTable } from "#cli/score-output.ts";
+import { DEFAULT_POLICY } from "#domain/policy.ts";
+import { scoreCube } from "#domain/scoring.ts";
 import { ingest } from "#ingest/ingest.ts";
 import { generateRows } from "#sample/generator.ts";
 
 const SAMPLE_ROWS = 200_000;
 
 /**
- * `segfocus start`: for now the offline demo — a generated sample batch, ingested and summed per
- * segment. The embedded serverless stack takes this command over when it lands.
+ * `segfocus start`: for now the offline demo — a generated sample batch, ingested and scored. The
+ * embedded serverless stack takes this command over when it lands.
  */
 export function startCommand(): Command {
   return new Command("start")
-    .description("Run the demo: generate a sample ERP batch (once), ingest it and show profit by segment.")
+    .description(
+      "Run the demo: generate a sample ERP batch (once), ingest and score it, print the decisions.",
+    )
     .option("--data-dir <dir>", "where the sample batch is kept", ".segfocus")
     .action(async (options: { dataDir: string }) => {
       const file = await ensureSampleBatch(options.dataDir);
       const started = performance.now();
       const report = await ingest(createReadStream(file), { file, now: new Date() });
+      const result = scoreCube(report.cube, DEFAULT_POLICY);
       const seconds = (performance.now() - started) / 1000;
-      const out = process.stdout;
-      out.write(
-        `Ingested ${report.accepted.toLocaleString("en-US")} invoice lines (${report.rejected} rejected) from ${relative(process.cwd(), file)} in ${seconds.toFixed(1)} s.\n`,
+      process.stdout.write(
+        `Ingested ${report.accepted.toLocaleString("en-US")} invoice lines (${report.rejected} rejected) from ${relative(process.cwd(), file)} and scored them in ${seconds.toFixed(1)} s.\n` +
+          "Per scheme: who to say yes to, what to fix, who to say no to (P, G, D: profitability, growth, defensibility).\n\n",
       );
-      for (const scheme of report.cube.schemes) {
-        const segments = segmentTotals(report.cube, scheme).sort((a, b) => b.profit - a.profit);
-        const losing = segments.filter((segment) => segment.profit < 0).length;
-        out.write(`\nScheme ${scheme.id}: ${segments.length} segments, ${losing} of them lose money\n`);
-        const shown = segments.length > 10 ? [...segments.slice(0, 5), ...segments.slice(-5)] : segments;
-        out.write(
-          `${textTable(
-            ["segment", "revenue", "cost to serve", "profit", "margin", "customers"],
-            shown.map((segment) => [
-              Object.values(segment.values).join(" · "),
-              money(segment.revenue),
-              money(segment.costToServe),
-              money(segment.profit),
-              segment.revenue === 0 ? "—" : percent(segment.profit / segment.revenue),
-              segment.customers,
-            ]),
-          )}\n`,
-        );
-      }
+      process.stdout.write(scoreTable(result));
     });
 }
 

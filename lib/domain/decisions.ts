@@ -238,20 +238,20 @@ function missingEvidence(inputs: DecisionInputs, policy: Policy): Reason[] {
 
 function landscapeReason(inputs: DecisionInputs): Reason {
   const { metrics, profitClass, companyMargin, medianRevenue } = inputs;
-  const size = metrics.revenue >= medianRevenue ? "at or above" : "below";
-  const margin = metrics.margin >= companyMargin ? "at or above" : "below";
+  const size = metrics.revenue >= medianRevenue ? "≥" : "<";
+  const margin = metrics.margin >= companyMargin ? "≥" : "<";
   const meaning: Record<ProfitClass, string> = {
-    peak: "a profit peak: secure it and grow it",
-    drain: "a profit drain: large, but its margin is below the company's",
-    desert: "a profit desert: small, and its margin is below the company's",
-    niche: "a profitable niche: small, with a margin above the company's",
+    peak: "A profit peak, large and profitable",
+    drain: "A profit drain, large but below the company margin",
+    desert: "A profit desert, small and below the company margin",
+    niche: "A profitable niche, small but above the company margin",
   };
   return reason(
     profitClass,
     "margin",
     metrics.margin,
     companyMargin,
-    `Revenue ${round(metrics.revenue)} is ${size} the median segment's ${round(medianRevenue)} and margin ${pct(metrics.margin)} is ${margin} the company's ${pct(companyMargin)}: ${meaning[profitClass]}.`,
+    `${meaning[profitClass]}: revenue ${round(metrics.revenue)} ${size} median ${round(medianRevenue)}, margin ${pct(metrics.margin)} ${margin} company ${pct(companyMargin)}.`,
   );
 }
 
