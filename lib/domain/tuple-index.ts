@@ -41,7 +41,7 @@ export class TupleIndex {
 
   /** Single keys are dense dictionary ids, so they index an array directly instead of a hash table. */
   intern1(a: number): number {
-    if (a >= this.direct.length) this.growDirect(a);
+    if (a >= this.direct.length || a < 0) this.growDirect(a);
     const entry = this.direct[a] as number;
     if (entry !== 0) return entry - 1;
     const row = this.rows++;

@@ -173,3 +173,21 @@ function line(overrides: Partial<TestLine>): TestLine {
     ...overrides,
   };
 }
+
+describe("tuple index", () => {
+  it("refuses a negative key instead of interning garbage", async () => {
+    const { TupleIndex } = await import("#domain/tuple-index.ts");
+    const index = new TupleIndex(1);
+    expect(() => index.intern1(-1)).toThrow(/non-negative/);
+    expect(index.size).toBe(0);
+  });
+
+  it("gives each distinct tuple one dense row, in first-seen order, across rehashes", async () => {
+    const { TupleIndex } = await import("#domain/tuple-index.ts");
+    const pairs = new TupleIndex(2, 4);
+    const rows = Array.from({ length: 5000 }, (_, i) => pairs.intern2(i % 1000, Math.floor(i / 1000)));
+    expect(rows).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(pairs.intern2(999, 4)).toBe(4999);
+    expect(pairs.size).toBe(5000);
+  });
+});
