@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Cube } from "#domain/cube.ts";
 import { CubeFormatError, decodeCube, encodeCube } from "#domain/cube-codec.ts";
 import { monthIndex } from "#domain/month.ts";
+import { TupleIndex } from "#domain/tuple-index.ts";
 import { cubeOf, TEST_SCHEMES, type TestLine, testLine } from "../../support/invoice-lines.ts";
 
 const lines = fc.array(testLine, { maxLength: 40 });
@@ -175,15 +176,13 @@ function line(overrides: Partial<TestLine>): TestLine {
 }
 
 describe("tuple index", () => {
-  it("refuses a negative key instead of interning garbage", async () => {
-    const { TupleIndex } = await import("#domain/tuple-index.ts");
+  it("refuses a negative key instead of interning garbage", () => {
     const index = new TupleIndex(1);
     expect(() => index.intern1(-1)).toThrow(/non-negative/);
     expect(index.size).toBe(0);
   });
 
-  it("gives each distinct tuple one dense row, in first-seen order, across rehashes", async () => {
-    const { TupleIndex } = await import("#domain/tuple-index.ts");
+  it("gives each distinct tuple one dense row, in first-seen order, across rehashes", () => {
     const pairs = new TupleIndex(2, 4);
     const rows = Array.from({ length: 5000 }, (_, i) => pairs.intern2(i % 1000, Math.floor(i / 1000)));
     expect(rows).toEqual(Array.from({ length: 5000 }, (_, i) => i));
