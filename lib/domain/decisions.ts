@@ -57,9 +57,9 @@ const round = (n: number) => Math.round(n).toLocaleString("en-US");
  * The recommendation for one segment, by the rules of the design, in this order: not enough
  * evidence; a negative NPV in the base case (decline); a peak or a high focus score with a positive
  * NPV in the base case and under every active force (choose); a growing niche (develop); a drain
- * (fix); a weak desert (decline). What remains — a peak or high-focus segment that a force would turn
- * unprofitable, a niche that does not grow, a desert with growth or defensibility — is fixed, with
- * the reason why.
+ * (fix); a weak desert (decline). What remains — a peak or high-focus segment whose base NPV is zero or
+ * that a force would turn unprofitable, a niche that does not grow, a desert with growth or
+ * defensibility — is fixed, with the reason why.
  */
 export function recommend(inputs: DecisionInputs, policy: Policy): Recommendation {
   const { metrics, scores, profitClass } = inputs;
@@ -146,6 +146,17 @@ export function recommend(inputs: DecisionInputs, policy: Policy): Recommendatio
   if (strong) {
     return finish("fix", [
       classReason,
+      ...(inputs.baseNpv > 0
+        ? []
+        : [
+            reason(
+              "no_positive_npv",
+              "npv",
+              inputs.baseNpv,
+              0,
+              `Projected profit is worth ${round(inputs.baseNpv)} today: its sales are not projected to continue; find out why before investing in it.`,
+            ),
+          ]),
       ...losingForces.map((force) =>
         reason(
           "threatened",
@@ -239,7 +250,8 @@ function missingEvidence(inputs: DecisionInputs, policy: Policy): Reason[] {
 function landscapeReason(inputs: DecisionInputs): Reason {
   const { metrics, profitClass, companyMargin, medianRevenue } = inputs;
   const size = metrics.revenue >= medianRevenue ? "≥" : "<";
-  const margin = metrics.margin >= companyMargin ? "≥" : "<";
+  // From the class, not from metrics.margin: without revenue that is 0, yet a loss ranks below any company margin.
+  const margin = profitClass === "peak" || profitClass === "niche" ? "≥" : "<";
   const meaning: Record<ProfitClass, string> = {
     peak: "A profit peak, large and profitable",
     drain: "A profit drain, large but below the company margin",
