@@ -2,9 +2,14 @@ import type { SegmentMetrics } from "#domain/metrics.ts";
 import { percentileRanks } from "#domain/percentile.ts";
 import type { Policy } from "#domain/policy.ts";
 
-/** One input to a score: its raw value (null without evidence), its percentile in the scheme, its weight. */
+/**
+ * One input to a score: its raw value, its percentile in the scheme, its effective weight. The value
+ * is null without evidence, or when it is unbounded — revenue now and none a year before grows
+ * without bound — and then `extreme` says which way.
+ */
 export interface ScoreComponent {
   readonly value: number | null;
+  readonly extreme?: "highest" | "lowest";
   readonly percentile: number;
   readonly weight: number;
 }
@@ -116,7 +121,8 @@ function componentsOf(values: Record<string, readonly number[]>, weights: Record
           return [
             name,
             {
-              value: Number.isFinite(value) ? value : Number.isNaN(value) ? null : value,
+              value: Number.isFinite(value) ? value : null,
+              ...(Number.isNaN(value) || Number.isFinite(value) ? {} : { extreme: value > 0 ? "highest" : "lowest" }),
               percentile: (ranks[name] as Float64Array)[i] as number,
               weight: effectiveWeight(name),
             },

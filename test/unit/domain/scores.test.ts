@@ -148,11 +148,13 @@ describe("the scores of the channel fixture, by hand", () => {
     });
   });
 
-  it("reports each component's raw value, ±∞ as such and no evidence as null", () => {
+  it("reports each component's raw value, an unbounded one as null with its direction, no evidence as null", () => {
     expect(scores.direct.components.growth.revenueGrowth?.value).toBeCloseTo(Math.log(1.2), 15);
-    expect(scores.pilot.components.growth.revenueGrowth?.value).toBe(Number.POSITIVE_INFINITY);
-    expect(scores.warranty.components.profitability.margin?.value).toBe(Number.NEGATIVE_INFINITY);
+    expect(scores.direct.components.growth.revenueGrowth?.extreme).toBeUndefined();
+    expect(scores.pilot.components.growth.revenueGrowth).toMatchObject({ value: null, extreme: "highest" });
+    expect(scores.warranty.components.profitability.margin).toMatchObject({ value: null, extreme: "lowest" });
     expect(scores.warranty.components.growth.profitTrend?.value).toBeNull();
+    expect(scores.warranty.components.growth.profitTrend?.extreme).toBeUndefined();
     expect(scores.direct.components.defensibility.lowConcentration?.value).toBe(0.625);
     expect(scores.direct.components.profitability.margin?.weight).toBe(0.6);
   });
