@@ -6,11 +6,10 @@ import { Command, Option } from "commander";
 import { byteProgress } from "#cli/progress.ts";
 import { scoreCsv, scoreTable } from "#cli/score-output.ts";
 import { Cube } from "#domain/cube.ts";
-import { schemeDifferentiators } from "#domain/differentiators.ts";
 import { type ForceOfChange, parseForces } from "#domain/forces.ts";
 import { DEFAULT_POLICY, type Policy, parsePolicy } from "#domain/policy.ts";
 import { NAME_PATTERN } from "#domain/scheme.ts";
-import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
+import { scoreCube } from "#domain/scoring.ts";
 import { ingest } from "#ingest/ingest.ts";
 import { type ColumnMapping, parseColumnMapping } from "#ingest/mapping.ts";
 import { describeReject } from "#ingest/reject.ts";
@@ -58,8 +57,11 @@ export function scoreCommand(): Command {
       const cubes: Cube[] = [];
       for (const file of files) cubes.push(await ingestFile(file, { mapping, policy, schemes }));
       const started = performance.now();
-      const cube = Cube.merged(cubes, { breadthDimension: policy.breadthDimension });
-      const result = scoreCube(cube, policy, forces);
+      const result = scoreCube(
+        Cube.merged(cubes, { breadthDimension: policy.breadthDimension }),
+        policy,
+        forces,
+      );
       const segments = result.schemes.reduce((sum, scheme) => sum + scheme.segments.length, 0);
       process.stderr.write(
         `scored ${segments.toLocaleString("en-US")} segments in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
@@ -67,7 +69,7 @@ export function scoreCommand(): Command {
 
       const output =
         options.format === "json"
-          ? `${JSON.stringify(withDifferentiators(cube, result))}\n`
+          ? `${JSON.stringify(result)}\n`
           : options.format === "csv"
             ? scoreCsv(result)
             : scoreTable(result);
@@ -104,23 +106,6 @@ async function ingestFile(
     }\n`,
   );
   return report.cube;
-}
-
-/** The JSON output adds each segment's top differentiators: what sets its customers apart. */
-function withDifferentiators(cube: Cube, result: ScoringResult) {
-  return {
-    ...result,
-    schemes: result.schemes.map((scheme) => {
-      const bySegment = schemeDifferentiators(cube, scheme.id, { top: 3 });
-      return {
-        ...scheme,
-        segments: scheme.segments.map((segment) => ({
-          ...segment,
-          differentiators: bySegment.get(segment.id) ?? [],
-        })),
-      };
-    }),
-  };
 }
 
 function parseScheme(text: string): string[] {

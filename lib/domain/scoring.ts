@@ -1,6 +1,7 @@
 import { costPools } from "#domain/cost-pools.ts";
 import type { Cube, SchemeAggregate } from "#domain/cube.ts";
 import { type Reason, type Recommendation, recommend } from "#domain/decisions.ts";
+import { type Differentiator, schemeDifferentiators } from "#domain/differentiators.ts";
 import { forceExposure } from "#domain/force-exposure.ts";
 import type { ForceOfChange } from "#domain/forces.ts";
 import { holtDampedFit } from "#domain/forecast.ts";
@@ -20,6 +21,9 @@ import { CUSTOMER_DIMENSION } from "#domain/scheme.ts";
 import { type SegmentScores, scoreSegments } from "#domain/scores.ts";
 import { type WhaleCurve, whaleCurve } from "#domain/whale-curve.ts";
 
+/** How many differentiators each segment keeps. */
+export const DIFFERENTIATORS_KEPT = 5;
+
 export interface ScoredSegment {
   readonly id: string;
   readonly values: Readonly<Record<string, string>>;
@@ -35,6 +39,8 @@ export interface ScoredSegment {
     readonly npv: number;
     readonly forces: readonly ForceProjection[];
   };
+  /** What sets the segment's customers apart: the dimension values they buy most above the average. */
+  readonly differentiators: readonly Differentiator[];
   /** Monthly revenue and profit from the segment's first month to the latest month of the data. */
   readonly history: {
     readonly firstMonth: string;
@@ -138,6 +144,7 @@ function scoreScheme(
     policy,
   );
   const pools = costPools(metrics);
+  const differentiatorsOf = schemeDifferentiators(cube, scheme.id, { top: DIFFERENTIATORS_KEPT });
   const perCustomer = scheme.dimensions.includes(CUSTOMER_DIMENSION);
   const segments = metrics.map((m, i): ScoredSegment => {
     const segmentScores = scores[i] as SegmentScores;
@@ -176,6 +183,7 @@ function scoreScheme(
       reasons: recommendation.reasons,
       guidance: recommendation.guidance,
       projection: { years: base.years, npv: base.npv, forces: projections },
+      differentiators: differentiatorsOf.get(id) ?? [],
       history: {
         firstMonth: monthLabel(monthly.firstMonth),
         revenue: monthly.revenue,

@@ -1,0 +1,490 @@
+import { createHash } from "node:crypto";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { DECISIONS, type Decision } from "#domain/decisions.ts";
+import type { Policy } from "#domain/policy.ts";
+import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
+import {
+  type BatchRecord,
+  type BatchStatus,
+  type DecisionList,
+  decisionList,
+  type Page,
+  type RunRecord,
+  type SchemeRecord,
+  type SegmentHistoryRecord,
+  type SegmentRecord,
+} from "#store/records.ts";
+import {
+  InvalidCursorError,
+  type PageRequest,
+  type ScoreRepository,
+  type WriteSummary,
+} from "#store/score-repository.ts";
+import { TABLE } from "#store/table-design.ts";
+
+type Item = Record<string, unknown>;
+
+const BATCH_WRITE_SIZE = 25;
+const MAX_WRITE_ATTEMPTS = 8;
+
+/**
+ * The ScoreRepository on one DynamoDB table (see table-design.ts). No transactions — the local
+ * emulator has none: single-item writes are conditional, bulk writes go through BatchWriteItem with
+ * its unprocessed items retried, and each segment's content hash decides whether it is written at all.
+ */
+export class DynamoDbScoreRepository implements ScoreRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((resolve) => setTimeout(resolve, ms)),
+  ) {}
+
+  async createBatch(batch: BatchRecord): Promise<{ created: boolean; batch: BatchRecord }> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...batchKey(batch.batchId), ...batchListKey(batch), ...batch },
+          ConditionExpression: "attribute_not_exists(#pk)",
+          ExpressionAttributeNames: { "#pk": TABLE.partitionKey },
+        }),
+      );
+      return { created: true, batch };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const existing = await this.getBatch(batch.batchId);
+      if (!existing) throw error;
+      return { created: false, batch: existing };
+    }
+  }
+
+  async getBatch(batchId: string): Promise<BatchRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: batchKey(batchId) }),
+    );
+    return Item ? toBatch(Item) : undefined;
+  }
+
+  async updateBatch(
+    batchId: string,
+    changes: Partial<Omit<BatchRecord, "batchId" | "createdAt">>,
+    options: { onlyIfStatusIn?: readonly BatchStatus[] } = {},
+  ): Promise<BatchRecord | undefined> {
+    const names: Record<string, string> = { "#pk": TABLE.partitionKey };
+    const values: Record<string, unknown> = {};
+    const sets: string[] = [];
+    const removes: string[] = [];
+    Object.entries(changes).forEach(([field, value], i) => {
+      names[`#f${i}`] = field;
+      if (value === undefined) removes.push(`#f${i}`);
+      else {
+        values[`:v${i}`] = value;
+        sets.push(`#f${i} = :v${i}`);
+      }
+    });
+    let condition = "attribute_exists(#pk)";
+    if (options.onlyIfStatusIn) {
+      names["#status"] = "status";
+      const allowed = options.onlyIfStatusIn.map((status, i) => {
+        values[`:s${i}`] = status;
+        return `:s${i}`;
+      });
+      condition += ` AND #status IN (${allowed.join(", ")})`;
+    }
+    const update = [
+      sets.length > 0 ? `SET ${sets.join(", ")}` : "",
+      removes.length > 0 ? `REMOVE ${removes.join(", ")}` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: batchKey(batchId),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: Object.keys(values).length > 0 ? values : undefined,
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return Attributes ? toBatch(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async listBatches(page: PageRequest): Promise<Page<BatchRecord>> {
+    return this.queryPage(
+      {
+        IndexName: TABLE.listIndex.name,
+        KeyConditionExpression: "#pk = :pk",
+        ExpressionAttributeNames: { "#pk": TABLE.listIndex.partitionKey },
+        ExpressionAttributeValues: { ":pk": "BATCHES" },
+        ScanIndexForward: false,
+      },
+      page,
+      toBatch,
+    );
+  }
+
+  async writeScores(result: ScoringResult, runId: string): Promise<WriteSummary> {
+    let written = 0;
+    let unchanged = 0;
+    let removed = 0;
+    const current = new Set(result.schemes.map((scheme) => scheme.id));
+    for (const stale of (await this.listSchemes()).filter((scheme) => !current.has(scheme.id))) {
+      removed += await this.removeSegments(stale.id, new Set());
+      await this.batchWrite([
+        {
+          DeleteRequest: { Key: { [TABLE.partitionKey]: "SCHEMES", [TABLE.sortKey]: `SCHEME#${stale.id}` } },
+        },
+      ]);
+    }
+    for (const scheme of result.schemes) {
+      const stored = await this.segmentHashes(scheme.id);
+      const writes: Item[] = [];
+      for (const segment of scheme.segments) {
+        const { history, ...rest } = segment;
+        const body = JSON.stringify(rest);
+        const hash = createHash("sha1").update(body).digest("base64url");
+        if (stored.get(segment.id) === hash) {
+          unchanged++;
+          continue;
+        }
+        written++;
+        writes.push({ PutRequest: { Item: segmentItem(scheme.id, segment, body, hash, runId) } });
+        writes.push({
+          PutRequest: {
+            Item: {
+              [TABLE.partitionKey]: `SCHEME#${scheme.id}`,
+              [TABLE.sortKey]: `HIST#${segment.id}`,
+              history: JSON.stringify(history),
+            },
+          },
+        });
+      }
+      await this.batchWrite(writes);
+      removed += await this.removeSegments(
+        scheme.id,
+        new Set(scheme.segments.map((segment) => segment.id)),
+        stored,
+      );
+      await this.batchWrite([{ PutRequest: { Item: schemeItem(scheme, result, runId) } }]);
+    }
+    return { written, unchanged, removed };
+  }
+
+  async listSchemes(): Promise<SchemeRecord[]> {
+    const schemes: SchemeRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.queryPage(
+        {
+          KeyConditionExpression: "#pk = :pk",
+          ExpressionAttributeNames: { "#pk": TABLE.partitionKey },
+          ExpressionAttributeValues: { ":pk": "SCHEMES" },
+        },
+        { limit: 100, cursor },
+        (item) => JSON.parse(item.body as string) as SchemeRecord,
+      );
+      schemes.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    return schemes;
+  }
+
+  async getScheme(schemeId: string): Promise<SchemeRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [TABLE.partitionKey]: "SCHEMES", [TABLE.sortKey]: `SCHEME#${schemeId}` },
+      }),
+    );
+    return Item ? (JSON.parse(Item.body as string) as SchemeRecord) : undefined;
+  }
+
+  listSegments(schemeId: string, page: PageRequest): Promise<Page<SegmentRecord>> {
+    return this.queryPage(
+      {
+        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :seg)",
+        ExpressionAttributeNames: { "#pk": TABLE.partitionKey, "#sk": TABLE.sortKey },
+        ExpressionAttributeValues: { ":pk": `SCHEME#${schemeId}`, ":seg": "SEG#" },
+      },
+      page,
+      toSegment,
+    );
+  }
+
+  async getSegment(schemeId: string, segmentId: string): Promise<SegmentRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `SEG#${segmentId}` },
+      }),
+    );
+    return Item ? toSegment(Item) : undefined;
+  }
+
+  async getSegmentHistory(schemeId: string, segmentId: string): Promise<SegmentHistoryRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `HIST#${segmentId}` },
+      }),
+    );
+    return Item ? (JSON.parse(Item.history as string) as SegmentHistoryRecord) : undefined;
+  }
+
+  listDecisions(schemeId: string, list: DecisionList, page: PageRequest): Promise<Page<SegmentRecord>> {
+    return this.queryPage(
+      {
+        IndexName: TABLE.listIndex.name,
+        KeyConditionExpression: "#pk = :pk",
+        ExpressionAttributeNames: { "#pk": TABLE.listIndex.partitionKey },
+        ExpressionAttributeValues: { ":pk": listPartition(schemeId, list) },
+        ScanIndexForward: false,
+      },
+      page,
+      toSegment,
+    );
+  }
+
+  async putRun(run: RunRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { [TABLE.partitionKey]: `RUN#${run.runId}`, [TABLE.sortKey]: "RUN", ...run },
+      }),
+    );
+  }
+
+  async getPolicy(): Promise<Policy | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { [TABLE.partitionKey]: "CONFIG", [TABLE.sortKey]: "POLICY" },
+      }),
+    );
+    return Item ? (JSON.parse(Item.body as string) as Policy) : undefined;
+  }
+
+  async putPolicy(policy: Policy): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          [TABLE.partitionKey]: "CONFIG",
+          [TABLE.sortKey]: "POLICY",
+          version: policy.version,
+          body: JSON.stringify(policy),
+        },
+      }),
+    );
+  }
+
+  /** The stored content hash of every segment of a scheme. */
+  private async segmentHashes(schemeId: string): Promise<Map<string, string>> {
+    const hashes = new Map<string, string>();
+    let start: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :seg)",
+          ProjectionExpression: "#sk, bodyHash",
+          ExpressionAttributeNames: { "#pk": TABLE.partitionKey, "#sk": TABLE.sortKey },
+          ExpressionAttributeValues: { ":pk": `SCHEME#${schemeId}`, ":seg": "SEG#" },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        hashes.set((item[TABLE.sortKey] as string).slice(4), item.bodyHash as string);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return hashes;
+  }
+
+  /** Deletes the stored segments of a scheme that are not in `keep`; returns how many. */
+  private async removeSegments(
+    schemeId: string,
+    keep: ReadonlySet<string>,
+    stored?: Map<string, string>,
+  ): Promise<number> {
+    const existing = stored ?? (await this.segmentHashes(schemeId));
+    const deletes: Item[] = [];
+    for (const segmentId of existing.keys()) {
+      if (keep.has(segmentId)) continue;
+      for (const prefix of ["SEG#", "HIST#"]) {
+        deletes.push({
+          DeleteRequest: {
+            Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `${prefix}${segmentId}` },
+          },
+        });
+      }
+    }
+    await this.batchWrite(deletes);
+    return deletes.length / 2;
+  }
+
+  /** BatchWriteItem in chunks of 25, retrying unprocessed items with exponential backoff. */
+  private async batchWrite(requests: Item[]): Promise<void> {
+    for (let at = 0; at < requests.length; at += BATCH_WRITE_SIZE) {
+      let pending = requests.slice(at, at + BATCH_WRITE_SIZE);
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > MAX_WRITE_ATTEMPTS) {
+          throw new Error(
+            `DynamoDB left ${pending.length} writes unprocessed after ${MAX_WRITE_ATTEMPTS} attempts`,
+          );
+        }
+        if (attempt > 1) await this.sleep(Math.min(2000, 25 * 2 ** attempt));
+        const response = await this.db.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = (response.UnprocessedItems?.[this.tableName] ?? []) as Item[];
+      }
+    }
+  }
+
+  private async queryPage<T>(
+    query: Omit<QueryCommandInput, "TableName" | "Limit" | "ExclusiveStartKey">,
+    page: PageRequest,
+    map: (item: Item) => T,
+  ): Promise<Page<T>> {
+    const response = await this.db.send(
+      new QueryCommand({
+        ...query,
+        TableName: this.tableName,
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    );
+    return { items: (response.Items ?? []).map(map), cursor: encodeCursor(response.LastEvaluatedKey) };
+  }
+}
+
+function batchKey(batchId: string): Item {
+  return { [TABLE.partitionKey]: `BATCH#${batchId}`, [TABLE.sortKey]: "BATCH" };
+}
+
+function batchListKey(batch: BatchRecord): Item {
+  return {
+    [TABLE.listIndex.partitionKey]: "BATCHES",
+    [TABLE.listIndex.sortKey]: `${batch.createdAt}#${batch.batchId}`,
+  };
+}
+
+function listPartition(schemeId: string, list: DecisionList): string {
+  return `SCHEME#${schemeId}#LIST#${list}`;
+}
+
+const KEY_ATTRIBUTES = new Set([
+  TABLE.partitionKey,
+  TABLE.sortKey,
+  TABLE.listIndex.partitionKey,
+  TABLE.listIndex.sortKey,
+]);
+
+function toBatch(item: Item): BatchRecord {
+  return Object.fromEntries(
+    Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name as never)),
+  ) as unknown as BatchRecord;
+}
+
+function toSegment(item: Item): SegmentRecord {
+  return {
+    ...(JSON.parse(item.body as string) as Omit<SegmentRecord, "schemeId" | "runId">),
+    schemeId: item.schemeId as string,
+    runId: item.runId as string,
+  };
+}
+
+/**
+ * A segment item: the whole scored segment as JSON in `body` (DynamoDB numbers cannot hold what
+ * JSON can, and the API returns it as is), plus the figures that lists filter and sort on.
+ */
+function segmentItem(
+  schemeId: string,
+  segment: ScoredSegment,
+  body: string,
+  hash: string,
+  runId: string,
+): Item {
+  return {
+    [TABLE.partitionKey]: `SCHEME#${schemeId}`,
+    [TABLE.sortKey]: `SEG#${segment.id}`,
+    [TABLE.listIndex.partitionKey]: listPartition(schemeId, decisionList(segment.decision)),
+    [TABLE.listIndex.sortKey]: `${segment.scores.focus.toFixed(4).padStart(9, "0")}#${segment.id}`,
+    schemeId,
+    segmentId: segment.id,
+    runId,
+    decision: segment.decision,
+    profitClass: segment.profitClass,
+    focus: segment.scores.focus,
+    revenue: segment.metrics.revenue,
+    profit: segment.metrics.profit,
+    body,
+    bodyHash: hash,
+  };
+}
+
+function schemeItem(scheme: ScoredScheme, result: ScoringResult, runId: string): Item {
+  const decisions = Object.fromEntries(DECISIONS.map((decision) => [decision, 0])) as Record<
+    Decision,
+    number
+  >;
+  for (const segment of scheme.segments) decisions[segment.decision]++;
+  const { segments, ...summary } = scheme;
+  const record: SchemeRecord = {
+    ...summary,
+    segmentCount: segments.length,
+    decisions,
+    latestMonth: result.latestMonth,
+    runId,
+  };
+  return {
+    [TABLE.partitionKey]: "SCHEMES",
+    [TABLE.sortKey]: `SCHEME#${scheme.id}`,
+    schemeId: scheme.id,
+    body: JSON.stringify(record),
+  };
+}
+
+/** Cursors are the last evaluated key, base64url JSON; anything else is refused before it reaches a query. */
+function encodeCursor(key: Item | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
+}
+
+function decodeCursor(cursor: string | undefined): Item | undefined {
+  if (cursor === undefined) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw new InvalidCursorError("the cursor is not one this service issued");
+  }
+  const allowed = new Set<string>([...KEY_ATTRIBUTES]);
+  if (
+    typeof key !== "object" ||
+    key === null ||
+    Array.isArray(key) ||
+    !Object.entries(key).every(
+      ([name, value]) => allowed.has(name) && typeof value === "string" && value.length < 1024,
+    )
+  ) {
+    throw new InvalidCursorError("the cursor is not one this service issued");
+  }
+  return key as Item;
+}

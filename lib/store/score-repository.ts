@@ -1,0 +1,60 @@
+import type { Policy } from "#domain/policy.ts";
+import type { ScoringResult } from "#domain/scoring.ts";
+import type {
+  BatchRecord,
+  BatchStatus,
+  DecisionList,
+  Page,
+  RunRecord,
+  SchemeRecord,
+  SegmentHistoryRecord,
+  SegmentRecord,
+} from "#store/records.ts";
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+/** What the service keeps between runs: batches, the latest scores, runs and the policy. DynamoDB in AWS and locally. */
+export interface ScoreRepository {
+  /** Creates the batch unless one with its id exists; either way returns the stored one. */
+  createBatch(batch: BatchRecord): Promise<{ readonly created: boolean; readonly batch: BatchRecord }>;
+  getBatch(batchId: string): Promise<BatchRecord | undefined>;
+  /**
+   * Applies the changes to an existing batch; with `onlyIfStatusIn`, only while its status is one of
+   * those. Returns the batch as changed, or undefined when it does not exist or the condition failed.
+   */
+  updateBatch(
+    batchId: string,
+    changes: Partial<Omit<BatchRecord, "batchId" | "createdAt">>,
+    options?: { readonly onlyIfStatusIn?: readonly BatchStatus[] },
+  ): Promise<BatchRecord | undefined>;
+  /** Most recent first. */
+  listBatches(page: PageRequest): Promise<Page<BatchRecord>>;
+
+  /** Stores a scoring run's results, writing only the segments whose content changed. */
+  writeScores(result: ScoringResult, runId: string): Promise<WriteSummary>;
+  listSchemes(): Promise<SchemeRecord[]>;
+  getScheme(schemeId: string): Promise<SchemeRecord | undefined>;
+  listSegments(schemeId: string, page: PageRequest): Promise<Page<SegmentRecord>>;
+  getSegment(schemeId: string, segmentId: string): Promise<SegmentRecord | undefined>;
+  getSegmentHistory(schemeId: string, segmentId: string): Promise<SegmentHistoryRecord | undefined>;
+  /** The segments of one list of the board (yes = choose and develop), best focus score first. */
+  listDecisions(schemeId: string, list: DecisionList, page: PageRequest): Promise<Page<SegmentRecord>>;
+
+  putRun(run: RunRecord): Promise<void>;
+  getPolicy(): Promise<Policy | undefined>;
+  putPolicy(policy: Policy): Promise<void>;
+}
+
+export interface WriteSummary {
+  readonly written: number;
+  readonly unchanged: number;
+  readonly removed: number;
+}
+
+/** A cursor that is not one this service issued. */
+export class InvalidCursorError extends Error {
+  override readonly name = "InvalidCursorError";
+}
