@@ -1,0 +1,20 @@
+import { randomUUID } from "node:crypto";
+import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import { createDynamoDbClient, createS3Client, endpointsFromEnvironment } from "#store/aws-clients.ts";
+import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
+import { S3BlobStore } from "#store/s3-blob-store.ts";
+
+/** The pipeline's stores as the environment names them: SEGFOCUS_BUCKET, SEGFOCUS_TABLE, and local endpoints if any. */
+export function contextFromEnvironment(env: NodeJS.ProcessEnv = process.env): PipelineContext {
+  const bucket = env.SEGFOCUS_BUCKET;
+  const table = env.SEGFOCUS_TABLE;
+  if (!bucket || !table)
+    throw new Error("SEGFOCUS_BUCKET and SEGFOCUS_TABLE must name the bucket and the table");
+  const endpoints = endpointsFromEnvironment(env);
+  return {
+    blobs: new S3BlobStore(createS3Client(endpoints), bucket),
+    repository: new DynamoDbScoreRepository(createDynamoDbClient(endpoints), table),
+    now: () => new Date(),
+    newId: () => randomUUID(),
+  };
+}

@@ -1,0 +1,39 @@
+import type { S3Event, SQSEvent } from "aws-lambda";
+import type { UploadedObject } from "#pipeline/ingest-batch.ts";
+
+/**
+ * The objects an event announces: S3 notifications delivered directly, or wrapped one per message in
+ * an SQS event (how the stack routes them, for retries and a dead-letter queue). S3's test event and
+ * anything else are ignored. Keys arrive URL-encoded, with + for a space.
+ */
+export function announcedObjects(
+  event: S3Event | SQSEvent,
+): Array<UploadedObject & { readonly messageId?: string }> {
+  const objects: Array<UploadedObject & { messageId?: string }> = [];
+  for (const record of event.Records ?? []) {
+    if ("s3" in record) {
+      objects.push(objectOf(record));
+      continue;
+    }
+    if (!("body" in record)) continue;
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      continue;
+    }
+    for (const inner of (body as Partial<S3Event>).Records ?? []) {
+      if (inner?.s3 && inner.eventName?.startsWith("ObjectCreated"))
+        objects.push({ ...objectOf(inner), messageId: record.messageId });
+    }
+  }
+  return objects;
+}
+
+function objectOf(record: S3Event["Records"][number]): UploadedObject {
+  return {
+    key: decodeURIComponent(record.s3.object.key.replaceAll("+", " ")),
+    size: record.s3.object.size ?? 0,
+    etag: (record.s3.object.eTag ?? "").replaceAll('"', ""),
+  };
+}
