@@ -120,6 +120,7 @@ export async function ingestRange(
       accepted: 0,
       rejected: 0,
       firstRejects: [],
+      lines: 1,
       cube: Cube.empty({ breadthDimension: options.breadthDimension }),
     };
   }

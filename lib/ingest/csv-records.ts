@@ -57,6 +57,11 @@ export class CsvRecordReader {
     return this.line;
   }
 
+  /** Physical lines read so far, blank ones and those inside quoted fields included. */
+  get linesRead(): number {
+    return this.line - 1;
+  }
+
   push(chunk: Uint8Array): void {
     // An empty chunk would make the search for the last newline below start at the end of `work`,
     // among bytes already consumed, and mark bytes as checked for UTF-8 that never were.

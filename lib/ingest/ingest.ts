@@ -53,6 +53,8 @@ export interface IngestReport {
   readonly accepted: number;
   readonly rejected: number;
   readonly firstRejects: readonly Reject[];
+  /** Physical lines read, the header included: where the next byte range of a split file starts counting. */
+  readonly lines: number;
   readonly cube: Cube;
 }
 
@@ -177,7 +179,8 @@ export async function ingest(
       { file, rows, rejected, rejectRatio: ratio, firstRejects },
     );
   }
-  return { file, format, headers, schemes, rows, accepted: rows - rejected, rejected, firstRejects, cube };
+  const lines = reader === null ? 0 : reader.linesRead;
+  return { file, format, headers, schemes, rows, accepted: rows - rejected, rejected, firstRejects, lines, cube };
 }
 
 /** Registers the requested (or default) schemes; a scheme naming a dimension the file lacks fails now. */

@@ -30,6 +30,11 @@ export class NdjsonRecordReader {
     private readonly onProblem: RecordProblemHandler,
   ) {}
 
+  /** Lines read so far, blank ones included. */
+  get linesRead(): number {
+    return this.line;
+  }
+
   push(chunk: Uint8Array): void {
     const bytes =
       this.carry.length === 0

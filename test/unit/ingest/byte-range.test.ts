@@ -95,13 +95,16 @@ describe("a file's cube", () => {
           ];
           const parts: Cube[] = [];
           let rows = 0;
+          let linesAfterHeaders = 0;
           for (let i = 0; i + 1 < cuts.length; i++) {
             const range = { start: cuts[i] as number, end: cuts[i + 1] as number };
             const part = await ingestRange(rangeInput(file, range.start, chunkCuts), range, header, options);
             rows += part.rows;
+            linesAfterHeaders += part.lines - 1;
             parts.push(part.cube);
           }
           expect(rows).toBe(lines.length);
+          expect(linesAfterHeaders).toBe(whole.lines - 1);
           expect(Cube.merged(parts).toCanonical()).toEqual(whole.cube.toCanonical());
         },
       ),
