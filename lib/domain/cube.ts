@@ -425,7 +425,6 @@ export class SchemeAggregate {
       const sourceFacts = from * CUSTOMER_FACT_STRIDE;
       const facts = row * CUSTOMER_FACT_STRIDE;
       const sourceData = source.customerFactData;
-      const data = this.customerFactData;
       if (row === before) {
         this.ensureCustomerRows(row + 1);
         this.customerFactData[facts + CustomerFact.firstMonth] = sourceData[
@@ -441,11 +440,12 @@ export class SchemeAggregate {
           (this.customerAmountData[target] as number) +
           (source.customerAmountData[from * CUSTOMER_AMOUNT_STRIDE + a] as number);
       }
+      // Read the arrays only now: making room for a new row may have replaced them.
       const factData = this.customerFactData;
       insertOrderHash(factData, facts, sourceData[sourceFacts + CustomerFact.orderLow] as number);
       insertOrderHash(factData, facts, sourceData[sourceFacts + CustomerFact.orderHigh] as number);
       factData[facts + CustomerFact.firstMonth] = Math.min(
-        data[facts + CustomerFact.firstMonth] as number,
+        factData[facts + CustomerFact.firstMonth] as number,
         sourceData[sourceFacts + CustomerFact.firstMonth] as number,
       );
       markActiveMonth(

@@ -122,7 +122,9 @@ function componentsOf(values: Record<string, readonly number[]>, weights: Record
             name,
             {
               value: Number.isFinite(value) ? value : null,
-              ...(Number.isNaN(value) || Number.isFinite(value) ? {} : { extreme: value > 0 ? "highest" : "lowest" }),
+              ...(Number.isNaN(value) || Number.isFinite(value)
+                ? {}
+                : { extreme: value > 0 ? "highest" : "lowest" }),
               percentile: (ranks[name] as Float64Array)[i] as number,
               weight: effectiveWeight(name),
             },
