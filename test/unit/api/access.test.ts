@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { ROLES, rolesAdmittedBy } from "#api/auth.ts";
+import { apiRoutes, type Route } from "#api/routes.ts";
+import { createApiHandler } from "../../../functions/api/handler.ts";
+import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
+import { MemoryScoreRepository } from "./memory-score-repository.ts";
+
+/**
+ * Who may call what. Every route of the table must be listed here, so a new route cannot ship without
+ * someone deciding — and a test checking — who may use it.
+ */
+const ACCESS: Readonly<Record<string, readonly string[] | "public">> = {
+  "GET /health": "public",
+  "POST /batches": ["ingest"],
+  "GET /batches/{batchId}": ["ingest", "planner", "leader"],
+  "GET /schemes": ["planner", "leader"],
+  "GET /schemes/{schemeId}/segments": ["planner", "leader"],
+  "GET /schemes/{schemeId}/segments/{segmentId}": ["planner", "leader"],
+  "GET /schemes/{schemeId}/decisions": ["planner", "leader"],
+};
+
+/** A value for each path parameter any route uses; a route with a new parameter needs one here. */
+const SAMPLE_PARAMS: Readonly<Record<string, string>> = {
+  batchId: "erp-1",
+  schemeId: "channel",
+  segmentId: "direct",
+};
+
+const keyOf = (route: Route) => `${route.method} ${route.path}`;
+
+function requestPath(route: Route): string {
+  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = SAMPLE_PARAMS[name];
+    if (value === undefined) throw new Error(`add a sample value for {${name}} to SAMPLE_PARAMS`);
+    return value;
+  });
+}
+
+function setup() {
+  const handler = createApiHandler(
+    {
+      repository: new MemoryScoreRepository(),
+      blobs: presigningBlobs(),
+      now: () => new Date("2025-03-01T08:00:00Z"),
+      newId: () => "generated-batch-1",
+    },
+    quietObservability(),
+  );
+  return (request: ApiCall) => callApi(handler, request);
+}
+
+const protectedRoutes = apiRoutes.filter((route) => route.roles !== "public");
+const callers = [...ROLES, "noRole"] as const;
+
+describe("access to the routes", () => {
+  it("is exactly the access matrix above, and only GET /health is public", () => {
+    const actual = Object.fromEntries(
+      apiRoutes.map((route) => [
+        keyOf(route),
+        route.roles === "public" ? "public" : rolesAdmittedBy(route.roles),
+      ]),
+    );
+    expect(actual).toEqual(ACCESS);
+  });
+
+  it.each(protectedRoutes.map((route) => [keyOf(route), route] as const))(
+    "%s answers 401 UNAUTHENTICATED to a request without a token",
+    async (_, route) => {
+      const call = setup();
+      const answer = await call({ method: route.method, path: requestPath(route) });
+      expect(answer).toEqual({
+        status: 401,
+        headers: { "content-type": "application/json", "www-authenticate": "Bearer" },
+        body: { error: { code: "UNAUTHENTICATED", message: "this request needs a bearer token" } },
+      });
+    },
+  );
+
+  it.each(protectedRoutes.map((route) => [keyOf(route), route] as const))(
+    "%s answers 401 to a token without any claim",
+    async (_, route) => {
+      const call = setup();
+      const answer = await call({ method: route.method, path: requestPath(route), claims: {} });
+      expect(answer.status).toBe(401);
+    },
+  );
+
+  const refusals = protectedRoutes.flatMap((route) =>
+    callers
+      .filter((caller) => !(ACCESS[keyOf(route)] as readonly string[]).includes(caller))
+      .map((caller) => [keyOf(route), caller, route] as const),
+  );
+
+  it.each(refusals)(
+    "%s answers 403 FORBIDDEN to the %s role, naming the roles that may",
+    async (key, caller, route) => {
+      const call = setup();
+      const answer = await call({ method: route.method, path: requestPath(route), claims: TOKENS[caller] });
+      const mayUse = ACCESS[key] as readonly string[];
+      expect(answer.status).toBe(403);
+      expect(answer.body.error).toMatchObject({
+        code: "FORBIDDEN",
+        message: `only the role${mayUse.length > 1 ? "s" : ""} ${mayUse.join(", ")} may do this`,
+        details: { requiredRoles: mayUse },
+      });
+    },
+  );
+
+  const admissions = apiRoutes.flatMap((route) =>
+    callers
+      .filter((caller) => {
+        const access = ACCESS[keyOf(route)];
+        return access === "public" || (access as readonly string[]).includes(caller);
+      })
+      .map((caller) => [keyOf(route), caller, route] as const),
+  );
+
+  it.each(admissions)("%s admits the %s role", async (_, caller, route) => {
+    const call = setup();
+    const answer = await call({ method: route.method, path: requestPath(route), claims: TOKENS[caller] });
+    expect([401, 403]).not.toContain(answer.status);
+    expect(answer.headers["content-type"]).toBe("application/json");
+  });
+});

@@ -1,0 +1,148 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from "aws-lambda";
+import { vi } from "vitest";
+import type { Role } from "#api/auth.ts";
+import type { BlobStore } from "#store/blob-store.ts";
+import type { ApiHandler, ApiObservability } from "../../../functions/api/handler.ts";
+
+/** JWT claims as API Gateway's JWT authorizer passes them: Cognito groups as "[a b]", scopes space-separated. */
+export type Claims = Record<string, string | number | boolean | string[]>;
+
+export const TOKENS: Readonly<Record<Role | "noRole", Claims>> = {
+  ingest: { sub: "erp-client", client_id: "erp-client", scope: "segment-focus/ingest" },
+  planner: { sub: "planner-1", "cognito:groups": "[planner]", token_use: "access" },
+  leader: { sub: "leader-1", "cognito:groups": "[leader]", token_use: "access" },
+  noRole: { sub: "visitor-1", token_use: "access" },
+};
+
+export interface ApiCall {
+  readonly method: string;
+  /** With its query string, percent-encoded as a client sends it: `/schemes/x/segments?limit=2`. */
+  readonly path: string;
+  /** The verified token's claims; leave out for a request without one. */
+  readonly claims?: Claims;
+  /** An object is sent as JSON, a string as it is. */
+  readonly body?: unknown;
+  readonly base64?: boolean;
+  /**
+   * What API Gateway puts in `pathParameters` (decoded): filled for a route it knows by its template,
+   * absent behind a `{proxy+}` / `$default` route — the default here.
+   */
+  readonly pathParameters?: Record<string, string>;
+}
+
+/** An API Gateway HTTP API (payload 2.0) event, as the gateway builds it for a request. */
+export function apiEvent(call: ApiCall): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const [rawPath = "/", rawQueryString = ""] = call.path.split("?");
+  const queryStringParameters: Record<string, string> = {};
+  // The gateway joins repeated parameters with commas.
+  for (const [name, value] of new URLSearchParams(rawQueryString)) {
+    const before = queryStringParameters[name];
+    queryStringParameters[name] = before === undefined ? value : `${before},${value}`;
+  }
+  const text =
+    call.body === undefined
+      ? undefined
+      : typeof call.body === "string"
+        ? call.body
+        : JSON.stringify(call.body);
+  const event = {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath,
+    rawQueryString,
+    headers: { host: "api.example.com", ...(text !== undefined && { "content-type": "application/json" }) },
+    ...(rawQueryString !== "" && { queryStringParameters }),
+    ...(call.pathParameters && { pathParameters: call.pathParameters }),
+    requestContext: {
+      accountId: "123456789012",
+      apiId: "api1",
+      domainName: "api.example.com",
+      domainPrefix: "api",
+      http: {
+        method: call.method,
+        path: rawPath,
+        protocol: "HTTP/1.1",
+        sourceIp: "192.0.2.1",
+        userAgent: "test",
+      },
+      requestId: "request-1",
+      routeKey: "$default",
+      stage: "$default",
+      time: "01/Jan/2025:00:00:00 +0000",
+      timeEpoch: 1735689600000,
+      ...(call.claims && { authorizer: { jwt: { claims: call.claims, scopes: null } } }),
+    },
+    ...(text !== undefined && {
+      body: call.base64 ? Buffer.from(text).toString("base64") : text,
+      isBase64Encoded: call.base64 ?? false,
+    }),
+  };
+  // Without a token the gateway sends no authorizer, which the aws-lambda type does not foresee.
+  return event as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+export function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: "segment-focus-api",
+    functionVersion: "$LATEST",
+    invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:segment-focus-api",
+    memoryLimitInMB: "512",
+    awsRequestId: "lambda-request-1",
+    logGroupName: "/aws/lambda/segment-focus-api",
+    logStreamName: "stream",
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export interface ApiAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | number | boolean>>;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are JSON read by the assertions
+  readonly body: any;
+}
+
+export async function callApi(handler: ApiHandler, call: ApiCall): Promise<ApiAnswer> {
+  const result: APIGatewayProxyStructuredResultV2 = await handler(apiEvent(call), lambdaContext());
+  return {
+    status: result.statusCode ?? 0,
+    headers: result.headers ?? {},
+    body: result.body === undefined ? undefined : JSON.parse(result.body),
+  };
+}
+
+/** A logger that prints nothing and metrics kept off stdout, as POWERTOOLS_METRICS_DISABLED does in tests. */
+export function quietObservability(): ApiObservability {
+  vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
+  return {
+    logger: new Logger({ serviceName: "segment-focus-api", logLevel: "SILENT" }),
+    metrics: new Metrics({ serviceName: "segment-focus-api", namespace: "SegmentFocusTest" }),
+  };
+}
+
+/** Upload URLs that can be compared exactly; the real presigning is tested with the S3 adapter. */
+export function presigningBlobs(): BlobStore {
+  const unused = () => {
+    throw new Error("the API only presigns uploads");
+  };
+  return {
+    bucket: "segment-focus-test",
+    presignPut: async (key, seconds) => `https://uploads.example.com/${key}?expires-in=${seconds}`,
+    put: unused,
+    putStream: unused,
+    getBytes: unused,
+    getStream: unused,
+    head: unused,
+    list: unused,
+    delete: unused,
+  };
+}
