@@ -1,55 +1,90 @@
-import { createReadStream, createWriteStream, existsSync } from "node:fs";
-import { mkdir, rename } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
-import { Command } from "commander";
-import { scoreTable } from "#cli/score-output.ts";
-import { DEFAULT_POLICY } from "#domain/policy.ts";
-import { scoreCube } from "#domain/scoring.ts";
-import { ingest } from "#ingest/ingest.ts";
-import { generateRows } from "#sample/generator.ts";
+import { Command, Option } from "commander";
+import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
+import type { ScoreRepository } from "#store/score-repository.ts";
 
-const SAMPLE_ROWS = 200_000;
+interface StartOptions {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly sample: boolean;
+}
 
-/**
- * `segfocus start`: for now the offline demo — a generated sample batch, ingested and scored. The
- * embedded serverless stack takes this command over when it lands.
- */
+/** `segfocus start`: the whole service on this machine, on embedded AWS stand-ins, with sample data. */
 export function startCommand(): Command {
   return new Command("start")
     .description(
-      "Run the demo: generate a sample ERP batch (once), ingest and score it, print the decisions.",
+      "Run segment-focus locally: embedded DynamoDB and S3, the API, and ingest → score on upload.",
     )
-    .option("--data-dir <dir>", "where the sample batch is kept", ".segfocus")
-    .action(async (options: { dataDir: string }) => {
-      const file = await ensureSampleBatch(options.dataDir);
-      const started = performance.now();
-      const report = await ingest(createReadStream(file), { file, now: new Date() });
-      const result = scoreCube(report.cube, DEFAULT_POLICY);
-      const seconds = (performance.now() - started) / 1000;
-      process.stdout.write(
-        `Ingested ${report.accepted.toLocaleString("en-US")} invoice lines (${report.rejected} rejected) from ${relative(process.cwd(), file)} and scored them in ${seconds.toFixed(1)} s.\n` +
-          "Per scheme: who to say yes to, what to fix, who to say no to (P, G, D: profitability, growth, defensibility).\n\n",
-      );
-      process.stdout.write(scoreTable(result));
+    .addOption(new Option("--port <port>", "port of the HTTP API").default(3000).argParser(parsePort))
+    .option("--data-dir <dir>", "where the local data is kept (a restart keeps it)", ".segfocus")
+    .option("--no-sample", "do not load the generated sample batch on first start")
+    .action(async (options: StartOptions) => {
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const stack = await startLocalStack({
+        port: options.port,
+        dataDir: options.dataDir,
+        sample: options.sample,
+        log,
+      });
+      process.stdout.write(`${await banner(stack, options.dataDir)}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.stderr.write("stopping…\n");
+          stack.close().then(resolve, resolve);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
     });
 }
 
-async function ensureSampleBatch(dataDir: string): Promise<string> {
-  const file = join(dataDir, "sample-batch.csv.gz");
-  if (existsSync(file)) return file;
-  await mkdir(dataDir, { recursive: true });
-  process.stderr.write(
-    `Generating a sample batch of ${SAMPLE_ROWS.toLocaleString("en-US")} invoice lines…\n`,
-  );
-  const partial = `${file}.partial`;
-  await pipeline(
-    Readable.from(generateRows({ rows: SAMPLE_ROWS, seed: 1, start: "2023-01", months: 36 })),
-    createGzip(),
-    createWriteStream(partial),
-  );
-  await rename(partial, file);
-  return file;
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: expected a port number, got "${value}"`);
+  return port;
+}
+
+async function banner(stack: LocalStack, dataDir: string): Promise<string> {
+  const lines = [
+    "",
+    "segment-focus is running on this machine.",
+    `  API        ${stack.url}`,
+    `  S3         ${stack.s3Endpoint}  (s3rver, bucket segment-focus)`,
+    `  DynamoDB   ${stack.dynamoDbEndpoint}  (dynalite, table segment-focus)`,
+    `  data       ${dataDir}/  (kept across restarts)`,
+    "",
+    "Local tokens (Authorization: Bearer <token>):",
+    `  ingest   ${stack.tokens.ingest.padEnd(14)} the ERP: POST /batches, then PUT the file to the upload URL`,
+    `  planner  ${stack.tokens.planner.padEnd(14)} scores, segments, decision lists`,
+    `  leader   ${stack.tokens.leader.padEnd(14)} all a planner can, and decisions`,
+    "",
+    ...(await decisionSummary(stack.context.repository)),
+    "",
+    "Try:",
+    `  curl -s -H "Authorization: Bearer ${stack.tokens.planner}" ${stack.url}/schemes`,
+    `  curl -s -H "Authorization: Bearer ${stack.tokens.planner}" "${stack.url}/schemes/channel/decisions?list=no"`,
+    "",
+    "Press Ctrl-C to stop.",
+  ];
+  return lines.join("\n");
+}
+
+/** Per scheme: how many segments to say yes to, fix, and say no to, with the first few of each. */
+async function decisionSummary(repository: ScoreRepository): Promise<string[]> {
+  const schemes = await repository.listSchemes();
+  if (schemes.length === 0)
+    return ["No scores yet: push a batch (see the README) or restart without --no-sample."];
+  const lines = ["Say yes / say no, from the latest scoring run:"];
+  for (const scheme of schemes.sort((a, b) => a.segmentCount - b.segmentCount)) {
+    const names = async (list: "yes" | "no") =>
+      (await repository.listDecisions(scheme.id, list, { limit: 3 })).items
+        .map((segment) => segment.id)
+        .join(", ");
+    const yes = scheme.decisions.choose + scheme.decisions.develop;
+    const no = scheme.decisions.decline;
+    lines.push(
+      `  ${scheme.id.padEnd(14)} yes ${String(yes).padStart(4)}${yes > 0 ? ` (${await names("yes")}${yes > 3 ? ", …" : ""})` : ""} · fix ${scheme.decisions.fix} · no ${no}${no > 0 ? ` (${await names("no")}${no > 3 ? ", …" : ""})` : ""}`,
+    );
+  }
+  return lines;
 }

@@ -1,0 +1,118 @@
+import { randomUUID } from "node:crypto";
+import { createWriteStream, existsSync } from "node:fs";
+import { mkdir, readFile, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+import { createApiHandler } from "#functions/api/handler.ts";
+import { startEmbeddedServices } from "#local/embedded-services.ts";
+import { startHttpGateway } from "#local/http-gateway.ts";
+import { LocalPipeline } from "#local/local-pipeline.ts";
+import { type LocalTokens, localTokens } from "#local/local-tokens.ts";
+import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import { generateRows } from "#sample/generator.ts";
+import { createDynamoDbClient, createS3Client } from "#store/aws-clients.ts";
+import { BlobKeys } from "#store/blob-store.ts";
+import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
+import { S3BlobStore } from "#store/s3-blob-store.ts";
+
+export interface LocalStackOptions {
+  readonly port: number;
+  /** Where dynalite and s3rver keep their data; absent: in memory, gone on close. */
+  readonly dataDir?: string;
+  /** Load a generated sample batch when the service has no batch yet. */
+  readonly sample: boolean;
+  readonly sampleRows?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly tokens: LocalTokens;
+  readonly s3Endpoint: string;
+  readonly dynamoDbEndpoint: string;
+  readonly context: PipelineContext;
+  readonly pipeline: LocalPipeline;
+  close(): Promise<void>;
+}
+
+export const SAMPLE_BATCH_ID = "sample";
+const DEFAULT_SAMPLE_ROWS = 200_000;
+
+/**
+ * The whole service on one machine, with no AWS account: dynalite and s3rver on loopback, the same
+ * Lambda handlers behind a local API Gateway, and S3 events driving ingest → score.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const log = options.log ?? (() => undefined);
+  // On one machine, metrics would be one JSON line per request on stdout; logs stay at warnings.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
+  const services = await startEmbeddedServices({ dataDir: options.dataDir });
+  const context: PipelineContext = {
+    blobs: new S3BlobStore(createS3Client(services.endpoints), services.bucket),
+    repository: new DynamoDbScoreRepository(createDynamoDbClient(services.endpoints), services.tableName),
+    now: () => new Date(),
+    newId: () => randomUUID(),
+  };
+  const localPipeline = new LocalPipeline(context, log);
+  services.onObjectCreated((object) => localPipeline.announce(object));
+  const tokens = localTokens();
+  const gateway = await startHttpGateway({ api: createApiHandler(context), tokens, port: options.port });
+
+  if (options.sample && (await context.repository.listBatches({ limit: 1 })).items.length === 0) {
+    await loadSampleBatch(context, options.dataDir, options.sampleRows ?? DEFAULT_SAMPLE_ROWS, log);
+    await localPipeline.whenIdle();
+  }
+
+  return {
+    url: gateway.url,
+    tokens,
+    s3Endpoint: services.endpoints.s3Endpoint,
+    dynamoDbEndpoint: services.endpoints.dynamoDbEndpoint,
+    context,
+    pipeline: localPipeline,
+    async close() {
+      await gateway.close();
+      await localPipeline.whenIdle();
+      await services.close();
+    },
+  };
+}
+
+/** Generates the sample batch once (kept in the data directory) and uploads it as an ERP would. */
+async function loadSampleBatch(
+  context: PipelineContext,
+  dataDir: string | undefined,
+  rows: number,
+  log: (line: string) => void,
+): Promise<void> {
+  const directory = dataDir ?? join(process.cwd(), ".segfocus");
+  const file = join(directory, `sample-batch-${rows}.csv.gz`);
+  if (!existsSync(file)) {
+    log(`generating a sample batch of ${rows.toLocaleString("en-US")} invoice lines…`);
+    await mkdir(directory, { recursive: true });
+    await pipeline(
+      Readable.from(generateRows({ rows, seed: 1, start: "2023-01", months: 36 })),
+      createGzip(),
+      createWriteStream(`${file}.partial`),
+    );
+    await rename(`${file}.partial`, file);
+  }
+  const fileName = "sample-batch.csv.gz";
+  const stamp = context.now().toISOString();
+  await context.repository.createBatch({
+    batchId: SAMPLE_BATCH_ID,
+    fileName,
+    status: "awaiting_upload",
+    createdAt: stamp,
+    updatedAt: stamp,
+  });
+  log("loading the sample batch…");
+  await context.blobs.put(
+    BlobKeys.incoming(SAMPLE_BATCH_ID, fileName),
+    await readFile(file),
+    "application/gzip",
+  );
+}
