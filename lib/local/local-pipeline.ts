@@ -60,7 +60,7 @@ export class LocalPipeline {
         try {
           const result = await runScoring(this.context);
           this.log(
-            `scored ${result.batchIds.length} batch(es): ${result.segmentsWritten} segments changed, ${result.segmentsUnchanged} unchanged, ${result.segmentsRemoved} removed (${result.timingsMs.merge + result.timingsMs.score + result.timingsMs.write} ms)`,
+            `scored ${result.batchIds.length} batch(es): ${result.segmentsWritten} segments changed, ${result.segmentsUnchanged} unchanged, ${result.segmentsRemoved} removed (${result.timingsMs.merge} ms merging, ${result.timingsMs.score} ms scoring, ${result.timingsMs.write} ms writing)`,
           );
         } catch (error) {
           this.log(`scoring failed: ${(error as Error).message}`);

@@ -58,10 +58,11 @@ export async function ingestBatch(
   });
   const started = performance.now();
   const rejects = new RejectsFile(context, batchId);
+  const download = new Download(blobs, object.key);
   try {
     const mapping = known.mapping === undefined ? undefined : parseColumnMapping(known.mapping, fileName);
     const policy = (await repository.getPolicy()) ?? DEFAULT_POLICY;
-    const report = await ingest(await blobs.getStream(object.key), {
+    const report = await ingest(download.bytes(), {
       file: fileName,
       mapping,
       schemes: policy.schemes.length > 0 ? policy.schemes : undefined,
@@ -85,7 +86,7 @@ export async function ingestBatch(
     });
   } catch (error) {
     const rejectsKey = await rejects.finish().catch(() => undefined);
-    if (error instanceof IngestError) {
+    if (error instanceof IngestError && download.failure === undefined) {
       const { firstRejects, rows, rejected } = error.details as {
         firstRejects?: Reject[];
         rows?: number;
@@ -102,16 +103,39 @@ export async function ingestBatch(
         updatedAt: stamp(),
       });
     }
+    const fault = download.failure ?? error;
     await repository.updateBatch(batchId, {
       status: "failed",
       error: {
         code: "SERVICE_ERROR",
-        message: `the batch could not be processed: ${(error as Error).message}; it will be retried`,
+        message: `the batch could not be processed: ${(fault as Error).message}; it will be retried`,
         retryable: true,
       },
       updatedAt: stamp(),
     });
-    throw error;
+    throw fault;
+  }
+}
+
+/**
+ * The uploaded object's bytes, remembering whether reading them failed: a connection that breaks
+ * mid-file is a fault to retry, even when the reader makes a bad file of it (a cut-off gzip stream).
+ */
+class Download {
+  failure: unknown;
+
+  constructor(
+    private readonly blobs: PipelineContext["blobs"],
+    private readonly key: string,
+  ) {}
+
+  async *bytes(): AsyncGenerator<Uint8Array> {
+    try {
+      yield* await this.blobs.getStream(this.key);
+    } catch (error) {
+      this.failure = error;
+      throw error;
+    }
   }
 }
 
@@ -135,6 +159,9 @@ class RejectsFile {
         this.stream,
         "application/x-ndjson",
       );
+      // A fault can end the upload while rows are still being read, long before finish() awaits it.
+      // Handled here (finish() still sees it), it is no unhandled rejection to end the process.
+      this.upload.catch(() => undefined);
     }
     this.stream.write(`${JSON.stringify(reject)}\n`);
   }

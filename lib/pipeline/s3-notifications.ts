@@ -12,7 +12,7 @@ export function announcedObjects(
   const objects: Array<UploadedObject & { messageId?: string }> = [];
   for (const record of event.Records ?? []) {
     if ("s3" in record) {
-      objects.push(objectOf(record));
+      if (isObjectCreated(record)) objects.push(objectOf(record));
       continue;
     }
     if (!("body" in record)) continue;
@@ -22,12 +22,18 @@ export function announcedObjects(
     } catch {
       continue;
     }
-    for (const inner of (body as Partial<S3Event>).Records ?? []) {
-      if (inner?.s3 && inner.eventName?.startsWith("ObjectCreated"))
+    const inners: unknown = (body as Partial<S3Event> | null)?.Records;
+    if (!Array.isArray(inners)) continue;
+    for (const inner of inners as Array<S3Event["Records"][number] | null>) {
+      if (inner?.s3 && isObjectCreated(inner))
         objects.push({ ...objectOf(inner), messageId: record.messageId });
     }
   }
   return objects;
+}
+
+function isObjectCreated(record: S3Event["Records"][number]): boolean {
+  return record.eventName?.startsWith("ObjectCreated") ?? false;
 }
 
 function objectOf(record: S3Event["Records"][number]): UploadedObject {

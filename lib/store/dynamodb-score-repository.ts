@@ -480,6 +480,7 @@ function decodeCursor(cursor: string | undefined): Item | undefined {
     typeof key !== "object" ||
     key === null ||
     Array.isArray(key) ||
+    !(TABLE.partitionKey in key && TABLE.sortKey in key) ||
     !Object.entries(key).every(
       ([name, value]) => allowed.has(name) && typeof value === "string" && value.length < 1024,
     )

@@ -1,0 +1,89 @@
+import { createHash } from "node:crypto";
+import {
+  GetObjectCommand,
+  type GetObjectCommandInput,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandInput,
+  NoSuchKey,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import type { AwsClientStub } from "aws-sdk-client-mock";
+import { s3Body } from "../store/s3-body.ts";
+
+/** The bucket in memory behind aws-sdk-client-mock: GetObject, PutObject (also from lib-storage's Upload), ListObjectsV2. */
+export class FakeBucket {
+  readonly objects = new Map<string, Uint8Array>();
+  private readonly faults: Array<{ key: string; error: () => Error; remaining: number; failed: number }> = [];
+
+  /** Makes reads of one key fail with a fresh error each: every one, or the next `times` of them. */
+  failingReads(key: string, error: () => Error, times = Infinity): { readonly failed: () => number } {
+    const fault = { key, error, remaining: times, failed: 0 };
+    this.faults.push(fault);
+    return { failed: () => fault.failed };
+  }
+
+  attach(mock: AwsClientStub<S3Client>): this {
+    mock.on(GetObjectCommand).callsFake((input: GetObjectCommandInput) => this.get(input));
+    mock.on(PutObjectCommand).callsFake((input: PutObjectCommandInput) => this.put(input));
+    mock.on(ListObjectsV2Command).callsFake((input: ListObjectsV2CommandInput) => this.list(input));
+    return this;
+  }
+
+  /** Stores an upload and returns the object as an S3 notification announces it. */
+  upload(key: string, content: string): { key: string; size: number; eTag: string } {
+    const bytes = new TextEncoder().encode(content);
+    this.objects.set(key, bytes);
+    return { key, size: bytes.length, eTag: etagOf(bytes) };
+  }
+
+  text(key: string): string | undefined {
+    const bytes = this.objects.get(key);
+    return bytes && new TextDecoder().decode(bytes);
+  }
+
+  get(input: GetObjectCommandInput) {
+    const fault = this.faults.find((candidate) => candidate.key === input.Key && candidate.remaining > 0);
+    if (fault) {
+      fault.remaining--;
+      fault.failed++;
+      throw fault.error();
+    }
+    const bytes = this.objects.get(input.Key ?? "");
+    if (!bytes)
+      throw new NoSuchKey({
+        message: "The specified key does not exist.",
+        $metadata: { httpStatusCode: 404 },
+      });
+    return { Body: s3Body(bytes), ContentLength: bytes.length, ETag: `"${etagOf(bytes)}"` };
+  }
+
+  async put(input: PutObjectCommandInput) {
+    const bytes = await bytesOf(input.Body);
+    this.objects.set(input.Key ?? "", bytes);
+    return { ETag: `"${etagOf(bytes)}"` };
+  }
+
+  list(input: ListObjectsV2CommandInput) {
+    const keys = [...this.objects.keys()].filter((key) => key.startsWith(input.Prefix ?? "")).sort();
+    return {
+      Contents: keys.map((key) => ({ Key: key, Size: this.objects.get(key)?.length, ETag: `"e-${key}"` })),
+      IsTruncated: false,
+    };
+  }
+}
+
+async function bytesOf(body: PutObjectCommandInput["Body"]): Promise<Uint8Array> {
+  if (typeof body === "string") return new TextEncoder().encode(body);
+  if (body instanceof Uint8Array) return body.slice();
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
+    chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+function etagOf(bytes: Uint8Array): string {
+  return createHash("md5").update(bytes).digest("hex");
+}

@@ -1,0 +1,133 @@
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { encodeCube } from "#domain/cube-codec.ts";
+import { DEFAULT_POLICY } from "#domain/policy.ts";
+import { scoreCube } from "#domain/scoring.ts";
+import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { salesCube } from "../../support/segment-sales.ts";
+import { FakeTable, type Item } from "../store/fake-table.ts";
+import { FakeBucket } from "./fake-bucket.ts";
+import { internalServerError, slowDown, throughputExceeded } from "./service-faults.ts";
+
+const s3 = mockClient(S3Client);
+const dynamo = mockClient(DynamoDBDocumentClient);
+let bucket: FakeBucket;
+let table: FakeTable;
+let handler: typeof import("../../../functions/score/handler.ts").handler;
+
+beforeAll(async () => {
+  vi.stubEnv("SEGFOCUS_BUCKET", "segfocus-test");
+  vi.stubEnv("SEGFOCUS_TABLE", "segfocus-test");
+  vi.stubEnv("AWS_REGION", "eu-west-1");
+  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
+  // The module builds its stores from the environment when it is imported.
+  ({ handler } = await import("../../../functions/score/handler.ts"));
+});
+
+const SALES = channelFixtureSales();
+const BATCHES: Record<string, readonly string[]> = {
+  "b-1": ["direct", "online", "wholesale"],
+  "b-2": ["outlet", "warranty", "pilot"],
+};
+const SEGMENTS = scoreCube(salesCube(SALES), DEFAULT_POLICY).schemes.reduce(
+  (sum, scheme) => sum + scheme.segments.length,
+  0,
+);
+
+beforeEach(() => {
+  s3.reset();
+  dynamo.reset();
+  bucket = new FakeBucket().attach(s3);
+  table = new FakeTable().attach(dynamo);
+  for (const [batchId, channels] of Object.entries(BATCHES)) {
+    const cube = salesCube(SALES.filter((sale) => channels.includes(sale.channel)));
+    bucket.objects.set(`partials/${batchId}.cube`, encodeCube(cube));
+    table.seed({
+      pk: `BATCH#${batchId}`,
+      sk: "BATCH",
+      batchId,
+      fileName: `${batchId}.csv`,
+      status: "aggregated",
+      createdAt: "2025-01-10T01:00:00.000Z",
+      updatedAt: "2025-01-10T01:00:00.000Z",
+    });
+  }
+});
+
+function batch(batchId: string): Item | undefined {
+  return table.item(`BATCH#${batchId}`, "BATCH");
+}
+
+function storedSegments(): number {
+  return ["channel", "customer", "channel+category"].reduce(
+    (sum, scheme) => sum + table.sortKeys(`SCHEME#${scheme}`).filter((key) => key.startsWith("SEG#")).length,
+    0,
+  );
+}
+
+describe("score handler", () => {
+  it("scores every partial, stores the segments and the run, and marks the batches scored", async () => {
+    const run = await handler();
+
+    expect(run).toMatchObject({
+      batchIds: ["b-1", "b-2"],
+      policyVersion: 1,
+      segmentsWritten: SEGMENTS,
+      segmentsUnchanged: 0,
+      segmentsRemoved: 0,
+    });
+    expect(storedSegments()).toBe(SEGMENTS);
+    expect(table.item(`RUN#${run.runId}`, "RUN")).toMatchObject({
+      runId: run.runId,
+      batchIds: ["b-1", "b-2"],
+    });
+    expect(batch("b-1")).toMatchObject({ status: "scored", runId: run.runId });
+    expect(batch("b-2")).toMatchObject({ status: "scored", runId: run.runId });
+  });
+
+  it("gets every write in when DynamoDB leaves some unprocessed for a while (the repository's retries)", async () => {
+    table.unprocessed = (requests, call) => (call <= 2 ? requests.slice(0, 5) : []);
+
+    const run = await handler();
+
+    expect(run.segmentsWritten).toBe(SEGMENTS);
+    expect(storedSegments()).toBe(SEGMENTS);
+    expect(batch("b-1")).toMatchObject({ status: "scored" });
+  });
+});
+
+describe("score handler: faults that outlast the retries", () => {
+  it("throws on persistent throughput errors, so the invocation is retried; no run is recorded, no batch marked", async () => {
+    table.failing("BatchWrite", throughputExceeded);
+
+    await expect(handler()).rejects.toThrow("provisioned throughput");
+
+    expect(table.partitions("RUN#")).toEqual([]);
+    expect(batch("b-1")).toMatchObject({ status: "aggregated" });
+    expect(batch("b-2")).toMatchObject({ status: "aggregated" });
+  });
+
+  it("throws when S3 will not list the partials", async () => {
+    s3.on(ListObjectsV2Command).rejects(slowDown());
+
+    await expect(handler()).rejects.toThrow("Please reduce your request rate.");
+
+    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(batch("b-1")).toMatchObject({ status: "aggregated" });
+  });
+
+  it("completes on the next invocation after a DynamoDB server error", async () => {
+    table.failing("BatchWrite", internalServerError, { times: 1 });
+
+    await expect(handler()).rejects.toThrow("Internal server error");
+    const retried = await handler();
+
+    expect(retried.batchIds).toEqual(["b-1", "b-2"]);
+    expect(table.partitions("RUN#")).toEqual([`RUN#${retried.runId}`]);
+    expect(storedSegments()).toBe(SEGMENTS);
+    expect(batch("b-1")).toMatchObject({ status: "scored", runId: retried.runId });
+    expect(batch("b-2")).toMatchObject({ status: "scored", runId: retried.runId });
+  });
+});

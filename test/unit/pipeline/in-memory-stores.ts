@@ -1,0 +1,239 @@
+import { createHash } from "node:crypto";
+import type { Policy } from "#domain/policy.ts";
+import type { ScoringResult } from "#domain/scoring.ts";
+import type { BlobInfo, BlobStore } from "#store/blob-store.ts";
+import type {
+  BatchRecord,
+  BatchStatus,
+  DecisionList,
+  Page,
+  RunRecord,
+  SchemeRecord,
+  SegmentHistoryRecord,
+  SegmentRecord,
+} from "#store/records.ts";
+import type { PageRequest, ScoreRepository, WriteSummary } from "#store/score-repository.ts";
+
+interface StoredBlob {
+  readonly bytes: Uint8Array;
+  readonly contentType: string;
+  readonly etag: string;
+}
+
+/** A bucket in memory that remembers every write, for the pipeline's specifications. */
+export class InMemoryBlobStore implements BlobStore {
+  readonly bucket = "segfocus-test";
+  readonly objects = new Map<string, StoredBlob>();
+  /** Keys in the order they were written. */
+  readonly writes: string[] = [];
+  /** Faults to raise instead of doing the operation. */
+  readonly faults: { getStream?: Error; midStream?: Error; put?: Error; putStream?: Error } = {};
+
+  /** Stores an object as an upload would, returning what S3 would announce for it. */
+  upload(key: string, body: string | Uint8Array): { key: string; size: number; etag: string } {
+    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body.slice();
+    const etag = md5(bytes);
+    this.objects.set(key, { bytes, contentType: "text/csv", etag });
+    return { key, size: bytes.length, etag };
+  }
+
+  text(key: string): string | undefined {
+    const object = this.objects.get(key);
+    return object && new TextDecoder().decode(object.bytes);
+  }
+
+  async put(key: string, body: Uint8Array | string, contentType = "application/octet-stream"): Promise<void> {
+    if (this.faults.put) throw this.faults.put;
+    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body.slice();
+    this.objects.set(key, { bytes, contentType, etag: md5(bytes) });
+    this.writes.push(key);
+  }
+
+  async putStream(
+    key: string,
+    body: AsyncIterable<Uint8Array>,
+    contentType = "application/octet-stream",
+  ): Promise<void> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body) {
+      // Like a multipart upload whose first part is refused: the fault comes while the body still flows.
+      if (this.faults.putStream) throw this.faults.putStream;
+      chunks.push(chunk);
+    }
+    const bytes = new Uint8Array(Buffer.concat(chunks));
+    this.objects.set(key, { bytes, contentType, etag: md5(bytes) });
+    this.writes.push(key);
+  }
+
+  async getBytes(key: string): Promise<Uint8Array | undefined> {
+    return this.objects.get(key)?.bytes.slice();
+  }
+
+  async getStream(
+    key: string,
+    range?: { readonly start: number; readonly end: number },
+  ): Promise<AsyncIterable<Uint8Array>> {
+    if (this.faults.getStream) throw this.faults.getStream;
+    const object = this.objects.get(key);
+    if (!object) throw Object.assign(new Error(`NoSuchKey: ${key}`), { name: "NoSuchKey" });
+    return chunksArrivingLikeNetworkReads(
+      object.bytes.slice(range?.start ?? 0, range?.end),
+      this.faults.midStream,
+    );
+  }
+
+  async head(key: string): Promise<BlobInfo | undefined> {
+    const object = this.objects.get(key);
+    return object && { key, size: object.bytes.length, etag: object.etag };
+  }
+
+  async list(prefix: string): Promise<BlobInfo[]> {
+    return [...this.objects.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, object]) => ({ key, size: object.bytes.length, etag: object.etag }));
+  }
+
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+
+  async presignPut(key: string, expiresInSeconds: number): Promise<string> {
+    return `memory://${this.bucket}/${key}?expires=${expiresInSeconds}`;
+  }
+}
+
+/** 64-byte chunks, each after a turn of the event loop, as a socket delivers them; `breaks` ends it after the first. */
+async function* chunksArrivingLikeNetworkReads(
+  bytes: Uint8Array,
+  breaks?: Error,
+): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += 64) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (breaks && at > 0) throw breaks;
+    yield bytes.slice(at, at + 64);
+  }
+}
+
+function md5(bytes: Uint8Array): string {
+  return createHash("md5").update(bytes).digest("hex");
+}
+
+type BatchChanges = Partial<Omit<BatchRecord, "batchId" | "createdAt">>;
+
+/**
+ * The score repository in memory, with the adapter's semantics: conditional create and update, a
+ * field given as undefined is removed, and a write counts a segment only when its content changed.
+ */
+export class InMemoryScoreRepository implements ScoreRepository {
+  readonly batches = new Map<string, BatchRecord>();
+  /** Every batch update that was applied, in order. */
+  readonly batchUpdates: Array<{ batchId: string; changes: BatchChanges }> = [];
+  readonly runs: RunRecord[] = [];
+  readonly writes: Array<{ result: ScoringResult; runId: string }> = [];
+  policy: Policy | undefined;
+  /** A fault to raise instead of writing scores. */
+  writeFault: Error | undefined;
+  private readonly segments = new Map<string, string>();
+
+  async createBatch(batch: BatchRecord): Promise<{ created: boolean; batch: BatchRecord }> {
+    const existing = this.batches.get(batch.batchId);
+    if (existing) return { created: false, batch: existing };
+    this.batches.set(batch.batchId, withoutUndefined(batch));
+    return { created: true, batch };
+  }
+
+  async getBatch(batchId: string): Promise<BatchRecord | undefined> {
+    return this.batches.get(batchId);
+  }
+
+  async updateBatch(
+    batchId: string,
+    changes: BatchChanges,
+    options: { onlyIfStatusIn?: readonly BatchStatus[] } = {},
+  ): Promise<BatchRecord | undefined> {
+    const existing = this.batches.get(batchId);
+    if (!existing) return undefined;
+    if (options.onlyIfStatusIn && !options.onlyIfStatusIn.includes(existing.status)) return undefined;
+    const updated = withoutUndefined({ ...existing, ...changes });
+    this.batches.set(batchId, updated);
+    this.batchUpdates.push({ batchId, changes });
+    return updated;
+  }
+
+  async listBatches(page: PageRequest): Promise<Page<BatchRecord>> {
+    const all = [...this.batches.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    const from = Number(page.cursor ?? 0);
+    const to = from + page.limit;
+    return { items: all.slice(from, to), cursor: to < all.length ? String(to) : undefined };
+  }
+
+  async writeScores(result: ScoringResult, runId: string): Promise<WriteSummary> {
+    if (this.writeFault) throw this.writeFault;
+    this.writes.push({ result, runId });
+    let written = 0;
+    let unchanged = 0;
+    const current = new Set<string>();
+    for (const scheme of result.schemes) {
+      for (const { history: _, ...segment } of scheme.segments) {
+        const key = `${scheme.id}/${segment.id}`;
+        const body = JSON.stringify(segment);
+        current.add(key);
+        if (this.segments.get(key) === body) unchanged++;
+        else written++;
+        this.segments.set(key, body);
+      }
+    }
+    let removed = 0;
+    for (const key of [...this.segments.keys()]) {
+      if (current.has(key)) continue;
+      this.segments.delete(key);
+      removed++;
+    }
+    return { written, unchanged, removed };
+  }
+
+  listSchemes(): Promise<SchemeRecord[]> {
+    return notReadByThePipeline();
+  }
+
+  getScheme(): Promise<SchemeRecord | undefined> {
+    return notReadByThePipeline();
+  }
+
+  listSegments(): Promise<Page<SegmentRecord>> {
+    return notReadByThePipeline();
+  }
+
+  getSegment(): Promise<SegmentRecord | undefined> {
+    return notReadByThePipeline();
+  }
+
+  getSegmentHistory(): Promise<SegmentHistoryRecord | undefined> {
+    return notReadByThePipeline();
+  }
+
+  listDecisions(_schemeId: string, _list: DecisionList): Promise<Page<SegmentRecord>> {
+    return notReadByThePipeline();
+  }
+
+  async putRun(run: RunRecord): Promise<void> {
+    this.runs.push(run);
+  }
+
+  async getPolicy(): Promise<Policy | undefined> {
+    return this.policy;
+  }
+
+  async putPolicy(policy: Policy): Promise<void> {
+    this.policy = policy;
+  }
+}
+
+function notReadByThePipeline(): never {
+  throw new Error("the pipeline does not read scores back; this fake does not keep them");
+}
+
+function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}
