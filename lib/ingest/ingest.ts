@@ -180,7 +180,18 @@ export async function ingest(
     );
   }
   const lines = reader === null ? 0 : reader.linesRead;
-  return { file, format, headers, schemes, rows, accepted: rows - rejected, rejected, firstRejects, lines, cube };
+  return {
+    file,
+    format,
+    headers,
+    schemes,
+    rows,
+    accepted: rows - rejected,
+    rejected,
+    firstRejects,
+    lines,
+    cube,
+  };
 }
 
 /** Registers the requested (or default) schemes; a scheme naming a dimension the file lacks fails now. */

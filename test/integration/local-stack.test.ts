@@ -19,7 +19,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function call<T>(method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function call<T>(
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${stack.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -30,7 +35,10 @@ async function call<T>(method: string, path: string, token: string, body?: unkno
 
 /** The ERP's side: ask for an upload URL, PUT the file there, and wait until the batch settles. */
 async function push(batchId: string, fileName: string, content: string | Uint8Array): Promise<BatchRecord> {
-  const created = await call<{ uploadUrl: string }>("POST", "/batches", stack.tokens.ingest, { batchId, fileName });
+  const created = await call<{ uploadUrl: string }>("POST", "/batches", stack.tokens.ingest, {
+    batchId,
+    fileName,
+  });
   expect([200, 201]).toContain(created.status);
   const upload = await fetch(created.body.uploadUrl, { method: "PUT", body: content });
   expect(upload.status).toBe(200);
@@ -38,10 +46,12 @@ async function push(batchId: string, fileName: string, content: string | Uint8Ar
   return (await call<BatchRecord>("GET", `/batches/${batchId}`, stack.tokens.ingest)).body;
 }
 
-const sample = (rows: number, seed: number) => [...generateRows({ rows, seed, start: "2023-01", months: 36 })].join("");
+const sample = (rows: number, seed: number) =>
+  [...generateRows({ rows, seed, start: "2023-01", months: 36 })].join("");
 
 async function channelRevenue(): Promise<number> {
-  const schemes = (await call<{ schemes: SchemeRecord[] }>("GET", "/schemes", stack.tokens.planner)).body.schemes;
+  const schemes = (await call<{ schemes: SchemeRecord[] }>("GET", "/schemes", stack.tokens.planner)).body
+    .schemes;
   return schemes.find((scheme) => scheme.id === "channel")?.totals.revenue ?? Number.NaN;
 }
 
@@ -50,23 +60,46 @@ describe("the local stack, through HTTP", () => {
     const batch = await push("first", "lines.csv", sample(30_000, 5));
     expect(batch).toMatchObject({ status: "scored", accepted: 30_000, rejected: 0 });
 
-    const schemes = (await call<{ schemes: SchemeRecord[] }>("GET", "/schemes", stack.tokens.planner)).body.schemes;
+    const schemes = (await call<{ schemes: SchemeRecord[] }>("GET", "/schemes", stack.tokens.planner)).body
+      .schemes;
     expect(schemes.map((scheme) => scheme.id).sort()).toEqual(
       ["category", "channel", "customer", "customer_type", "product", "region"].sort(),
     );
-    const segments = await call<{ items: SegmentRecord[] }>("GET", "/schemes/channel/segments", stack.tokens.planner);
-    expect(segments.body.items.map((segment) => segment.id).sort()).toEqual([...sampleTruths.channels].sort());
+    const segments = await call<{ items: SegmentRecord[] }>(
+      "GET",
+      "/schemes/channel/segments",
+      stack.tokens.planner,
+    );
+    expect(segments.body.items.map((segment) => segment.id).sort()).toEqual(
+      [...sampleTruths.channels].sort(),
+    );
 
-    const no = await call<{ items: SegmentRecord[] }>("GET", "/schemes/channel/decisions?list=no", stack.tokens.leader);
-    const yes = await call<{ items: SegmentRecord[] }>("GET", "/schemes/channel/decisions?list=yes", stack.tokens.leader);
+    const no = await call<{ items: SegmentRecord[] }>(
+      "GET",
+      "/schemes/channel/decisions?list=no",
+      stack.tokens.leader,
+    );
+    const yes = await call<{ items: SegmentRecord[] }>(
+      "GET",
+      "/schemes/channel/decisions?list=yes",
+      stack.tokens.leader,
+    );
     expect(yes.body.items.map((segment) => segment.id)).not.toContain(sampleTruths.unprofitableChannel);
     expect(yes.body.items.map((segment) => segment.id)).toContain("online");
     const focus = yes.body.items.map((segment) => segment.scores.focus);
     expect(focus).toEqual([...focus].sort((a, b) => b - a));
     expect(no.body.items.every((segment) => segment.decision === "decline")).toBe(true);
 
-    const online = await call<SegmentRecord & { history: unknown }>("GET", "/schemes/channel/segments/online", stack.tokens.planner);
-    expect(online.body).toMatchObject({ id: "online", values: { channel: "online" }, decision: expect.any(String) });
+    const online = await call<SegmentRecord & { history: unknown }>(
+      "GET",
+      "/schemes/channel/segments/online",
+      stack.tokens.planner,
+    );
+    expect(online.body).toMatchObject({
+      id: "online",
+      values: { channel: "online" },
+      decision: expect.any(String),
+    });
     expect(online.body.history).toMatchObject({ revenue: expect.any(Array) });
   });
 
@@ -74,7 +107,10 @@ describe("the local stack, through HTTP", () => {
     const content = new TextEncoder().encode(sample(2_000, 9));
     await push("roundtrip", "lines.csv", content);
     const stored = await stack.context.blobs.getBytes("incoming/roundtrip/lines.csv");
-    const digest = (bytes: Uint8Array | undefined) => createHash("sha256").update(bytes ?? new Uint8Array()).digest("hex");
+    const digest = (bytes: Uint8Array | undefined) =>
+      createHash("sha256")
+        .update(bytes ?? new Uint8Array())
+        .digest("hex");
     expect(digest(stored)).toBe(digest(content));
   });
 

@@ -47,7 +47,12 @@ describe("cube merge laws", () => {
 
   it("gives the cube of all lines when the merge grows its tables past their first capacity", () => {
     const many = Array.from({ length: 6000 }, (_, i) =>
-      line({ customer: `C${i % 3000}`, order: `O${i % 7}`, month: monthIndex(2022, 1) + (i % 30), revenue: 10_000 + i }),
+      line({
+        customer: `C${i % 3000}`,
+        order: `O${i % 7}`,
+        month: monthIndex(2022, 1) + (i % 30),
+        revenue: 10_000 + i,
+      }),
     );
     const even = many.filter((_, i) => i % 2 === 0);
     const odd = many.filter((_, i) => i % 2 === 1);
