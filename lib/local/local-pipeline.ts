@@ -1,4 +1,4 @@
-import { ingestBatch, type UploadedObject } from "#pipeline/ingest-batch.ts";
+import { ingestBatch, type ObjectIngester, type UploadedObject } from "#pipeline/ingest-batch.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import { BlobKeys } from "#store/blob-store.ts";
@@ -20,6 +20,7 @@ export class LocalPipeline {
   constructor(
     private readonly context: PipelineContext,
     private readonly log: (line: string) => void,
+    private readonly ingestObject?: ObjectIngester,
   ) {}
 
   announce(object: UploadedObject): void {
@@ -33,20 +34,21 @@ export class LocalPipeline {
   }
 
   private enqueueIngest(object: UploadedObject): void {
-    this.track(
-      (this.ingests = this.ingests.then(async () => {
-        try {
-          const batch = await ingestBatch(this.context, object);
-          if (batch?.status === "aggregated") this.scheduleScoring();
-          if (batch)
-            this.log(
-              `batch ${batch.batchId}: ${batch.status}${batch.status === "failed" ? ` — ${batch.error?.message}` : `, ${batch.accepted ?? 0} lines, ${batch.rejected ?? 0} rejected`}`,
-            );
-        } catch (error) {
-          this.log(`batch from ${object.key} failed: ${(error as Error).message}`);
-        }
-      })),
-    );
+    this.ingests = this.ingests.then(() => this.ingest(object));
+    this.track(this.ingests);
+  }
+
+  private async ingest(object: UploadedObject): Promise<void> {
+    try {
+      const batch = await ingestBatch(this.context, object, this.ingestObject);
+      if (!batch) return;
+      if (batch.status === "aggregated") this.scheduleScoring();
+      this.log(
+        `batch ${batch.batchId}: ${batch.status}${batch.status === "failed" ? ` — ${batch.error?.message}` : `, ${batch.accepted ?? 0} lines, ${batch.rejected ?? 0} rejected`}`,
+      );
+    } catch (error) {
+      this.log(`batch from ${object.key} failed: ${(error as Error).message}`);
+    }
   }
 
   private scheduleScoring(): void {

@@ -10,6 +10,7 @@ import { startEmbeddedServices } from "#local/embedded-services.ts";
 import { startHttpGateway } from "#local/http-gateway.ts";
 import { LocalPipeline } from "#local/local-pipeline.ts";
 import { type LocalTokens, localTokens } from "#local/local-tokens.ts";
+import { parallelIngester } from "#local/parallel-ingest.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { generateRows } from "#sample/generator.ts";
 import { createDynamoDbClient, createS3Client } from "#store/aws-clients.ts";
@@ -56,7 +57,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     now: () => new Date(),
     newId: () => randomUUID(),
   };
-  const localPipeline = new LocalPipeline(context, log);
+  const localPipeline = new LocalPipeline(context, log, parallelIngester(context.blobs, services.endpoints));
   services.onObjectCreated((object) => localPipeline.announce(object));
   const tokens = localTokens();
   const gateway = await startHttpGateway({ api: createApiHandler(context), tokens, port: options.port });

@@ -13,7 +13,7 @@ import {
 import { IngestError, type IngestErrorCode } from "#ingest/ingest-error.ts";
 import { describeReject, type Reject } from "#ingest/reject.ts";
 import type { RangeOutcome, RangeTask } from "#local/range-worker.ts";
-import type { UploadedObject } from "#pipeline/ingest-batch.ts";
+import type { ObjectIngester, UploadedObject } from "#pipeline/ingest-batch.ts";
 import type { AwsEndpoints } from "#store/aws-clients.ts";
 import type { BlobStore } from "#store/blob-store.ts";
 
@@ -27,14 +27,23 @@ const HEADER_PROBE_BYTES = 1024 * 1024;
  * objects are read whole. Rejects come back with range-relative lines and are renumbered once every
  * earlier range has said how many lines it read. Duplicate transaction ids are caught within a range.
  */
-export async function ingestInParallel(
+export function parallelIngester(
+  blobs: BlobStore,
+  endpoints: AwsEndpoints,
+  workers = availableParallelism(),
+): ObjectIngester {
+  return (object, bytes, options) => ingestInParallel(blobs, endpoints, object, bytes, options, workers);
+}
+
+async function ingestInParallel(
   blobs: BlobStore,
   endpoints: AwsEndpoints,
   object: UploadedObject,
+  bytes: () => AsyncIterable<Uint8Array>,
   options: IngestOptions,
-  workers = availableParallelism(),
+  workers: number,
 ): Promise<IngestReport> {
-  const whole = async () => ingest(await blobs.getStream(object.key), options);
+  const whole = () => ingest(bytes(), options);
   if (object.size < PARALLEL_INGEST_BYTES || workers < 2) return whole();
   let firstBytes = new Uint8Array(0);
   for await (const chunk of await blobs.getStream(object.key, {

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
-import { ingest } from "#ingest/ingest.ts";
+import { type IngestOptions, type IngestReport, ingest } from "#ingest/ingest.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
 import type { Reject } from "#ingest/reject.ts";
@@ -19,6 +19,18 @@ export interface UploadedObject {
 }
 
 /**
+ * How an object's rows become a report: by default one stream read whole; the local stack passes one
+ * that splits big files over worker threads, as the cloud splits them over a Distributed Map.
+ */
+export type ObjectIngester = (
+  object: UploadedObject,
+  bytes: () => AsyncIterable<Uint8Array>,
+  options: IngestOptions,
+) => Promise<IngestReport>;
+
+const ingestWhole: ObjectIngester = (_object, bytes, options) => ingest(bytes(), options);
+
+/**
  * Ingests one uploaded file, `incoming/{batchId}/{fileName}`, into the batch's partial cube:
  * received → ingesting → aggregated | failed. The same content sent again counts once (its entity
  * tag is remembered); new content under the same batch id replaces the batch's partial. A file that
@@ -28,6 +40,7 @@ export interface UploadedObject {
 export async function ingestBatch(
   context: PipelineContext,
   object: UploadedObject,
+  ingestObject: ObjectIngester = ingestWhole,
 ): Promise<BatchRecord | undefined> {
   const location = parseIncomingKey(object.key);
   if (!location) return undefined;
@@ -62,7 +75,7 @@ export async function ingestBatch(
   try {
     const mapping = known.mapping === undefined ? undefined : parseColumnMapping(known.mapping, fileName);
     const policy = (await repository.getPolicy()) ?? DEFAULT_POLICY;
-    const report = await ingest(download.bytes(), {
+    const report = await ingestObject(object, () => download.bytes(), {
       file: fileName,
       mapping,
       schemes: policy.schemes.length > 0 ? policy.schemes : undefined,

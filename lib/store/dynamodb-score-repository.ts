@@ -35,6 +35,7 @@ type Item = Record<string, unknown>;
 
 const BATCH_WRITE_SIZE = 25;
 const MAX_WRITE_ATTEMPTS = 8;
+const WRITES_IN_FLIGHT = 4;
 
 /**
  * The ScoreRepository on one DynamoDB table (see table-design.ts). No transactions — the local
@@ -101,6 +102,7 @@ export class DynamoDbScoreRepository implements ScoreRepository {
       });
       condition += ` AND #status IN (${allowed.join(", ")})`;
     }
+    if (sets.length === 0 && removes.length === 0) return this.getBatch(batchId);
     const update = [
       sets.length > 0 ? `SET ${sets.join(", ")}` : "",
       removes.length > 0 ? `REMOVE ${removes.join(", ")}` : "",
@@ -341,20 +343,31 @@ export class DynamoDbScoreRepository implements ScoreRepository {
 
   /** BatchWriteItem in chunks of 25, retrying unprocessed items with exponential backoff. */
   private async batchWrite(requests: Item[]): Promise<void> {
-    for (let at = 0; at < requests.length; at += BATCH_WRITE_SIZE) {
-      let pending = requests.slice(at, at + BATCH_WRITE_SIZE);
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        if (attempt > MAX_WRITE_ATTEMPTS) {
-          throw new Error(
-            `DynamoDB left ${pending.length} writes unprocessed after ${MAX_WRITE_ATTEMPTS} attempts`,
-          );
-        }
-        if (attempt > 1) await this.sleep(Math.min(2000, 25 * 2 ** attempt));
-        const response = await this.db.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+    const chunks: Item[][] = [];
+    for (let at = 0; at < requests.length; at += BATCH_WRITE_SIZE)
+      chunks.push(requests.slice(at, at + BATCH_WRITE_SIZE));
+    // A few requests in flight at once: one at a time leaves the table (and the network) idle between them.
+    let next = 0;
+    const writer = async () => {
+      while (next < chunks.length) await this.writeChunk(chunks[next++] as Item[]);
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITES_IN_FLIGHT, chunks.length) }, writer));
+  }
+
+  /** One BatchWriteItem of up to 25 requests, retrying unprocessed items with exponential backoff. */
+  private async writeChunk(chunk: Item[]): Promise<void> {
+    let pending = chunk;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > MAX_WRITE_ATTEMPTS) {
+        throw new Error(
+          `DynamoDB left ${pending.length} writes unprocessed after ${MAX_WRITE_ATTEMPTS} attempts`,
         );
-        pending = (response.UnprocessedItems?.[this.tableName] ?? []) as Item[];
       }
+      if (attempt > 1) await this.sleep(Math.min(2000, 25 * 2 ** attempt));
+      const response = await this.db.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+      );
+      pending = (response.UnprocessedItems?.[this.tableName] ?? []) as Item[];
     }
   }
 
@@ -368,7 +381,7 @@ export class DynamoDbScoreRepository implements ScoreRepository {
         ...query,
         TableName: this.tableName,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
+        ExclusiveStartKey: decodeCursor(page.cursor, query),
       }),
     );
     return { items: (response.Items ?? []).map(map), cursor: encodeCursor(response.LastEvaluatedKey) };
@@ -467,25 +480,36 @@ function encodeCursor(key: Item | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
 }
 
-function decodeCursor(cursor: string | undefined): Item | undefined {
+function decodeCursor(
+  cursor: string | undefined,
+  query: Omit<QueryCommandInput, "TableName" | "Limit" | "ExclusiveStartKey">,
+): Item | undefined {
   if (cursor === undefined) return undefined;
+  const refuse = () => new InvalidCursorError("the cursor is not one this service issued for this list");
   let key: unknown;
   try {
     key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
-    throw new InvalidCursorError("the cursor is not one this service issued");
+    throw refuse();
   }
-  const allowed = new Set<string>([...KEY_ATTRIBUTES]);
+  if (typeof key !== "object" || key === null || Array.isArray(key)) throw refuse();
+  // A cursor must be a key of the very query it continues: the index's key names exactly, the same
+  // partition, and (for segment lists) a segment's sort key.
+  const onIndex = query.IndexName === TABLE.listIndex.name;
+  const names = onIndex ? [...KEY_ATTRIBUTES] : [TABLE.partitionKey, TABLE.sortKey];
+  const entries = Object.entries(key);
+  const partition = query.ExpressionAttributeValues?.[":pk"];
+  const prefix = query.ExpressionAttributeValues?.[":seg"] as string | undefined;
+  const sortKey = (key as Item)[TABLE.sortKey];
   if (
-    typeof key !== "object" ||
-    key === null ||
-    Array.isArray(key) ||
-    !(TABLE.partitionKey in key && TABLE.sortKey in key) ||
-    !Object.entries(key).every(
-      ([name, value]) => allowed.has(name) && typeof value === "string" && value.length < 1024,
-    )
+    entries.length !== names.length ||
+    !entries.every(
+      ([name, value]) => names.includes(name as never) && typeof value === "string" && value.length < 1024,
+    ) ||
+    (key as Item)[onIndex ? TABLE.listIndex.partitionKey : TABLE.partitionKey] !== partition ||
+    (prefix !== undefined && !(typeof sortKey === "string" && sortKey.startsWith(prefix)))
   ) {
-    throw new InvalidCursorError("the cursor is not one this service issued");
+    throw refuse();
   }
   return key as Item;
 }

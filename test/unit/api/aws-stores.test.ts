@@ -131,7 +131,7 @@ describe("the API on DynamoDB and S3", () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error).toEqual({
       code: "INVALID_CURSOR",
-      message: "the cursor is not one this service issued",
+      message: "the cursor is not one this service issued for this list",
     });
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });

@@ -396,6 +396,47 @@ describe("cursors", () => {
     );
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
+
+  it.each([
+    ["another scheme's segments", "segments", cursorOf({ pk: "SCHEME#region", sk: "SEG#west" })],
+    [
+      "a scheme's history rather than its segments",
+      "segments",
+      cursorOf({ pk: "SCHEME#channel", sk: "HIST#direct" }),
+    ],
+    [
+      "a decision list's (index keys too)",
+      "segments",
+      cursorOf({
+        pk: "SCHEME#channel",
+        sk: "SEG#direct",
+        gsi1pk: "SCHEME#channel#LIST#yes",
+        gsi1sk: "0050.0000#direct",
+      }),
+    ],
+    [
+      "a segment list's, on a decision list",
+      "decisions",
+      cursorOf({ pk: "SCHEME#channel", sk: "SEG#direct" }),
+    ],
+    [
+      "another list's, on a decision list",
+      "decisions",
+      cursorOf({
+        pk: "SCHEME#channel",
+        sk: "SEG#direct",
+        gsi1pk: "SCHEME#channel#LIST#no",
+        gsi1sk: "0050.0000#direct",
+      }),
+    ],
+  ])("refuses a cursor issued for %s (%s), before any query is sent", async (_, list, cursor) => {
+    const request =
+      list === "segments"
+        ? repository.listSegments("channel", { limit: 10, cursor })
+        : repository.listDecisions("channel", "yes", { limit: 10, cursor });
+    await expect(request).rejects.toBeInstanceOf(InvalidCursorError);
+    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+  });
 });
 
 describe("listDecisions", () => {
