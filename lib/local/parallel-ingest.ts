@@ -27,12 +27,18 @@ const HEADER_PROBE_BYTES = 1024 * 1024;
  * objects are read whole. Rejects come back with range-relative lines and are renumbered once every
  * earlier range has said how many lines it read. Duplicate transaction ids are caught within a range.
  */
+export interface ParallelSettings {
+  readonly workers: number;
+  /** Objects smaller than this are read whole. */
+  readonly minimumBytes: number;
+}
+
 export function parallelIngester(
   blobs: BlobStore,
   endpoints: AwsEndpoints,
-  workers = availableParallelism(),
+  settings: ParallelSettings = { workers: availableParallelism(), minimumBytes: PARALLEL_INGEST_BYTES },
 ): ObjectIngester {
-  return (object, bytes, options) => ingestInParallel(blobs, endpoints, object, bytes, options, workers);
+  return (object, bytes, options) => ingestInParallel(blobs, endpoints, object, bytes, options, settings);
 }
 
 async function ingestInParallel(
@@ -41,10 +47,10 @@ async function ingestInParallel(
   object: UploadedObject,
   bytes: () => AsyncIterable<Uint8Array>,
   options: IngestOptions,
-  workers: number,
+  { workers, minimumBytes }: ParallelSettings,
 ): Promise<IngestReport> {
   const whole = () => ingest(bytes(), options);
-  if (object.size < PARALLEL_INGEST_BYTES || workers < 2) return whole();
+  if (object.size < minimumBytes || workers < 2) return whole();
   let firstBytes = new Uint8Array(0);
   for await (const chunk of await blobs.getStream(object.key, {
     start: 0,

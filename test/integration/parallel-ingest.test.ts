@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingest } from "#ingest/ingest.ts";
+import type { IngestError } from "#ingest/ingest-error.ts";
+import type { Reject } from "#ingest/reject.ts";
+import { type EmbeddedServices, startEmbeddedServices } from "#local/embedded-services.ts";
+import { parallelIngester } from "#local/parallel-ingest.ts";
+import type { UploadedObject } from "#pipeline/ingest-batch.ts";
+import { generateRows } from "#sample/generator.ts";
+import { createS3Client } from "#store/aws-clients.ts";
+import { S3BlobStore } from "#store/s3-blob-store.ts";
+
+/**
+ * Big uncompressed uploads are split into byte ranges ingested by worker threads, the local twin of
+ * the cloud's Distributed Map: the merged result must equal reading the file whole.
+ */
+let services: EmbeddedServices;
+let blobs: S3BlobStore;
+const options = {
+  file: "lines.csv",
+  now: new Date("2026-06-01T00:00:00Z"),
+  schemes: [["channel"], ["customer"]],
+};
+
+beforeAll(async () => {
+  services = await startEmbeddedServices();
+  blobs = new S3BlobStore(createS3Client(services.endpoints), services.bucket);
+});
+
+afterAll(async () => {
+  await services?.close();
+});
+
+async function upload(key: string, text: string): Promise<UploadedObject> {
+  await blobs.put(key, text);
+  const info = await blobs.head(key);
+  if (!info) throw new Error("upload vanished");
+  return { key, size: info.size, etag: info.etag };
+}
+
+const ingester = () => parallelIngester(blobs, services.endpoints, { workers: 3, minimumBytes: 1 });
+
+describe("ingesting a big file over worker threads", () => {
+  it("gives the cube, counts and line numbers of reading the file whole", async () => {
+    const lines = [...generateRows({ rows: 12_000, seed: 4, start: "2024-01", months: 12 })]
+      .join("")
+      .split("\n");
+    // Two bad rows, one in the first and one in the last third, to check the renumbering of rejects.
+    lines[100] = (lines[100] as string).replace(/^(T\d+),[^,]+,/, "$1,not-a-date,");
+    lines[11_000] = (lines[11_000] as string).replace(/^(T\d+),[^,]+,/, "$1,2024-02-30,");
+    const text = lines.join("\n");
+    const object = await upload("incoming/big/lines.csv", text);
+
+    const parallelRejects: Reject[] = [];
+    const parallel = await ingester()(object, async function* () {}, {
+      ...options,
+      onReject: (r) => parallelRejects.push(r),
+    });
+    const whole = await ingest(
+      (async function* () {
+        yield new TextEncoder().encode(text);
+      })(),
+      options,
+    );
+
+    expect(parallel.cube.toCanonical()).toEqual(whole.cube.toCanonical());
+    expect([parallel.rows, parallel.rejected, parallel.lines]).toEqual([
+      whole.rows,
+      whole.rejected,
+      whole.lines,
+    ]);
+    expect(parallelRejects.map((r) => [r.line, r.column])).toEqual([
+      [101, "date"],
+      [11_001, "date"],
+    ]);
+    expect(parallel.firstRejects).toEqual(whole.firstRejects);
+  });
+
+  it("fails the batch whole when the rejects of all ranges together pass the ratio", async () => {
+    const rows = [...generateRows({ rows: 3_000, seed: 5, start: "2024-01", months: 12 })]
+      .join("")
+      .split("\n");
+    const bad = rows.map((row, i) =>
+      i > 0 && i % 10 === 0 ? row.replace(/^(T\d+),[^,]+,/, "$1,never,") : row,
+    );
+    const object = await upload("incoming/bad/lines.csv", bad.join("\n"));
+    await expect(ingester()(object, async function* () {}, options)).rejects.toMatchObject({
+      code: "REJECT_RATIO_EXCEEDED",
+    } satisfies Partial<IngestError>);
+  });
+
+  it("reads a gzip file whole, whatever its size", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const text = [...generateRows({ rows: 2_000, seed: 6, start: "2024-01", months: 12 })].join("");
+    await blobs.put("incoming/gz/lines.csv.gz", gzipSync(text));
+    const info = await blobs.head("incoming/gz/lines.csv.gz");
+    const object = { key: "incoming/gz/lines.csv.gz", size: info?.size ?? 0, etag: info?.etag ?? "" };
+    let readWhole = false;
+    const report = await ingester()(
+      object,
+      async function* () {
+        readWhole = true;
+        yield* await blobs.getStream(object.key);
+      },
+      options,
+    );
+    expect(readWhole).toBe(true);
+    expect(report.rows).toBe(2_000);
+  });
+});
