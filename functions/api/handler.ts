@@ -10,7 +10,8 @@ import type {
   Context,
 } from "aws-lambda";
 import { jsonErrorResponses } from "#api/http-error.ts";
-import { answer, apiRoutes, routeLabel, routeNotFound } from "#api/routes.ts";
+import { answer, routeLabel, routeNotFound } from "#api/route.ts";
+import { apiRoutes } from "#api/routes.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 

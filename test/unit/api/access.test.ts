@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ROLES, rolesAdmittedBy } from "#api/auth.ts";
-import { apiRoutes, type Route } from "#api/routes.ts";
+import type { Route } from "#api/route.ts";
+import { apiRoutes } from "#api/routes.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
 import { MemoryScoreRepository } from "./memory-score-repository.ts";
