@@ -25,6 +25,7 @@ export class LocalPipeline {
 
   announce(object: UploadedObject): void {
     if (object.key.startsWith(BlobKeys.incomingPrefix)) this.enqueueIngest(object);
+    else if (object.key.startsWith(BlobKeys.triggersPrefix)) this.scheduleScoring();
   }
 
   /** Resolves once nothing is queued or running. */

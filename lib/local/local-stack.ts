@@ -15,6 +15,8 @@ import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { generateRows } from "#sample/generator.ts";
 import { createDynamoDbClient, createS3Client } from "#store/aws-clients.ts";
 import { BlobKeys } from "#store/blob-store.ts";
+import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
+import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
 
@@ -51,9 +53,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
   const services = await startEmbeddedServices({ dataDir: options.dataDir });
+  const db = createDynamoDbClient(services.endpoints);
   const context: PipelineContext = {
     blobs: new S3BlobStore(createS3Client(services.endpoints), services.bucket),
-    repository: new DynamoDbScoreRepository(createDynamoDbClient(services.endpoints), services.tableName),
+    repository: new DynamoDbScoreRepository(db, services.tableName),
+    decisions: new DynamoDbDecisionRepository(db, services.tableName),
+    config: new DynamoDbConfigRepository(db, services.tableName),
     now: () => new Date(),
     newId: () => randomUUID(),
   };

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { createDynamoDbClient, createS3Client, endpointsFromEnvironment } from "#store/aws-clients.ts";
+import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
+import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
 
@@ -11,9 +13,12 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv = process.env): Pi
   if (!bucket || !table)
     throw new Error("SEGFOCUS_BUCKET and SEGFOCUS_TABLE must name the bucket and the table");
   const endpoints = endpointsFromEnvironment(env);
+  const db = createDynamoDbClient(endpoints);
   return {
     blobs: new S3BlobStore(createS3Client(endpoints), bucket),
-    repository: new DynamoDbScoreRepository(createDynamoDbClient(endpoints), table),
+    repository: new DynamoDbScoreRepository(db, table),
+    decisions: new DynamoDbDecisionRepository(db, table),
+    config: new DynamoDbConfigRepository(db, table),
     now: () => new Date(),
     newId: () => randomUUID(),
   };

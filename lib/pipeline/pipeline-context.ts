@@ -1,10 +1,14 @@
 import type { BlobStore } from "#store/blob-store.ts";
+import type { ConfigRepository } from "#store/config-repository.ts";
+import type { DecisionRepository } from "#store/decision-repository.ts";
 import type { ScoreRepository } from "#store/score-repository.ts";
 
-/** What the pipeline steps need from the outside world: the two stores, a clock, ids. */
+/** What the pipeline steps and the API need from the outside world: the stores, a clock, ids. */
 export interface PipelineContext {
   readonly blobs: BlobStore;
   readonly repository: ScoreRepository;
+  readonly decisions: DecisionRepository;
+  readonly config: ConfigRepository;
   readonly now: () => Date;
   readonly newId: () => string;
 }

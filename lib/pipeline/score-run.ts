@@ -1,8 +1,7 @@
 import { Cube } from "#domain/cube.ts";
 import { decodeCube } from "#domain/cube-codec.ts";
-import type { ForceOfChange } from "#domain/forces.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
-import { scoreCube } from "#domain/scoring.ts";
+import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import type { RunRecord } from "#store/records.ts";
@@ -12,11 +11,9 @@ import type { RunRecord } from "#store/records.ts";
  * segments that changed, record the run, and mark the batches scored. Scoring reads all partials each
  * time, so runs are idempotent and the last one always reflects every aggregated batch.
  */
-export async function runScoring(
-  context: PipelineContext,
-  forces: readonly ForceOfChange[] = [],
-): Promise<RunRecord> {
+export async function runScoring(context: PipelineContext): Promise<RunRecord> {
   const { blobs, repository } = context;
+  const forces = (await context.config.listScenarios()).filter((force) => force.active);
   const runId = context.newId();
   const startedAt = context.now().toISOString();
   let mark = performance.now();
@@ -39,6 +36,7 @@ export async function runScoring(
   const result = scoreCube(cube, policy, forces);
   const score = lap();
   const written = await repository.writeScores(result, runId);
+  await flagChangedRecommendations(context, result, runId);
   const write = lap();
 
   const run: RunRecord = {
@@ -61,4 +59,27 @@ export async function runScoring(
     );
   }
   return run;
+}
+
+/**
+ * A leader's standing decision is put in question when a run recommends something other than the
+ * recommendation the leader decided on: it is flagged "needs review" until the leader decides again.
+ */
+async function flagChangedRecommendations(
+  context: PipelineContext,
+  result: ScoringResult,
+  runId: string,
+): Promise<void> {
+  const since = context.now().toISOString();
+  for (const scheme of result.schemes) {
+    const states = await context.decisions.listStates(scheme.id);
+    if (states.length === 0) continue;
+    const recommended = new Map(scheme.segments.map((segment) => [segment.id, segment.decision]));
+    for (const state of states) {
+      const now = recommended.get(state.segmentId);
+      if (now === undefined || now === state.recommendation) continue;
+      if (state.needsReview && state.review?.newRecommendation === now) continue;
+      await context.decisions.flagForReview(state, { since, newRecommendation: now, runId });
+    }
+  }
 }

@@ -32,6 +32,9 @@ export const BlobKeys = {
   partial: (batchId: string) => `partials/${batchId}.cube`,
   partialsPrefix: "partials/",
   rejects: (batchId: string) => `quarantine/${batchId}/rejects.ndjson`,
+  /** Writing it asks for a scoring run (a policy or a force of change changed); its event starts one. */
+  rescoreTrigger: "triggers/rescore.json",
+  triggersPrefix: "triggers/",
 } as const;
 
 /** The batch id and file name of an `incoming/{batchId}/{fileName}` key, or undefined for any other key. */

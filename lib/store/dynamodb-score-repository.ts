@@ -12,6 +12,7 @@ import {
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { Policy } from "#domain/policy.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
+import { pageCursor, startKeyOf } from "#store/cursors.ts";
 import {
   type BatchRecord,
   type BatchStatus,
@@ -23,12 +24,7 @@ import {
   type SegmentHistoryRecord,
   type SegmentRecord,
 } from "#store/records.ts";
-import {
-  InvalidCursorError,
-  type PageRequest,
-  type ScoreRepository,
-  type WriteSummary,
-} from "#store/score-repository.ts";
+import type { PageRequest, ScoreRepository, WriteSummary } from "#store/score-repository.ts";
 import { TABLE } from "#store/table-design.ts";
 
 type Item = Record<string, unknown>;
@@ -381,10 +377,14 @@ export class DynamoDbScoreRepository implements ScoreRepository {
         ...query,
         TableName: this.tableName,
         Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, query),
+        ExclusiveStartKey: startKeyOf(page.cursor, {
+          partition: query.ExpressionAttributeValues?.[":pk"] as string,
+          sortPrefix: query.ExpressionAttributeValues?.[":seg"] as string | undefined,
+          onListIndex: query.IndexName === TABLE.listIndex.name,
+        }),
       }),
     );
-    return { items: (response.Items ?? []).map(map), cursor: encodeCursor(response.LastEvaluatedKey) };
+    return { items: (response.Items ?? []).map(map), cursor: pageCursor(response.LastEvaluatedKey) };
   }
 }
 
@@ -473,43 +473,4 @@ function schemeItem(scheme: ScoredScheme, result: ScoringResult, runId: string):
     schemeId: scheme.id,
     body: JSON.stringify(record),
   };
-}
-
-/** Cursors are the last evaluated key, base64url JSON; anything else is refused before it reaches a query. */
-function encodeCursor(key: Item | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString("base64url") : undefined;
-}
-
-function decodeCursor(
-  cursor: string | undefined,
-  query: Omit<QueryCommandInput, "TableName" | "Limit" | "ExclusiveStartKey">,
-): Item | undefined {
-  if (cursor === undefined) return undefined;
-  const refuse = () => new InvalidCursorError("the cursor is not one this service issued for this list");
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw refuse();
-  }
-  if (typeof key !== "object" || key === null || Array.isArray(key)) throw refuse();
-  // A cursor must be a key of the very query it continues: the index's key names exactly, the same
-  // partition, and (for segment lists) a segment's sort key.
-  const onIndex = query.IndexName === TABLE.listIndex.name;
-  const names = onIndex ? [...KEY_ATTRIBUTES] : [TABLE.partitionKey, TABLE.sortKey];
-  const entries = Object.entries(key);
-  const partition = query.ExpressionAttributeValues?.[":pk"];
-  const prefix = query.ExpressionAttributeValues?.[":seg"] as string | undefined;
-  const sortKey = (key as Item)[TABLE.sortKey];
-  if (
-    entries.length !== names.length ||
-    !entries.every(
-      ([name, value]) => names.includes(name as never) && typeof value === "string" && value.length < 1024,
-    ) ||
-    (key as Item)[onIndex ? TABLE.listIndex.partitionKey : TABLE.partitionKey] !== partition ||
-    (prefix !== undefined && !(typeof sortKey === "string" && sortKey.startsWith(prefix)))
-  ) {
-    throw refuse();
-  }
-  return key as Item;
 }

@@ -3,6 +3,7 @@ import { ROLES, rolesAdmittedBy } from "#api/auth.ts";
 import type { Route } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
 import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
@@ -44,6 +45,8 @@ function setup() {
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00Z"),
       newId: () => "generated-batch-1",
+      decisions: new MemoryDecisionRepository(),
+      config: new MemoryConfigRepository(),
     },
     quietObservability(),
   );

@@ -12,6 +12,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
 
 /** The API on the real DynamoDB and S3 adapters, their SDK clients mocked: what AWS's answers become. */
@@ -43,6 +44,8 @@ function setup() {
       ),
       now: () => NOW,
       newId: () => "generated-batch-1",
+      decisions: new MemoryDecisionRepository(),
+      config: new MemoryConfigRepository(),
     },
     observability,
   );

@@ -1,6 +1,7 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import {
   apiEvent,
   callApi,
@@ -48,6 +49,8 @@ describe("metrics", () => {
         blobs: presigningBlobs(),
         now: () => new Date("2025-03-01T08:00:00Z"),
         newId: () => "generated-batch-1",
+        decisions: new MemoryDecisionRepository(),
+        config: new MemoryConfigRepository(),
       },
       observability,
     );

@@ -5,6 +5,7 @@ import { columnMappingSchema } from "#ingest/mapping.ts";
 import type { BatchRecord } from "#store/records.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
 import { MemoryScoreRepository } from "./memory-score-repository.ts";
@@ -16,7 +17,14 @@ const NOW = new Date("2025-03-01T08:00:00.000Z");
 function setup() {
   const repository = MemoryScoreRepository.withScores(RESULT, RUN_ID);
   const handler = createApiHandler(
-    { repository, blobs: presigningBlobs(), now: () => NOW, newId: () => "generated-batch-1" },
+    {
+      repository,
+      blobs: presigningBlobs(),
+      now: () => NOW,
+      newId: () => "generated-batch-1",
+      decisions: new MemoryDecisionRepository(),
+      config: new MemoryConfigRepository(),
+    },
     quietObservability(),
   );
   return { repository, call: (request: ApiCall) => callApi(handler, request) };

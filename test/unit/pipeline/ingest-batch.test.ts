@@ -6,6 +6,7 @@ import { ingest } from "#ingest/ingest.ts";
 import { ingestBatch } from "#pipeline/ingest-batch.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { BatchRecord } from "#store/records.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
 
 const NOW = new Date("2024-06-15T12:00:00.000Z");
@@ -33,7 +34,14 @@ let context: PipelineContext;
 beforeEach(() => {
   blobs = new InMemoryBlobStore();
   repository = new InMemoryScoreRepository();
-  context = { blobs, repository, now: () => NOW, newId: () => "run-1" };
+  context = {
+    blobs,
+    repository,
+    now: () => NOW,
+    newId: () => "run-1",
+    decisions: new MemoryDecisionRepository(),
+    config: new MemoryConfigRepository(),
+  };
 });
 
 /** The batch as the API creates it when the ERP asks for an upload URL. */

@@ -7,6 +7,7 @@ import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import type { BatchRecord, BatchStatus } from "#store/records.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
 
@@ -36,6 +37,8 @@ beforeEach(() => {
       return new Date(clock);
     },
     newId: () => ids.shift() ?? "run-n",
+    decisions: new MemoryDecisionRepository(),
+    config: new MemoryConfigRepository(),
   };
 });
 

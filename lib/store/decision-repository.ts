@@ -1,0 +1,59 @@
+import type { Decision } from "#domain/decisions.ts";
+import type { Page } from "#store/records.ts";
+import type { PageRequest } from "#store/score-repository.ts";
+
+/** A leader's act on a recommendation: approve it as it stands, or override it with another decision. */
+export type DecisionAction = "approve" | "override";
+
+/** One line of a segment's audit trail: who, when, from which recommendation to which decision, and why. */
+export interface DecisionEntry {
+  readonly schemeId: string;
+  readonly segmentId: string;
+  readonly at: string;
+  readonly by: string;
+  readonly action: DecisionAction;
+  /** The recommendation at that moment. */
+  readonly from: Decision;
+  /** The decision taken: `from` for an approval. */
+  readonly to: Decision;
+  readonly rationale?: string;
+  /** The segment's scores at that moment. */
+  readonly scores: {
+    readonly profitability: number;
+    readonly growth: number;
+    readonly defensibility: number;
+    readonly focus: number;
+  };
+  /** The scoring run whose recommendation was decided on. */
+  readonly runId: string;
+}
+
+/** The decision standing on a segment, and whether a later scoring run has put it in question. */
+export interface DecisionState {
+  readonly schemeId: string;
+  readonly segmentId: string;
+  readonly status: "approved" | "overridden";
+  readonly decision: Decision;
+  /** The recommendation the leader decided on. */
+  readonly recommendation: Decision;
+  readonly by: string;
+  readonly at: string;
+  readonly rationale?: string;
+  /** A scoring run has since recommended something else. */
+  readonly needsReview: boolean;
+  readonly review?: { readonly since: string; readonly newRecommendation: Decision; readonly runId: string };
+}
+
+export interface DecisionRepository {
+  /** Appends the entry to the audit trail and makes it the standing decision (clearing any review flag). */
+  record(entry: DecisionEntry): Promise<DecisionState>;
+  getState(schemeId: string, segmentId: string): Promise<DecisionState | undefined>;
+  /** Every standing decision of a scheme. */
+  listStates(schemeId: string): Promise<DecisionState[]>;
+  /** A segment's audit trail, newest first. */
+  history(schemeId: string, segmentId: string, page: PageRequest): Promise<Page<DecisionEntry>>;
+  /** Marks a standing decision as needing review because a run now recommends something else. */
+  flagForReview(state: DecisionState, review: NonNullable<DecisionState["review"]>): Promise<void>;
+  /** Standing decisions that need review, most recently flagged first. */
+  listReviews(page: PageRequest): Promise<Page<DecisionState>>;
+}

@@ -1,0 +1,134 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { ForceOfChange } from "#domain/forces.ts";
+import type { Policy } from "#domain/policy.ts";
+import type { ColumnMapping } from "#ingest/mapping.ts";
+import type { ConfigRepository } from "#store/config-repository.ts";
+import { TABLE } from "#store/table-design.ts";
+
+type Item = Record<string, unknown>;
+
+/**
+ * Planners' configuration on the one table, all under pk CONFIG:
+ *
+ *   CONFIG / SCENARIO#{id}      a force of change
+ *   CONFIG / POLICY             the policy in force (what scoring reads)
+ *   CONFIG / POLICY#v{n}        every version ever in force, for the audit of a run's inputs
+ *   CONFIG / MAPPING#{name}     a named column mapping
+ */
+export class DynamoDbConfigRepository implements ConfigRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async listScenarios(): Promise<ForceOfChange[]> {
+    const scenarios: ForceOfChange[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+          ExpressionAttributeNames: { "#pk": TABLE.partitionKey, "#sk": TABLE.sortKey },
+          ExpressionAttributeValues: { ":pk": "CONFIG", ":prefix": "SCENARIO#" },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) scenarios.push(JSON.parse(item.body as string) as ForceOfChange);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return scenarios;
+  }
+
+  async getScenario(id: string): Promise<ForceOfChange | undefined> {
+    return this.getBody<ForceOfChange>(`SCENARIO#${id}`);
+  }
+
+  async putScenario(scenario: ForceOfChange): Promise<{ created: boolean }> {
+    return { created: await this.putBody(`SCENARIO#${scenario.id}`, scenario) };
+  }
+
+  async deleteScenario(id: string): Promise<boolean> {
+    const { Attributes } = await this.db.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: configKey(`SCENARIO#${id}`),
+        ReturnValues: "ALL_OLD",
+      }),
+    );
+    return Attributes !== undefined;
+  }
+
+  async putPolicy(policy: Policy, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...configKey("POLICY"), version: policy.version, body: JSON.stringify(policy) },
+          // The defaults (version 1) are never stored: replacing them expects no stored policy at all.
+          ConditionExpression:
+            expectedVersion === 1
+              ? "attribute_not_exists(#pk) OR #version = :expected"
+              : "#version = :expected",
+          ExpressionAttributeNames:
+            expectedVersion === 1
+              ? { "#pk": TABLE.partitionKey, "#version": "version" }
+              : { "#version": "version" },
+          ExpressionAttributeValues: { ":expected": expectedVersion },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...configKey(`POLICY#v${policy.version}`), body: JSON.stringify(policy) },
+      }),
+    );
+    return true;
+  }
+
+  getPolicyVersion(version: number): Promise<Policy | undefined> {
+    return this.getBody<Policy>(`POLICY#v${version}`);
+  }
+
+  getMapping(name: string): Promise<ColumnMapping | undefined> {
+    return this.getBody<ColumnMapping>(`MAPPING#${name}`);
+  }
+
+  async putMapping(name: string, mapping: ColumnMapping): Promise<{ created: boolean }> {
+    return { created: await this.putBody(`MAPPING#${name}`, mapping) };
+  }
+
+  private async getBody<T>(sortKey: string): Promise<T | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: configKey(sortKey) }),
+    );
+    return Item ? (JSON.parse(Item.body as string) as T) : undefined;
+  }
+
+  /** Writes the item; true when it did not exist before. */
+  private async putBody(sortKey: string, body: unknown): Promise<boolean> {
+    const { Attributes } = await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...configKey(sortKey), body: JSON.stringify(body) },
+        ReturnValues: "ALL_OLD",
+      }),
+    );
+    return Attributes === undefined;
+  }
+}
+
+function configKey(sortKey: string): Item {
+  return { [TABLE.partitionKey]: "CONFIG", [TABLE.sortKey]: sortKey };
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from "node:crypto";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { pageCursor, startKeyOf } from "#store/cursors.ts";
+import type { DecisionEntry, DecisionRepository, DecisionState } from "#store/decision-repository.ts";
+import type { Page } from "#store/records.ts";
+import type { PageRequest } from "#store/score-repository.ts";
+import { TABLE } from "#store/table-design.ts";
+
+type Item = Record<string, unknown>;
+
+/**
+ * Leaders' decisions on the one table. Items (pk / sk), segment ids URI-encoded so that no id is the
+ * prefix of another:
+ *
+ *   SCHEME#{schemeId} / DECISION#{segmentId}#{at}#{nonce}   an audit-trail entry (never changed)
+ *   SCHEME#{schemeId} / APPROVAL#{segmentId}                 the standing decision
+ *                       gsi1: REVIEWS / {since}#{schemeId}#{segmentId}, only while it needs review
+ */
+export class DynamoDbDecisionRepository implements DecisionRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async record(entry: DecisionEntry): Promise<DecisionState> {
+    const segment = encodeURIComponent(entry.segmentId);
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          [TABLE.partitionKey]: `SCHEME#${entry.schemeId}`,
+          [TABLE.sortKey]: `DECISION#${segment}#${entry.at}#${randomUUID()}`,
+          body: JSON.stringify(entry),
+        },
+      }),
+    );
+    const state: DecisionState = {
+      schemeId: entry.schemeId,
+      segmentId: entry.segmentId,
+      status: entry.action === "approve" ? "approved" : "overridden",
+      decision: entry.to,
+      recommendation: entry.from,
+      by: entry.by,
+      at: entry.at,
+      ...(entry.rationale !== undefined && { rationale: entry.rationale }),
+      needsReview: false,
+    };
+    await this.putState(state);
+    return state;
+  }
+
+  async getState(schemeId: string, segmentId: string): Promise<DecisionState | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: stateKey(schemeId, segmentId) }),
+    );
+    return Item ? (JSON.parse(Item.body as string) as DecisionState) : undefined;
+  }
+
+  async listStates(schemeId: string): Promise<DecisionState[]> {
+    const states: DecisionState[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+          ExpressionAttributeNames: { "#pk": TABLE.partitionKey, "#sk": TABLE.sortKey },
+          ExpressionAttributeValues: { ":pk": `SCHEME#${schemeId}`, ":prefix": "APPROVAL#" },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) states.push(JSON.parse(item.body as string) as DecisionState);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return states;
+  }
+
+  async history(schemeId: string, segmentId: string, page: PageRequest): Promise<Page<DecisionEntry>> {
+    const partition = `SCHEME#${schemeId}`;
+    const prefix = `DECISION#${encodeURIComponent(segmentId)}#`;
+    const response = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+        ExpressionAttributeNames: { "#pk": TABLE.partitionKey, "#sk": TABLE.sortKey },
+        ExpressionAttributeValues: { ":pk": partition, ":prefix": prefix },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: startKeyOf(page.cursor, { partition, sortPrefix: prefix }),
+      }),
+    );
+    return {
+      items: (response.Items ?? []).map((item) => JSON.parse(item.body as string) as DecisionEntry),
+      cursor: pageCursor(response.LastEvaluatedKey),
+    };
+  }
+
+  async flagForReview(state: DecisionState, review: NonNullable<DecisionState["review"]>): Promise<void> {
+    await this.putState({ ...state, needsReview: true, review });
+  }
+
+  async listReviews(page: PageRequest): Promise<Page<DecisionState>> {
+    const response = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE.listIndex.name,
+        KeyConditionExpression: "#pk = :pk",
+        ExpressionAttributeNames: { "#pk": TABLE.listIndex.partitionKey },
+        ExpressionAttributeValues: { ":pk": "REVIEWS" },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: startKeyOf(page.cursor, { partition: "REVIEWS", onListIndex: true }),
+      }),
+    );
+    return {
+      items: (response.Items ?? []).map((item) => JSON.parse(item.body as string) as DecisionState),
+      cursor: pageCursor(response.LastEvaluatedKey),
+    };
+  }
+
+  /** Writes the standing decision; the review index keys exist only while it needs review. */
+  private async putState(state: DecisionState): Promise<void> {
+    const key = stateKey(state.schemeId, state.segmentId);
+    const review =
+      state.needsReview && state.review
+        ? {
+            [TABLE.listIndex.partitionKey]: "REVIEWS",
+            [TABLE.listIndex.sortKey]:
+              `${state.review.since}#${state.schemeId}#${encodeURIComponent(state.segmentId)}`,
+          }
+        : {};
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...key, ...review, body: JSON.stringify(state) } }),
+    );
+  }
+}
+
+function stateKey(schemeId: string, segmentId: string): Item {
+  return {
+    [TABLE.partitionKey]: `SCHEME#${schemeId}`,
+    [TABLE.sortKey]: `APPROVAL#${encodeURIComponent(segmentId)}`,
+  };
+}
