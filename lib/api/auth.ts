@@ -77,3 +77,10 @@ export function authorize(access: RouteAccess, roles: ReadonlySet<Role> | undefi
 export function rolesAdmittedBy(access: readonly Role[]): Role[] {
   return ROLES.filter((role) => CARRIES[role].some((carried) => access.includes(carried)));
 }
+
+/** Who is calling, for audit trails: a person's user name, or a machine client's id; "anonymous" on public routes. */
+export function callerId(event: APIGatewayProxyEventV2WithJWTAuthorizer): string {
+  const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
+  const id = claims["cognito:username"] ?? claims.username ?? claims.client_id ?? claims.sub;
+  return typeof id === "string" && id !== "" ? id : "anonymous";
+}

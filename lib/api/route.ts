@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { z } from "zod";
-import { authorize, callerRoles, type Role, type RouteAccess } from "#api/auth.ts";
+import { authorize, callerId, callerRoles, type Role, type RouteAccess } from "#api/auth.ts";
 import { ApiError } from "#api/http-error.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 
@@ -12,12 +12,17 @@ export interface RouteRequest<TParams = unknown, TQuery = unknown, TBody = unkno
   readonly query: TQuery;
   readonly body: TBody;
   readonly roles: ReadonlySet<Role>;
+  /** Who asks (user name or machine client id), for audit trails. */
+  readonly caller: string;
 }
 
 export interface RouteResponse {
   readonly status: number;
-  /** Sent as JSON. */
-  readonly body: unknown;
+  /** Sent as JSON, unless `text` is given. */
+  readonly body?: unknown;
+  /** Sent as is, with `contentType` (an export leadership opens in a spreadsheet, say). */
+  readonly text?: string;
+  readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -70,11 +75,15 @@ export async function answer(
       issues,
     );
   }
-  const response = await target.handle({ params, query, body, roles }, context);
+  const response = await target.handle({ params, query, body, roles, caller: callerId(event) }, context);
   return {
     statusCode: response.status,
-    headers: { "content-type": "application/json", ...response.headers },
-    body: JSON.stringify(response.body),
+    headers: {
+      "content-type":
+        response.text === undefined ? "application/json" : (response.contentType ?? "text/plain"),
+      ...response.headers,
+    },
+    body: response.text ?? JSON.stringify(response.body),
   };
 }
 
