@@ -48,24 +48,10 @@ export const schemeRoutes: readonly Route[] = [
       return { status: 200, body: { ...segment, history: history ?? null } };
     },
   }),
-
-  route({
-    method: "GET",
-    path: "/schemes/{schemeId}/decisions",
-    roles: PLANNERS,
-    params: schemeParamsSchema,
-    query: decisionsQuerySchema,
-    async handle({ params, query }, { repository }) {
-      const { list, ...page } = query;
-      const decisions = await repository.listDecisions(params.schemeId, list, page);
-      if (decisions.items.length === 0) await requireScheme(params.schemeId, { repository });
-      return { status: 200, body: { list, items: decisions.items, cursor: decisions.cursor } };
-    },
-  }),
 ];
 
 /** An empty page is either an empty list or an unknown scheme; only the second is a 404. */
-async function requireScheme(schemeId: string, { repository }: Pick<PipelineContext, "repository">) {
+export async function requireScheme(schemeId: string, { repository }: Pick<PipelineContext, "repository">) {
   if (!(await repository.getScheme(schemeId))) {
     throw new ApiError(404, "SCHEME_NOT_FOUND", `no scheme has the id "${schemeId}"`);
   }
