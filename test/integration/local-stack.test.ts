@@ -131,6 +131,31 @@ describe("the local stack, through HTTP", () => {
     expect(await channelRevenue()).toBeLessThan(withOld);
   });
 
+  it("loses nothing when two batches arrive at once", async () => {
+    const before = await channelRevenue();
+    const solo = async (batchId: string, seed: number) => {
+      const created = await call<{ uploadUrl: string }>("POST", "/batches", stack.tokens.ingest, {
+        batchId,
+        fileName: "lines.csv",
+      });
+      await fetch(created.body.uploadUrl, { method: "PUT", body: sample(3_000, seed) });
+    };
+    await Promise.all([solo("together-a", 31), solo("together-b", 32)]);
+    await stack.pipeline.whenIdle();
+    const status = async (batchId: string) =>
+      (await call<BatchRecord>("GET", `/batches/${batchId}`, stack.tokens.ingest)).body;
+    const [a, b] = [await status("together-a"), await status("together-b")];
+    expect([a.status, b.status]).toEqual(["scored", "scored"]);
+    const revenueOf = (text: string) =>
+      text
+        .trim()
+        .split("\n")
+        .slice(1)
+        .reduce((sum, line) => sum + Math.round(Number(line.split(",")[4]) * 10_000), 0) / 10_000;
+    const added = revenueOf(sample(3_000, 31)) + revenueOf(sample(3_000, 32));
+    expect(await channelRevenue()).toBeCloseTo(before + added, 2);
+  });
+
   it("leaves the previous scores intact when a bad file arrives, and says what to fix", async () => {
     const before = await channelRevenue();
     const failed = await push("broken", "lines.csv", "transaction_id,date,customer_id,revenue,cogs\n");
