@@ -37,6 +37,11 @@ export interface Route<TParams = unknown, TQuery = unknown, TBody = unknown> {
   readonly params?: z.ZodType<TParams>;
   readonly query?: z.ZodType<TQuery>;
   readonly body?: z.ZodType<TBody>;
+  /**
+   * The body is a file, not JSON: `handle` receives its bytes (base64 bodies decoded) as a Buffer,
+   * empty when there is none, unparsed and with no size limit but the route's own.
+   */
+  readonly rawBody?: boolean;
   handle(request: RouteRequest<TParams, TQuery, TBody>, context: PipelineContext): Promise<RouteResponse>;
 }
 
@@ -63,7 +68,7 @@ export async function answer(
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const roles = authorize(target.roles, callerRoles(event));
   const issues: RequestIssue[] = [];
-  const rawBody = target.body ? jsonBody(event) : undefined;
+  const rawBody = target.rawBody ? bodyBytes(event) : target.body ? jsonBody(event) : undefined;
   const params = validate(target.params, pathParameters(target, event, issues), "params", issues);
   const query = validate(target.query, event.queryStringParameters ?? {}, "query", issues);
   const body = validate(target.body, rawBody, "body", issues);
@@ -136,6 +141,11 @@ function pathParameters(
     }
   }
   return params;
+}
+
+/** The request body's bytes as sent (base64 bodies decoded); empty when there is none. */
+function bodyBytes(event: APIGatewayProxyEventV2WithJWTAuthorizer): Buffer {
+  return Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8");
 }
 
 /** The request body as JSON (base64 bodies decoded first); undefined when there is none. */

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { generateCommand } from "#cli/generate.ts";
+import { pushCommand } from "#cli/push.ts";
 import { scoreCommand } from "#cli/score.ts";
 import { startCommand } from "#cli/start.ts";
 
@@ -9,7 +10,7 @@ export function buildProgram(): Command {
     .description("Which market segments to say yes to and which to say no to, from your own transactions.")
     .exitOverride();
   // addCommand does not pass exitOverride down: set it on each command so main() owns the exit code.
-  for (const command of [startCommand(), scoreCommand(), generateCommand()])
+  for (const command of [startCommand(), scoreCommand(), generateCommand(), pushCommand()])
     program.addCommand(command.exitOverride());
   return program;
 }

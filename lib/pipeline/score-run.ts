@@ -5,11 +5,14 @@ import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import type { RunRecord } from "#store/records.ts";
+import { deleteOtherSegmentSnapshots, writeSegmentSnapshots } from "#store/segment-snapshots.ts";
 
 /**
- * One scoring run: merge every batch's partial cube, score with the policy in force, write only the
- * segments that changed, record the run, and mark the batches scored. Scoring reads all partials each
- * time, so runs are idempotent and the last one always reflects every aggregated batch.
+ * One scoring run: merge every batch's partial cube, score with the policy in force, write each
+ * scheme's segment snapshot (the planners' lists) and then only the segments that changed, record the
+ * run, mark the batches scored, and delete the snapshots of earlier runs. Scoring reads all partials
+ * each time, so runs are idempotent and the last one always reflects every aggregated batch. Runs are
+ * expected one at a time: two at once could each delete the other's snapshots.
  */
 export async function runScoring(context: PipelineContext): Promise<RunRecord> {
   const { blobs, repository } = context;
@@ -35,6 +38,8 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
   const merge = lap();
   const result = scoreCube(cube, policy, forces);
   const score = lap();
+  // Before the scores: a scheme record names its run only once that run's snapshot is there to read.
+  await writeSegmentSnapshots(blobs, result, runId);
   const written = await repository.writeScores(result, runId);
   await flagChangedRecommendations(context, result, runId);
   const write = lap();
@@ -58,6 +63,7 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
       { onlyIfStatusIn: ["aggregated", "scored"] },
     );
   }
+  await deleteOtherSegmentSnapshots(blobs, runId);
   return run;
 }
 

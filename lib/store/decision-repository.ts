@@ -52,7 +52,10 @@ export interface DecisionRepository {
   listStates(schemeId: string): Promise<DecisionState[]>;
   /** A segment's audit trail, newest first. */
   history(schemeId: string, segmentId: string, page: PageRequest): Promise<Page<DecisionEntry>>;
-  /** Marks a standing decision as needing review because a run now recommends something else. */
+  /**
+   * Marks a standing decision as needing review because a run now recommends something else; does
+   * nothing if a leader has decided again since `state` was read.
+   */
   flagForReview(state: DecisionState, review: NonNullable<DecisionState["review"]>): Promise<void>;
   /** Standing decisions that need review, most recently flagged first. */
   listReviews(page: PageRequest): Promise<Page<DecisionState>>;

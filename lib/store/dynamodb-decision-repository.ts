@@ -1,5 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { pageCursor, startKeyOf } from "#store/cursors.ts";
 import type { DecisionEntry, DecisionRepository, DecisionState } from "#store/decision-repository.ts";
 import type { Page } from "#store/records.ts";
@@ -13,7 +20,7 @@ type Item = Record<string, unknown>;
  * prefix of another:
  *
  *   SCHEME#{schemeId} / DECISION#{segmentId}#{at}#{nonce}   an audit-trail entry (never changed)
- *   SCHEME#{schemeId} / APPROVAL#{segmentId}                 the standing decision
+ *   SCHEME#{schemeId} / APPROVAL#{segmentId}                 the standing decision, and `decidedAt`
  *                       gsi1: REVIEWS / {since}#{schemeId}#{segmentId}, only while it needs review
  */
 export class DynamoDbDecisionRepository implements DecisionRepository {
@@ -96,7 +103,34 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
   }
 
   async flagForReview(state: DecisionState, review: NonNullable<DecisionState["review"]>): Promise<void> {
-    await this.putState({ ...state, needsReview: true, review });
+    const flagged: DecisionState = { ...state, needsReview: true, review };
+    // A scoring run flags what it read; a leader who decided since then must not lose that decision
+    // to the stale state. (`IN` with one value is equality.)
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: stateKey(state.schemeId, state.segmentId),
+          UpdateExpression: "SET #body = :body, #reviewPk = :reviewPk, #reviewSk = :reviewSk",
+          ConditionExpression: "attribute_exists(#pk) AND #decidedAt IN (:decidedAt)",
+          ExpressionAttributeNames: {
+            "#pk": TABLE.partitionKey,
+            "#body": "body",
+            "#reviewPk": TABLE.listIndex.partitionKey,
+            "#reviewSk": TABLE.listIndex.sortKey,
+            "#decidedAt": "decidedAt",
+          },
+          ExpressionAttributeValues: {
+            ":body": JSON.stringify(flagged),
+            ":reviewPk": REVIEWS_PARTITION,
+            ":reviewSk": reviewSortKey(flagged.schemeId, flagged.segmentId, review.since),
+            ":decidedAt": state.at,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async listReviews(page: PageRequest): Promise<Page<DecisionState>> {
@@ -106,10 +140,10 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
         IndexName: TABLE.listIndex.name,
         KeyConditionExpression: "#pk = :pk",
         ExpressionAttributeNames: { "#pk": TABLE.listIndex.partitionKey },
-        ExpressionAttributeValues: { ":pk": "REVIEWS" },
+        ExpressionAttributeValues: { ":pk": REVIEWS_PARTITION },
         ScanIndexForward: false,
         Limit: page.limit,
-        ExclusiveStartKey: startKeyOf(page.cursor, { partition: "REVIEWS", onListIndex: true }),
+        ExclusiveStartKey: startKeyOf(page.cursor, { partition: REVIEWS_PARTITION, onListIndex: true }),
       }),
     );
     return {
@@ -118,21 +152,26 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
     };
   }
 
-  /** Writes the standing decision; the review index keys exist only while it needs review. */
+  /** Writes a new standing decision, in place of any before it and of its review flag. */
   private async putState(state: DecisionState): Promise<void> {
-    const key = stateKey(state.schemeId, state.segmentId);
-    const review =
-      state.needsReview && state.review
-        ? {
-            [TABLE.listIndex.partitionKey]: "REVIEWS",
-            [TABLE.listIndex.sortKey]:
-              `${state.review.since}#${state.schemeId}#${encodeURIComponent(state.segmentId)}`,
-          }
-        : {};
     await this.db.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...key, ...review, body: JSON.stringify(state) } }),
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...stateKey(state.schemeId, state.segmentId),
+          decidedAt: state.at,
+          body: JSON.stringify(state),
+        },
+      }),
     );
   }
+}
+
+/** The list index partition of the decisions in question; an item leaves it when decided again. */
+const REVIEWS_PARTITION = "REVIEWS";
+
+function reviewSortKey(schemeId: string, segmentId: string, since: string): string {
+  return `${since}#${schemeId}#${encodeURIComponent(segmentId)}`;
 }
 
 function stateKey(schemeId: string, segmentId: string): Item {

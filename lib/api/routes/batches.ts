@@ -1,32 +1,46 @@
 import { isDeepStrictEqual } from "node:util";
+import { batchRequestSchema, contentQuerySchema } from "#api/batch-schemas.ts";
 import { ApiError } from "#api/http-error.ts";
+import { rejectsPage } from "#api/rejects-page.ts";
 import { PLANNERS, type Route, route } from "#api/route.ts";
-import { batchParamsSchema, type CreateBatchResponse, createBatchRequestSchema } from "#api/schemas.ts";
+import { storedMapping } from "#api/routes/config.ts";
+import { batchParamsSchema, type CreateBatchResponse, pageQuerySchema } from "#api/schemas.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 
 /** How long an upload URL accepts the file. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
 
-/** The ERP's side: ask for an upload URL, then follow the batch. */
+/**
+ * The largest file PUT /batches/{batchId}/content takes in its body; larger ones go to S3 directly,
+ * through the upload URL of POST /batches. A Lambda request holds at most 6 MB: a text file arrives
+ * as it is, but a binary one (gzip) arrives base64-encoded, a third larger, so it reaches the
+ * function only up to about 4.4 MiB.
+ */
+export const MAX_CONTENT_BYTES = 5 * 1024 * 1024;
+
+/** The ERP's side: announce a file and upload it, follow the batch, read its rejects. */
 export const batchRoutes: readonly Route[] = [
   route({
     method: "POST",
     path: "/batches",
     roles: ["ingest"],
-    body: createBatchRequestSchema,
-    async handle({ body }, { repository, blobs, now, newId }) {
+    body: batchRequestSchema,
+    async handle({ body }, { repository, config, blobs, now, newId }) {
       const requestedAt = now();
       const batchId = body.batchId ?? newId();
+      // A mapping given by name is stored on the batch as the document it names now.
+      const mapping =
+        typeof body.mapping === "string" ? await storedMapping(config, body.mapping) : body.mapping;
       const { created, batch } = await repository.createBatch({
         batchId,
         fileName: body.fileName,
-        ...(body.mapping && { mapping: body.mapping }),
+        ...(mapping && { mapping }),
         status: "awaiting_upload",
         createdAt: requestedAt.toISOString(),
         updatedAt: requestedAt.toISOString(),
       });
       // A re-send must mean the same batch: a different mapping would be silently ignored by ingest.
-      if (!created && !isDeepStrictEqual(batch.mapping, body.mapping)) {
+      if (!created && !isDeepStrictEqual(batch.mapping, mapping)) {
         throw new ApiError(
           409,
           "BATCH_CONFLICT",
@@ -43,9 +57,20 @@ export const batchRoutes: readonly Route[] = [
       };
       return {
         status: created ? 201 : 200,
-        headers: { location: `/batches/${encodeURIComponent(batchId)}` },
+        headers: { location: batchLocation(batchId) },
         body: answer,
       };
+    },
+  }),
+
+  route({
+    method: "GET",
+    path: "/batches",
+    roles: ["ingest", ...PLANNERS],
+    query: pageQuerySchema,
+    async handle({ query }, { repository }) {
+      const page = await repository.listBatches(query);
+      return { status: 200, body: { items: page.items, cursor: page.cursor } };
     },
   }),
 
@@ -56,8 +81,79 @@ export const batchRoutes: readonly Route[] = [
     params: batchParamsSchema,
     async handle({ params }, { repository }) {
       const batch = await repository.getBatch(params.batchId);
-      if (!batch) throw new ApiError(404, "BATCH_NOT_FOUND", `no batch has the id "${params.batchId}"`);
+      if (!batch) throw batchNotFound(params.batchId);
       return { status: 200, body: batch };
     },
   }),
+
+  /**
+   * A small file sent in the request body instead of through an upload URL: stored where an upload
+   * would put it, so the same ingest follows. Its body is the file itself, handed over as bytes.
+   */
+  route({
+    method: "PUT",
+    path: "/batches/{batchId}/content",
+    roles: ["ingest"],
+    rawBody: true,
+    params: batchParamsSchema,
+    query: contentQuerySchema,
+    async handle({ params, query, body }, { repository, blobs, now }) {
+      const { batchId } = params;
+      const content = body instanceof Uint8Array ? body : new Uint8Array(0);
+      if (content.byteLength > MAX_CONTENT_BYTES) {
+        throw new ApiError(
+          413,
+          "PAYLOAD_TOO_LARGE",
+          `a file sent in the request body has at most ${MAX_CONTENT_BYTES} bytes; for a larger one ask POST /batches for an upload URL and PUT the file there`,
+          { maxBytes: MAX_CONTENT_BYTES, bytes: content.byteLength, uploadWith: "POST /batches" },
+        );
+      }
+      if (content.byteLength === 0) {
+        throw new ApiError(400, "EMPTY_CONTENT", "send the file's bytes as the request body");
+      }
+      let batch = await repository.getBatch(batchId);
+      if (!batch) {
+        if (query.fileName === undefined) {
+          throw batchNotFound(
+            batchId,
+            "; create it with POST /batches, or name the file with ?fileName= to create it with its content",
+          );
+        }
+        const receivedAt = now().toISOString();
+        ({ batch } = await repository.createBatch({
+          batchId,
+          fileName: query.fileName,
+          status: "awaiting_upload",
+          createdAt: receivedAt,
+          updatedAt: receivedAt,
+        }));
+      }
+      await blobs.put(BlobKeys.incoming(batchId, query.fileName ?? batch.fileName), content);
+      return { status: 202, headers: { location: batchLocation(batchId) }, body: batch };
+    },
+  }),
+
+  route({
+    method: "GET",
+    path: "/batches/{batchId}/rejects",
+    roles: ["ingest", ...PLANNERS],
+    params: batchParamsSchema,
+    query: pageQuerySchema,
+    async handle({ params, query }, { repository, blobs }) {
+      const batch = await repository.getBatch(params.batchId);
+      if (!batch) throw batchNotFound(params.batchId);
+      // The batch names its rejects file only when its latest ingest rejected rows: a file left by an
+      // earlier ingest of the same batch id is not this content's.
+      const page = await rejectsPage(blobs, batch.rejectsKey, query);
+      return { status: 200, body: { items: page.items, cursor: page.cursor } };
+    },
+  }),
 ];
+
+function batchLocation(batchId: string): string {
+  return `/batches/${encodeURIComponent(batchId)}`;
+}
+
+function batchNotFound(batchId: string, hint = ""): ApiError {
+  return new ApiError(404, "BATCH_NOT_FOUND", `no batch has the id "${batchId}"${hint}`);
+}

@@ -1,4 +1,306 @@
-import type { Route } from "#api/route.ts";
+import type { z } from "zod";
+import {
+  fitRequestSchema,
+  mappingParamsSchema,
+  policyDocumentSchema,
+  scenarioParamsSchema,
+  scenarioReplacementSchema,
+} from "#api/config-schemas.ts";
+import { ApiError } from "#api/http-error.ts";
+import { PLANNERS, type RequestIssue, type Route, route } from "#api/route.ts";
+import { segmentIdSchema } from "#api/schemas.ts";
+import { fitCheck } from "#domain/fit.ts";
+import { forceOfChangeSchema } from "#domain/forces.ts";
+import { DEFAULT_POLICY, type Policy, policySchema } from "#domain/policy.ts";
+import type { ScoringResult } from "#domain/scoring.ts";
+import { segmentId } from "#domain/segment-id.ts";
+import { type ColumnMapping, columnMappingSchema } from "#ingest/mapping.ts";
+import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import { requestRescoring } from "#pipeline/request-rescoring.ts";
+import { BlobKeys } from "#store/blob-store.ts";
+
+/**
+ * A change of the configuration is stored at once; the scores that depend on it follow with the
+ * scoring run it asks for, which the answer says has been requested, not done.
+ */
+const RESCORING_REQUESTED = "requested";
+
+/**
+ * Forces of change: what-if scenarios the projections are run under. Each change asks for a scoring
+ * run, so the next projections name the scenario (or no longer do).
+ */
+const scenarioRoutes: readonly Route[] = [
+  route({
+    method: "GET",
+    path: "/scenarios",
+    roles: PLANNERS,
+    async handle(_, { config }) {
+      const scenarios = (await config.listScenarios()).sort((a, b) => (a.id < b.id ? -1 : 1));
+      return { status: 200, body: { scenarios } };
+    },
+  }),
+
+  route({
+    method: "POST",
+    path: "/scenarios",
+    roles: PLANNERS,
+    body: forceOfChangeSchema,
+    async handle({ body: scenario }, context) {
+      // Check, then write: two planners creating the same id at the same moment both succeed, the later one winning.
+      if (await context.config.getScenario(scenario.id)) {
+        throw new ApiError(
+          409,
+          "SCENARIO_EXISTS",
+          `a scenario with the id "${scenario.id}" exists; change it with PUT /scenarios/${scenario.id} or choose another id`,
+          { scenarioId: scenario.id },
+        );
+      }
+      await context.config.putScenario(scenario);
+      await requestRescoring(context, `scenario "${scenario.id}" created`);
+      return {
+        status: 201,
+        headers: { location: scenarioLocation(scenario.id) },
+        body: { scenario, rescoring: RESCORING_REQUESTED },
+      };
+    },
+  }),
+
+  route({
+    method: "GET",
+    path: "/scenarios/{scenarioId}",
+    roles: PLANNERS,
+    params: scenarioParamsSchema,
+    async handle({ params }, { config }) {
+      const scenario = await config.getScenario(params.scenarioId);
+      if (!scenario) throw scenarioNotFound(params.scenarioId);
+      return { status: 200, body: scenario };
+    },
+  }),
+
+  route({
+    method: "PUT",
+    path: "/scenarios/{scenarioId}",
+    roles: PLANNERS,
+    params: scenarioParamsSchema,
+    body: scenarioReplacementSchema,
+    async handle({ params, body }, context) {
+      const { scenarioId } = params;
+      if (body.id !== undefined && body.id !== scenarioId) {
+        throw invalidRequest([
+          {
+            path: "body.id",
+            message: `the body names the scenario "${String(body.id)}", the path "${scenarioId}"; leave the id out of the body or make them agree`,
+          },
+        ]);
+      }
+      const parsed = forceOfChangeSchema.safeParse({ ...body, id: scenarioId });
+      if (!parsed.success) throw invalidRequest(issuesOf(parsed.error));
+      const scenario = parsed.data;
+      const { created } = await context.config.putScenario(scenario);
+      await requestRescoring(context, `scenario "${scenarioId}" ${created ? "created" : "replaced"}`);
+      return {
+        status: created ? 201 : 200,
+        ...(created && { headers: { location: scenarioLocation(scenarioId) } }),
+        body: { scenario, rescoring: RESCORING_REQUESTED },
+      };
+    },
+  }),
+
+  route({
+    method: "DELETE",
+    path: "/scenarios/{scenarioId}",
+    roles: PLANNERS,
+    params: scenarioParamsSchema,
+    async handle({ params }, context) {
+      const { scenarioId } = params;
+      if (!(await context.config.deleteScenario(scenarioId))) throw scenarioNotFound(scenarioId);
+      await requestRescoring(context, `scenario "${scenarioId}" deleted`);
+      return { status: 200, body: { deleted: scenarioId, rescoring: RESCORING_REQUESTED } };
+    },
+  }),
+];
+
+/**
+ * The policy: every weight and threshold of scoring, versioned. GET answers the one in force (the
+ * defaults, version 1, until a change is stored); PUT stores a new version of it.
+ */
+const policyRoutes: readonly Route[] = [
+  route({
+    method: "GET",
+    path: "/policy",
+    roles: PLANNERS,
+    handle: async (_, { repository }) => ({
+      status: 200,
+      body: (await repository.getPolicy()) ?? DEFAULT_POLICY,
+    }),
+  }),
+
+  /**
+   * The body is a whole policy: fields left out take their defaults, not their values in force. Its
+   * `version`, when given, is the version the change was made to (as read from GET /policy): if
+   * another change was stored since, the answer is 409 rather than a silent overwrite.
+   */
+  route({
+    method: "PUT",
+    path: "/policy",
+    roles: PLANNERS,
+    body: policyDocumentSchema,
+    async handle({ body }, context) {
+      const parsed = policySchema.safeParse(body);
+      if (!parsed.success) throw invalidPolicy(issuesOf(parsed.error));
+      const current = (await context.repository.getPolicy()) ?? DEFAULT_POLICY;
+      if (body.version !== undefined && parsed.data.version !== current.version) {
+        throw policyConflict(
+          `the policy is at version ${current.version}, not version ${parsed.data.version} this change was made to; read it again (GET /policy) and apply the change to it`,
+          { basedOnVersion: parsed.data.version, currentVersion: current.version },
+        );
+      }
+      await requireSameBreadth(parsed.data, current, context);
+      const next: Policy = { ...parsed.data, version: current.version + 1 };
+      if (!(await context.config.putPolicy(next, current.version))) {
+        throw policyConflict(
+          `another change to the policy was stored while this one was made to version ${current.version}; read it again (GET /policy) and apply the change to it`,
+          { basedOnVersion: current.version },
+        );
+      }
+      await requestRescoring(context, `policy version ${next.version}`);
+      return { status: 200, body: { policy: next, rescoring: RESCORING_REQUESTED } };
+    },
+  }),
+];
+
+/**
+ * Every batch's partial counts cross-buy breadth by the breadth dimension in force when it was
+ * ingested, and partials counted by different dimensions cannot be merged: scoring would fail on the
+ * next run. So the dimension can change only while no batch is aggregated.
+ */
+async function requireSameBreadth(
+  next: Policy,
+  current: Policy,
+  { blobs }: Pick<PipelineContext, "blobs">,
+): Promise<void> {
+  if (next.breadthDimension === current.breadthDimension) return;
+  const partials = await blobs.list(BlobKeys.partialsPrefix);
+  if (partials.length === 0) return;
+  const message =
+    `breadthDimension cannot change from "${current.breadthDimension}" to "${next.breadthDimension}": ` +
+    `the ${partials.length} aggregated batch${partials.length === 1 ? "" : "es"} counted cross-buy breadth by ` +
+    `"${current.breadthDimension}", and counts by different dimensions cannot be merged; ` +
+    `send breadthDimension "${current.breadthDimension}" (a policy without it means "${DEFAULT_POLICY.breadthDimension}")`;
+  throw invalidPolicy([{ path: "body.breadthDimension", message }]);
+}
+
+/** Column mappings stored by name, for batches to refer to instead of sending the document each time. */
+const mappingRoutes: readonly Route[] = [
+  route({
+    method: "GET",
+    path: "/mappings/{name}",
+    roles: ["ingest", ...PLANNERS],
+    params: mappingParamsSchema,
+    handle: async ({ params }, { config }) => ({
+      status: 200,
+      body: await storedMapping(config, params.name),
+    }),
+  }),
+
+  route({
+    method: "PUT",
+    path: "/mappings/{name}",
+    roles: ["ingest", ...PLANNERS],
+    params: mappingParamsSchema,
+    body: columnMappingSchema,
+    async handle({ params, body }, { config }) {
+      const { created } = await config.putMapping(params.name, body);
+      return {
+        status: created ? 201 : 200,
+        ...(created && { headers: { location: `/mappings/${encodeURIComponent(params.name)}` } }),
+        body,
+      };
+    },
+  }),
+];
+
+/** "Choose your customer": the segments a prospect falls into, and whether each says yes or no. */
+const fitRoutes: readonly Route[] = [
+  route({
+    method: "POST",
+    path: "/fit",
+    roles: PLANNERS,
+    body: fitRequestSchema,
+    async handle({ body: prospect }, { repository }) {
+      const given = (dimension: string) => Object.hasOwn(prospect, dimension);
+      const schemes = await Promise.all(
+        (await repository.listSchemes()).map(async ({ id, dimensions }) => {
+          if (!dimensions.every(given)) return { id, dimensions, segments: [] };
+          const placed = segmentId(dimensions.map((dimension) => prospect[dimension] as string));
+          // An id no segment can have (too long for a key) is a new kind of customer, not a lookup.
+          const segment = segmentIdSchema.safeParse(placed).success
+            ? await repository.getSegment(id, placed)
+            : undefined;
+          return { id, dimensions, segments: segment ? [segment] : [] };
+        }),
+      );
+      // fitCheck reads only each scheme's id and dimensions and its segments' id, values, decision,
+      // reasons and guidance: what is stored, without the monthly history and the run's other fields.
+      return { status: 200, body: fitCheck({ schemes } as unknown as ScoringResult, prospect) };
+    },
+  }),
+];
 
 /** Planners' configuration: forces of change, the policy, named column mappings, and the fit check. */
-export const configRoutes: readonly Route[] = [];
+export const configRoutes: readonly Route[] = [
+  ...scenarioRoutes,
+  ...policyRoutes,
+  ...mappingRoutes,
+  ...fitRoutes,
+];
+
+function scenarioLocation(scenarioId: string): string {
+  return `/scenarios/${encodeURIComponent(scenarioId)}`;
+}
+
+function scenarioNotFound(scenarioId: string): ApiError {
+  return new ApiError(404, "SCENARIO_NOT_FOUND", `no scenario has the id "${scenarioId}"`);
+}
+
+/** The column mapping stored under a name, or 404 MAPPING_NOT_FOUND naming it. */
+export async function storedMapping(config: PipelineContext["config"], name: string): Promise<ColumnMapping> {
+  const mapping = await config.getMapping(name);
+  if (mapping) return mapping;
+  throw new ApiError(
+    404,
+    "MAPPING_NOT_FOUND",
+    `no column mapping is named "${name}"; store it with PUT /mappings/${name}`,
+    { mapping: name },
+  );
+}
+
+function policyConflict(message: string, details: Record<string, number>): ApiError {
+  return new ApiError(409, "POLICY_CONFLICT", message, details);
+}
+
+/** The body's problems, as the route's own validation reports them: `body.growth`, and why. */
+function issuesOf(error: z.ZodError): RequestIssue[] {
+  return error.issues.map((issue) => ({
+    path: ["body", ...issue.path.map(String)].join("."),
+    // zod reports a refused record key only as "Invalid key in record"; the reason it was refused is inside.
+    message:
+      issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message,
+  }));
+}
+
+function invalidRequest(issues: readonly RequestIssue[]): ApiError {
+  return new ApiError(
+    400,
+    "INVALID_REQUEST",
+    "the request is not valid; see details for each problem",
+    issues,
+  );
+}
+
+function invalidPolicy(issues: readonly RequestIssue[]): ApiError {
+  const problems = issues.map(
+    (issue) => `${issue.path.replace(/^body\.?/, "") || "(root)"}: ${issue.message}`,
+  );
+  return new ApiError(400, "INVALID_POLICY", `the policy is not valid: ${problems.join("; ")}`, issues);
+}

@@ -1,14 +1,27 @@
 import { ApiError } from "#api/http-error.ts";
 import { PLANNERS, type Route, route } from "#api/route.ts";
+import { schemeParamsSchema, segmentParamsSchema } from "#api/schemas.ts";
+import { cursorOffset, decodeSegmentListCursor, segmentListPage } from "#api/segment-list.ts";
 import {
-  decisionsQuerySchema,
-  pageQuerySchema,
-  schemeParamsSchema,
-  segmentParamsSchema,
-} from "#api/schemas.ts";
+  type CostPoolsResponse,
+  costPoolsQuerySchema,
+  DIMENSION_FILTER_PREFIX,
+  type SegmentDifferentiators,
+  type SegmentHistory,
+  type SegmentProjection,
+  segmentListQuerySchema,
+  type WhaleCurveResponse,
+} from "#api/segment-schemas.ts";
+import { monthLabel, parseMonthLabel } from "#domain/month.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import type { SchemeRecord, SegmentRecord } from "#store/records.ts";
+import {
+  type SegmentListItem,
+  type SegmentSnapshot,
+  segmentSnapshotReader,
+} from "#store/segment-snapshots.ts";
 
-/** The planners' side: schemes, their segments, and the board's lists. */
+/** The planners' side: schemes, their segments, and what the scheme's profit looks like as a whole. */
 export const schemeRoutes: readonly Route[] = [
   route({
     method: "GET",
@@ -22,11 +35,17 @@ export const schemeRoutes: readonly Route[] = [
     path: "/schemes/{schemeId}/segments",
     roles: PLANNERS,
     params: schemeParamsSchema,
-    query: pageQuerySchema,
-    async handle({ params, query }, { repository }) {
-      const page = await repository.listSegments(params.schemeId, query);
-      if (page.items.length === 0) await requireScheme(params.schemeId, { repository });
-      return { status: 200, body: { items: page.items, cursor: page.cursor } };
+    query: segmentListQuerySchema,
+    async handle({ params, query }, context) {
+      const { cursor: token, ...request } = query;
+      const cursor = token === undefined ? undefined : decodeSegmentListCursor(token);
+      const scheme = await schemeOrNotFound(params.schemeId, context);
+      refuseUnknownDimensions(scheme, Object.keys(request.filters.dimensions));
+      // A stale cursor is refused before the snapshot is read, and again if a run finished meanwhile.
+      if (cursor) cursorOffset(cursor, scheme.runId, request);
+      const { snapshot } = await currentSnapshot(scheme, context);
+      const offset = cursor ? cursorOffset(cursor, snapshot.runId, request) : 0;
+      return { status: 200, body: segmentListPage(snapshot, request, offset) };
     },
   }),
 
@@ -48,11 +67,237 @@ export const schemeRoutes: readonly Route[] = [
       return { status: 200, body: { ...segment, history: history ?? null } };
     },
   }),
+
+  route({
+    method: "GET",
+    path: "/schemes/{schemeId}/segments/{segmentId}/history",
+    roles: PLANNERS,
+    params: segmentParamsSchema,
+    async handle({ params }, context) {
+      const { schemeId, segmentId } = params;
+      const [segment, history] = await Promise.all([
+        context.repository.getSegment(schemeId, segmentId),
+        context.repository.getSegmentHistory(schemeId, segmentId),
+      ]);
+      if (!segment || !history) throw await segmentNotFound(schemeId, segmentId, context);
+      const first = parseMonthLabel(history.firstMonth);
+      const months = history.revenue.map((revenue, at) => {
+        const profit = history.profit[at] ?? 0;
+        return {
+          month: first === undefined ? history.firstMonth : monthLabel(first + at),
+          revenue,
+          profit,
+          margin: revenue > 0 ? profit / revenue : null,
+        };
+      });
+      const body: SegmentHistory = {
+        schemeId,
+        segmentId,
+        firstMonth: months[0]?.month ?? null,
+        lastMonth: months.at(-1)?.month ?? null,
+        months,
+      };
+      return { status: 200, body };
+    },
+  }),
+
+  route({
+    method: "GET",
+    path: "/schemes/{schemeId}/segments/{segmentId}/projection",
+    roles: PLANNERS,
+    params: segmentParamsSchema,
+    async handle({ params }, context) {
+      const { projection } = await segmentOrNotFound(params.schemeId, params.segmentId, context);
+      const body: SegmentProjection = {
+        schemeId: params.schemeId,
+        segmentId: params.segmentId,
+        base: { years: projection.years, npv: projection.npv },
+        forces: projection.forces.map(
+          ({ forceId, name, exposure, years, npv, npvChange, threatened, helped }) => ({
+            forceId,
+            name,
+            exposure,
+            years,
+            npv,
+            npvChange,
+            threatened,
+            helped,
+          }),
+        ),
+      };
+      return { status: 200, body };
+    },
+  }),
+
+  route({
+    method: "GET",
+    path: "/schemes/{schemeId}/segments/{segmentId}/differentiators",
+    roles: PLANNERS,
+    params: segmentParamsSchema,
+    async handle({ params }, context) {
+      const { differentiators } = await segmentOrNotFound(params.schemeId, params.segmentId, context);
+      const body: SegmentDifferentiators = {
+        schemeId: params.schemeId,
+        segmentId: params.segmentId,
+        differentiators,
+      };
+      return { status: 200, body };
+    },
+  }),
+
+  route({
+    method: "GET",
+    path: "/schemes/{schemeId}/whale-curve",
+    roles: PLANNERS,
+    params: schemeParamsSchema,
+    async handle({ params }, context) {
+      const scheme = await schemeOrNotFound(params.schemeId, context);
+      const curve = scheme.whaleCurve;
+      const body: WhaleCurveResponse = {
+        schemeId: scheme.id,
+        runId: scheme.runId,
+        headline: {
+          peakShare: curve.peakShare,
+          peakAt: curve.peakAt,
+          lossSegmentShare: curve.lossSegmentShare,
+          lossSegments: Math.round(curve.lossSegmentShare * scheme.segmentCount),
+          segmentCount: scheme.segmentCount,
+          totalProfit: curve.totalProfit,
+        },
+        points: curve.points.map(([segmentShare, profitShare]) => ({ segmentShare, profitShare })),
+      };
+      return { status: 200, body };
+    },
+  }),
+
+  route({
+    method: "GET",
+    path: "/schemes/{schemeId}/cost-pools",
+    roles: PLANNERS,
+    params: schemeParamsSchema,
+    query: costPoolsQuerySchema,
+    async handle({ params, query }, context) {
+      const { scheme, snapshot } = await currentSnapshot(
+        await schemeOrNotFound(params.schemeId, context),
+        context,
+      );
+      let total = 0;
+      let segments = 0;
+      for (const segment of snapshot.segments) {
+        if (segment.opportunity <= 0) continue;
+        total += segment.opportunity;
+        segments++;
+      }
+      const body: CostPoolsResponse = {
+        schemeId: scheme.id,
+        runId: scheme.runId,
+        revenue: scheme.totals.revenue,
+        costToServe: scheme.totals.costToServe,
+        medianIntensity: scheme.costPools.medianIntensity,
+        components: scheme.costPools.components,
+        opportunity: { total, segments },
+        topSegments: largestOpportunities(snapshot.segments, query.top),
+      };
+      return { status: 200, body };
+    },
+  }),
 ];
 
 /** An empty page is either an empty list or an unknown scheme; only the second is a 404. */
-export async function requireScheme(schemeId: string, { repository }: Pick<PipelineContext, "repository">) {
-  if (!(await repository.getScheme(schemeId))) {
-    throw new ApiError(404, "SCHEME_NOT_FOUND", `no scheme has the id "${schemeId}"`);
+export async function requireScheme(schemeId: string, context: Pick<PipelineContext, "repository">) {
+  await schemeOrNotFound(schemeId, context);
+}
+
+async function schemeOrNotFound(
+  schemeId: string,
+  { repository }: Pick<PipelineContext, "repository">,
+): Promise<SchemeRecord> {
+  const scheme = await repository.getScheme(schemeId);
+  if (!scheme) throw new ApiError(404, "SCHEME_NOT_FOUND", `no scheme has the id "${schemeId}"`);
+  return scheme;
+}
+
+async function segmentOrNotFound(
+  schemeId: string,
+  segmentId: string,
+  context: Pick<PipelineContext, "repository">,
+): Promise<SegmentRecord> {
+  const segment = await context.repository.getSegment(schemeId, segmentId);
+  if (!segment) throw await segmentNotFound(schemeId, segmentId, context);
+  return segment;
+}
+
+/** SCHEME_NOT_FOUND when the scheme is unknown too, so that a client can tell which id is wrong. */
+async function segmentNotFound(
+  schemeId: string,
+  segmentId: string,
+  context: Pick<PipelineContext, "repository">,
+): Promise<ApiError> {
+  await schemeOrNotFound(schemeId, context);
+  return new ApiError(404, "SEGMENT_NOT_FOUND", `scheme "${schemeId}" has no segment "${segmentId}"`);
+}
+
+/** A filter on a dimension the scheme does not have would answer an empty list that looks like a real one. */
+function refuseUnknownDimensions(scheme: SchemeRecord, dimensions: readonly string[]): void {
+  const unknown = dimensions.filter((dimension) => !scheme.dimensions.includes(dimension));
+  if (unknown.length === 0) return;
+  throw new ApiError(
+    400,
+    "INVALID_REQUEST",
+    "the request is not valid; see details for each problem",
+    unknown.map((dimension) => ({
+      path: `query.${DIMENSION_FILTER_PREFIX}${dimension}`,
+      message: `scheme "${scheme.id}" has no dimension "${dimension}"; its dimensions are ${scheme.dimensions.join(", ")}`,
+    })),
+  );
+}
+
+/**
+ * The snapshot of the run the scheme's record names. A scoring run that finishes meanwhile deletes the
+ * older snapshots once the records name its own; on a miss the record is read again, once.
+ */
+async function currentSnapshot(
+  scheme: SchemeRecord,
+  context: Pick<PipelineContext, "repository" | "blobs">,
+): Promise<{ scheme: SchemeRecord; snapshot: SegmentSnapshot }> {
+  const reader = segmentSnapshotReader(context.blobs);
+  let current = scheme;
+  let snapshot = await reader.read(current.id, current.runId);
+  if (!snapshot) {
+    const again = await schemeOrNotFound(scheme.id, context);
+    if (again.runId !== current.runId) {
+      current = again;
+      snapshot = await reader.read(current.id, current.runId);
+    }
   }
+  if (!snapshot) {
+    throw new ApiError(
+      503,
+      "SEGMENT_LIST_UNAVAILABLE",
+      `the segment list of scheme "${scheme.id}" from scoring run "${current.runId}" is not stored; the next scoring run writes it`,
+      { schemeId: scheme.id, runId: current.runId },
+    );
+  }
+  return { scheme: current, snapshot };
+}
+
+/**
+ * The `top` segments with the largest positive opportunity, largest first (ties by id): one pass that
+ * keeps a short sorted list, rather than sorting a scheme of 100,000 segments for ten of them.
+ */
+function largestOpportunities(segments: readonly SegmentListItem[], top: number): SegmentListItem[] {
+  const largest: SegmentListItem[] = [];
+  for (const segment of segments) {
+    if (segment.opportunity <= 0) continue;
+    if (largest.length === top && byOpportunity(segment, largest[top - 1] as SegmentListItem) >= 0) continue;
+    let at = largest.length;
+    while (at > 0 && byOpportunity(segment, largest[at - 1] as SegmentListItem) < 0) at--;
+    largest.splice(at, 0, segment);
+    if (largest.length > top) largest.pop();
+  }
+  return largest;
+}
+
+function byOpportunity(a: SegmentListItem, b: SegmentListItem): number {
+  return b.opportunity - a.opportunity || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

@@ -342,87 +342,6 @@ describe("GET /schemes", () => {
   });
 });
 
-describe("GET /schemes/{schemeId}/segments", () => {
-  it("lists a scheme's segments a page at a time, with the cursor of the next page", async () => {
-    const { call } = setup();
-    const first = await call({
-      method: "GET",
-      path: "/schemes/channel/segments?limit=4",
-      claims: TOKENS.planner,
-    });
-    expect(first.status).toBe(200);
-    expect(first.body).toEqual({
-      items: ["direct", "online", "outlet", "pilot"].map((id) => storedSegment("channel", id).record),
-      cursor: "4",
-    });
-    const rest = await call({
-      method: "GET",
-      path: `/schemes/channel/segments?limit=4&cursor=${first.body.cursor}`,
-      claims: TOKENS.planner,
-    });
-    expect(rest.body).toEqual({
-      items: ["warranty", "wholesale"].map((id) => storedSegment("channel", id).record),
-    });
-  });
-
-  it("pages 100 segments at a time unless told", async () => {
-    const { call, repository } = setup();
-    const list = vi.spyOn(repository, "listSegments");
-    await call({ method: "GET", path: "/schemes/customer/segments", claims: TOKENS.leader });
-    expect(list).toHaveBeenCalledWith("customer", { limit: 100 });
-  });
-
-  it("answers 404 SCHEME_NOT_FOUND for an unknown scheme", async () => {
-    const { call } = setup();
-    const answer = await call({ method: "GET", path: "/schemes/region/segments", claims: TOKENS.planner });
-    expect(answer.status).toBe(404);
-    expect(answer.body).toEqual({
-      error: { code: "SCHEME_NOT_FOUND", message: 'no scheme has the id "region"' },
-    });
-  });
-
-  it.each([
-    ["0", "Too small: expected number to be >=1"],
-    ["501", "Too big: expected number to be <=500"],
-    ["ten", "limit is a whole number from 1 to 500"],
-    ["1,2", "limit is a whole number from 1 to 500"],
-  ])("refuses limit=%s, naming query.limit", async (limit, message) => {
-    const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: `/schemes/channel/segments?limit=${encodeURIComponent(limit)}`,
-      claims: TOKENS.planner,
-    });
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.details).toEqual([{ path: "query.limit", message }]);
-  });
-
-  it("refuses a cursor the repository did not issue with 400 INVALID_CURSOR", async () => {
-    const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel/segments?cursor=forged",
-      claims: TOKENS.planner,
-    });
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.code).toBe("INVALID_CURSOR");
-  });
-
-  it("refuses a cursor longer than 2048 characters and a scheme id with a dash, naming both", async () => {
-    const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: `/schemes/sales-channel/segments?cursor=${"c".repeat(2049)}`,
-      claims: TOKENS.planner,
-    });
-    expect(answer.status).toBe(400);
-    expect(answer.body.error.details.map((issue: { path: string }) => issue.path)).toEqual([
-      "params.schemeId",
-      "query.cursor",
-    ]);
-  });
-});
-
 describe("GET /schemes/{schemeId}/segments/{segmentId}", () => {
   it("answers the segment with its monthly history, reading an id with | from its encoded path", async () => {
     const { call } = setup();
@@ -482,6 +401,11 @@ describe("GET /schemes/{schemeId}/segments/{segmentId}", () => {
   });
 });
 
+/** A segment as the board lists it while no leader has decided on it. */
+function onTheBoard(record: Record<string, unknown>) {
+  return { ...record, state: { status: "recommended", decision: record.decision, needsReview: false } };
+}
+
 describe("GET /schemes/{schemeId}/decisions", () => {
   it.each([
     ["yes", ["direct", "online"]],
@@ -495,7 +419,10 @@ describe("GET /schemes/{schemeId}/decisions", () => {
       claims: TOKENS.leader,
     });
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ list, items: ids.map((id) => storedSegment("channel", id).record) });
+    expect(answer.body).toEqual({
+      list,
+      items: ids.map((id) => onTheBoard(storedSegment("channel", id).record)),
+    });
   });
 
   it("lists the say-yes segments unless told which list", async () => {
@@ -521,7 +448,7 @@ describe("GET /schemes/{schemeId}/decisions", () => {
     });
     expect(first.body).toEqual({
       list: "no",
-      items: [storedSegment("channel", "outlet").record],
+      items: [onTheBoard(storedSegment("channel", "outlet").record)],
       cursor: "1",
     });
   });
@@ -588,11 +515,11 @@ describe("routing", () => {
     });
   });
 
-  it("answers GET /batches with 405 naming POST", async () => {
+  it("answers DELETE /batches with 405 naming the methods it takes", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/batches", claims: TOKENS.ingest });
+    const answer = await call({ method: "DELETE", path: "/batches", claims: TOKENS.ingest });
     expect(answer.status).toBe(405);
-    expect(answer.headers.allow).toBe("POST");
+    expect(answer.headers.allow).toBe("POST, GET");
   });
 
   it("accepts a trailing slash", async () => {

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { mappingNameSchema } from "#api/config-schemas.ts";
+import { createBatchRequestSchema, fileNameSchema } from "#api/schemas.ts";
+import { columnMappingSchema } from "#ingest/mapping.ts";
+
+/**
+ * A batch's column mapping: the document itself, or the name of one stored with PUT /mappings/{name}.
+ * The value's type picks the schema it is checked against, so a wrong document is refused naming its
+ * fields (`mapping.columns.cogs`) rather than with a union's "invalid input".
+ */
+export const mappingReferenceSchema = z.unknown().transform((reference, context) => {
+  const result = (typeof reference === "string" ? mappingNameSchema : columnMappingSchema).safeParse(
+    reference,
+  );
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    // zod reports a refused record key only as "Invalid key in record"; the reason it was refused is inside.
+    const message =
+      issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
+    context.addIssue({ code: "custom", path: issue.path, message });
+  }
+  return z.NEVER;
+});
+
+/** POST /batches: the ERP announces a file, with its column mapping or the name of a stored one. */
+export const batchRequestSchema = createBatchRequestSchema.extend({
+  mapping: mappingReferenceSchema.optional(),
+});
+
+/** PUT /batches/{batchId}/content: the file's name, when the batch does not exist yet or the file is another. */
+export const contentQuerySchema = z.object({ fileName: fileNameSchema.optional() });

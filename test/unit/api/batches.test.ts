@@ -1,0 +1,278 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { columnMappingSchema } from "#ingest/mapping.ts";
+import type { Reject } from "#ingest/reject.ts";
+import { BlobKeys } from "#store/blob-store.ts";
+import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
+import type { BatchRecord } from "#store/records.ts";
+import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
+import { FakeTable } from "../store/fake-table.ts";
+import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
+
+const dynamo = mockClient(DynamoDBDocumentClient);
+
+beforeEach(() => {
+  dynamo.reset();
+});
+
+/** The batches on the one table as in AWS (a fake of it), so lists and cursors are the adapter's own. */
+function setup() {
+  new FakeTable().attach(dynamo);
+  const repository = new DynamoDbScoreRepository(
+    DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
+    "segfocus-test",
+  );
+  const config = new MemoryConfigRepository();
+  const blobs = new InMemoryBlobStore();
+  const handler = createApiHandler(
+    {
+      repository,
+      blobs,
+      now: () => new Date("2025-03-01T08:00:00.000Z"),
+      newId: () => "generated-1",
+      decisions: new MemoryDecisionRepository(),
+      config,
+    },
+    quietObservability(),
+  );
+  return { repository, config, blobs, call: (request: ApiCall) => callApi(handler, request) };
+}
+
+const MAPPING = columnMappingSchema.parse({
+  format: "csv",
+  delimiter: ";",
+  columns: {
+    transactionId: "InvoiceLine",
+    date: "InvoiceDate",
+    customerId: "Customer",
+    revenue: "NetAmount",
+    cogs: "CostAmount",
+    dimensions: { channel: "SalesChannel" },
+  },
+});
+
+function batch(batchId: string, createdAt: string, extra: Partial<BatchRecord> = {}): BatchRecord {
+  return { batchId, fileName: "lines.csv", status: "scored", createdAt, updatedAt: createdAt, ...extra };
+}
+
+describe("POST /batches with a mapping by name", () => {
+  it("stores on the batch the document the name stands for", async () => {
+    const { call, config, repository } = setup();
+    await config.putMapping("erp-export", MAPPING);
+    const answer = await call({
+      method: "POST",
+      path: "/batches",
+      claims: TOKENS.ingest,
+      body: { batchId: "erp-1", fileName: "lines.csv", mapping: "erp-export" },
+    });
+    expect(answer.status).toBe(201);
+    expect((await repository.getBatch("erp-1"))?.mapping).toEqual(MAPPING);
+  });
+
+  it("answers 404 MAPPING_NOT_FOUND naming the mapping, and creates no batch", async () => {
+    const { call, repository } = setup();
+    const answer = await call({
+      method: "POST",
+      path: "/batches",
+      claims: TOKENS.ingest,
+      body: { batchId: "erp-1", fileName: "lines.csv", mapping: "erp-export" },
+    });
+    expect(answer.status).toBe(404);
+    expect(answer.body.error).toEqual({
+      code: "MAPPING_NOT_FOUND",
+      message: 'no column mapping is named "erp-export"; store it with PUT /mappings/erp-export',
+      details: { mapping: "erp-export" },
+    });
+    expect(await repository.getBatch("erp-1")).toBeUndefined();
+  });
+
+  it("refuses a name no mapping could have, naming body.mapping", async () => {
+    const { call } = setup();
+    const answer = await call({
+      method: "POST",
+      path: "/batches",
+      claims: TOKENS.ingest,
+      body: { fileName: "lines.csv", mapping: "../erp" },
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.details).toEqual([
+      {
+        path: "body.mapping",
+        message:
+          "a mapping name is 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or digit",
+      },
+    ]);
+  });
+
+  it("treats a re-send naming the same document as the same batch, and one whose named mapping changed since as a conflict", async () => {
+    const { call, config } = setup();
+    await config.putMapping("erp-export", MAPPING);
+    const request = {
+      method: "POST",
+      path: "/batches",
+      claims: TOKENS.ingest,
+      body: { batchId: "erp-1", fileName: "lines.csv", mapping: "erp-export" },
+    };
+    await call(request);
+    const inline = await call({ ...request, body: { ...request.body, mapping: MAPPING } });
+    expect(inline.status).toBe(200);
+
+    await config.putMapping("erp-export", { ...MAPPING, delimiter: "," });
+    const changed = await call(request);
+    expect(changed.status).toBe(409);
+    expect(changed.body.error.code).toBe("BATCH_CONFLICT");
+  });
+});
+
+describe("GET /batches", () => {
+  it("lists the batches most recent first, a page at a time", async () => {
+    const { call, repository } = setup();
+    for (const [id, day] of [
+      ["erp-a", "01"],
+      ["erp-c", "03"],
+      ["erp-b", "02"],
+    ] as const) {
+      await repository.createBatch(batch(id, `2025-02-${day}T02:00:00.000Z`));
+    }
+    const first = await call({ method: "GET", path: "/batches?limit=2", claims: TOKENS.ingest });
+    expect(first.status).toBe(200);
+    expect(first.body.items.map((item: BatchRecord) => item.batchId)).toEqual(["erp-c", "erp-b"]);
+    expect(first.body.items[0]).toEqual(batch("erp-c", "2025-02-03T02:00:00.000Z"));
+    expect(first.body.cursor).toEqual(expect.any(String));
+
+    const rest = await call({
+      method: "GET",
+      path: `/batches?limit=2&cursor=${first.body.cursor}`,
+      claims: TOKENS.planner,
+    });
+    expect(rest.body).toEqual({ items: [batch("erp-a", "2025-02-01T02:00:00.000Z")] });
+  });
+
+  it("answers an empty list before any batch", async () => {
+    const { call } = setup();
+    const answer = await call({ method: "GET", path: "/batches", claims: TOKENS.leader });
+    expect(answer).toMatchObject({ status: 200, body: { items: [] } });
+  });
+
+  it("refuses a cursor it did not issue with 400 INVALID_CURSOR", async () => {
+    const { call } = setup();
+    const forged = Buffer.from(JSON.stringify({ pk: "CONFIG", sk: "POLICY" })).toString("base64url");
+    const answer = await call({ method: "GET", path: `/batches?cursor=${forged}`, claims: TOKENS.ingest });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe("INVALID_CURSOR");
+  });
+});
+
+describe("GET /batches/{batchId}/rejects", () => {
+  /** Rejects as ingest writes them, values long enough that lines span the store's 64-byte reads. */
+  const REJECTS: Reject[] = Array.from({ length: 7 }, (_, i) => ({
+    line: 10 * (i + 1),
+    column: i % 2 === 0 ? "NetAmount" : null,
+    value: `${"ü".repeat(i * 15)}${i}`,
+    reason: i % 2 === 0 ? "revenue is not a number" : "the row has 5 fields, the header 7",
+  }));
+  const ndjson = (rejects: readonly Reject[]) =>
+    rejects.map((reject) => `${JSON.stringify(reject)}\n`).join("");
+
+  async function withRejects(rejects: readonly Reject[] = REJECTS) {
+    const stores = setup();
+    const key = BlobKeys.rejects("erp-1");
+    stores.blobs.upload(key, ndjson(rejects));
+    await stores.repository.createBatch(
+      batch("erp-1", "2025-02-01T02:00:00.000Z", { rejected: rejects.length, rejectsKey: key }),
+    );
+    return stores;
+  }
+
+  it("pages through every reject in order, the last page without a cursor", async () => {
+    const { call } = await withRejects();
+    const pages: Array<{ items: Reject[]; cursor?: string }> = [];
+    let cursor: string | undefined;
+    do {
+      const answer = await call({
+        method: "GET",
+        path: `/batches/erp-1/rejects?limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+        claims: TOKENS.ingest,
+      });
+      expect(answer.status).toBe(200);
+      pages.push(answer.body);
+      cursor = answer.body.cursor;
+    } while (cursor);
+    expect(pages.map((page) => page.items.length)).toEqual([3, 3, 1]);
+    expect(pages.flatMap((page) => page.items)).toEqual(REJECTS);
+  });
+
+  it("answers 100 rejects a page unless told", async () => {
+    const many = Array.from({ length: 150 }, (_, i) => ({
+      line: i + 2,
+      column: null,
+      value: "",
+      reason: "bad",
+    }));
+    const { call } = await withRejects(many);
+    const answer = await call({ method: "GET", path: "/batches/erp-1/rejects", claims: TOKENS.planner });
+    expect(answer.body.items).toEqual(many.slice(0, 100));
+    expect(answer.body.cursor).toEqual(expect.any(String));
+  });
+
+  it("answers no rejects for a batch whose latest ingest rejected none, even if an earlier one left a file", async () => {
+    const { call, repository, blobs } = setup();
+    blobs.upload(BlobKeys.rejects("erp-1"), ndjson(REJECTS));
+    await repository.createBatch(batch("erp-1", "2025-02-01T02:00:00.000Z", { rejected: 0 }));
+    const answer = await call({ method: "GET", path: "/batches/erp-1/rejects", claims: TOKENS.ingest });
+    expect(answer).toMatchObject({ status: 200, body: { items: [] } });
+  });
+
+  it("refuses the cursor of a rejects file since replaced (the batch was sent again) with 400 INVALID_CURSOR", async () => {
+    const { call, blobs } = await withRejects();
+    const first = await call({
+      method: "GET",
+      path: "/batches/erp-1/rejects?limit=2",
+      claims: TOKENS.ingest,
+    });
+    blobs.upload(BlobKeys.rejects("erp-1"), ndjson(REJECTS.slice(3)));
+    const answer = await call({
+      method: "GET",
+      path: `/batches/erp-1/rejects?limit=2&cursor=${first.body.cursor}`,
+      claims: TOKENS.ingest,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toEqual({
+      code: "INVALID_CURSOR",
+      message:
+        "the cursor is not one this service issued for these rejects, or the batch was sent again since; start again without a cursor",
+    });
+  });
+
+  it.each([
+    ["not base64 JSON", () => "forged"],
+    ["pointing into the middle of a line", (etag: string) => cursorOf({ offset: 5, etag })],
+    ["pointing past the end", (etag: string) => cursorOf({ offset: 1_000_000, etag })],
+    ["with a field of its own", (etag: string) => cursorOf({ offset: 1, etag, limit: 1000 })],
+  ])("refuses a cursor %s with 400 INVALID_CURSOR", async (_, cursor) => {
+    const { call, blobs } = await withRejects();
+    const etag = (await blobs.head(BlobKeys.rejects("erp-1")))?.etag as string;
+    const answer = await call({
+      method: "GET",
+      path: `/batches/erp-1/rejects?cursor=${cursor(etag)}`,
+      claims: TOKENS.ingest,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe("INVALID_CURSOR");
+  });
+
+  it("answers 404 BATCH_NOT_FOUND for an unknown batch", async () => {
+    const { call } = setup();
+    const answer = await call({ method: "GET", path: "/batches/erp-404/rejects", claims: TOKENS.ingest });
+    expect(answer.status).toBe(404);
+    expect(answer.body.error.code).toBe("BATCH_NOT_FOUND");
+  });
+});
+
+function cursorOf(position: object): string {
+  return Buffer.from(JSON.stringify(position)).toString("base64url");
+}

@@ -1,0 +1,166 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  DynamoDBDocumentClient,
+  type PutCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type ForceOfChange, forceOfChangeSchema } from "#domain/forces.ts";
+import { DEFAULT_POLICY, type Policy, policySchema } from "#domain/policy.ts";
+import { columnMappingSchema } from "#ingest/mapping.ts";
+import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
+import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
+import { conditionFailed, FakeTable, type Item } from "./fake-table.ts";
+
+/**
+ * The fake table, plus what the configuration asks of DynamoDB beyond what the score repository
+ * does: deletes, a put's previous item (ReturnValues ALL_OLD), and the policy's version conditions.
+ */
+class ConfigTable extends FakeTable {
+  override attach(mock: AwsClientStub<DynamoDBDocumentClient>): this {
+    super.attach(mock);
+    mock.on(DeleteCommand).callsFake((input: DeleteCommandInput) => this.delete(input));
+    return this;
+  }
+
+  override put(input: PutCommandInput): { Attributes?: Item } {
+    const item = input.Item as Item;
+    const before = this.get({ TableName: input.TableName, Key: { pk: item.pk, sk: item.sk } }).Item;
+    const condition = input.ConditionExpression;
+    if (condition === undefined || condition === "attribute_not_exists(#pk)") super.put(input);
+    else {
+      const names = input.ExpressionAttributeNames ?? {};
+      const values = (input.ExpressionAttributeValues ?? {}) as Item;
+      const holds = condition.split(" OR ").some((clause) => {
+        if (clause === "attribute_not_exists(#pk)") return before === undefined;
+        const equal = /^(#\w+) = (:\w+)$/.exec(clause);
+        if (!equal) throw new Error(`the fake table does not evaluate ${clause}`);
+        const [, name = "", value = ""] = equal;
+        return before !== undefined && before[names[name] ?? name] === values[value];
+      });
+      if (!holds) throw conditionFailed();
+      super.put({ ...input, ConditionExpression: undefined });
+    }
+    return input.ReturnValues === "ALL_OLD" && before ? { Attributes: before } : {};
+  }
+
+  delete(input: DeleteCommandInput): { Attributes?: Item } {
+    const before = this.get({ TableName: input.TableName, Key: input.Key }).Item;
+    this.batchWrite({
+      RequestItems: { [input.TableName as string]: [{ DeleteRequest: { Key: input.Key } }] },
+    });
+    return input.ReturnValues === "ALL_OLD" && before ? { Attributes: before } : {};
+  }
+}
+
+const TABLE_NAME = "segfocus-test";
+const dynamo = mockClient(DynamoDBDocumentClient);
+let table: ConfigTable;
+let config: DynamoDbConfigRepository;
+let scores: DynamoDbScoreRepository;
+
+beforeEach(() => {
+  dynamo.reset();
+  table = new ConfigTable().attach(dynamo);
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+  config = new DynamoDbConfigRepository(client, TABLE_NAME);
+  scores = new DynamoDbScoreRepository(client, TABLE_NAME);
+});
+
+const force = (id: string, volumeGrowth = -0.15): ForceOfChange =>
+  forceOfChangeSchema.parse({ id, name: `Force ${id}`, match: { channel: "online" }, volumeGrowth });
+
+const COLUMNS = {
+  transactionId: "InvoiceLine",
+  date: "InvoiceDate",
+  customerId: "Customer",
+  revenue: "NetAmount",
+  cogs: "CostAmount",
+};
+
+const policy = (version: number, chooseFocus: number): Policy =>
+  policySchema.parse({ version, thresholds: { chooseFocus } });
+
+describe("DynamoDbConfigRepository", () => {
+  describe("scenarios", () => {
+    it("stores a force under CONFIG / SCENARIO#{id}, telling a creation from a replacement", async () => {
+      expect(await config.putScenario(force("digital-giant"))).toEqual({ created: true });
+      expect(await config.putScenario(force("digital-giant", -0.3))).toEqual({ created: false });
+      expect(table.sortKeys("CONFIG")).toEqual(["SCENARIO#digital-giant"]);
+      expect(await config.getScenario("digital-giant")).toEqual(force("digital-giant", -0.3));
+      expect(await config.getScenario("new-entrant")).toBeUndefined();
+    });
+
+    it("lists every force, in id order", async () => {
+      for (const id of ["product-innovation", "digital-giant", "new-entrant"])
+        await config.putScenario(force(id));
+      await config.putMapping("erp", columnMappingSchema.parse({ columns: COLUMNS }));
+      expect((await config.listScenarios()).map((scenario) => scenario.id)).toEqual([
+        "digital-giant",
+        "new-entrant",
+        "product-innovation",
+      ]);
+    });
+
+    it("deletes a force, telling whether there was one", async () => {
+      await config.putScenario(force("digital-giant"));
+      expect(await config.deleteScenario("digital-giant")).toBe(true);
+      expect(await config.deleteScenario("digital-giant")).toBe(false);
+      expect(await config.listScenarios()).toEqual([]);
+    });
+  });
+
+  describe("the policy", () => {
+    it("writes the one item the score repository reads, CONFIG / POLICY with its version and JSON body", async () => {
+      expect(await scores.getPolicy()).toBeUndefined();
+      expect(await config.putPolicy(policy(2, 75), 1)).toBe(true);
+      expect(table.item("CONFIG", "POLICY")).toEqual({
+        pk: "CONFIG",
+        sk: "POLICY",
+        version: 2,
+        body: JSON.stringify(policy(2, 75)),
+      });
+      expect(await scores.getPolicy()).toEqual(policy(2, 75));
+    });
+
+    it("keeps every version under CONFIG / POLICY#v{n}", async () => {
+      await config.putPolicy(policy(2, 75), 1);
+      await config.putPolicy(policy(3, 80), 2);
+      expect(await config.getPolicyVersion(2)).toEqual(policy(2, 75));
+      expect(await config.getPolicyVersion(3)).toEqual(policy(3, 80));
+      expect(await config.getPolicyVersion(4)).toBeUndefined();
+      expect(await scores.getPolicy()).toEqual(policy(3, 80));
+    });
+
+    it("refuses a change made to a version no longer in force, leaving the policy and its history as they were", async () => {
+      await config.putPolicy(policy(2, 75), 1);
+      expect(await config.putPolicy(policy(2, 90), 1)).toBe(false);
+      expect(await config.putPolicy(policy(4, 90), 3)).toBe(false);
+      expect(await scores.getPolicy()).toEqual(policy(2, 75));
+      expect(await config.getPolicyVersion(2)).toEqual(policy(2, 75));
+      expect(table.sortKeys("CONFIG")).toEqual(["POLICY", "POLICY#v2"]);
+    });
+
+    it("replaces the defaults stored as version 1 as it replaces the defaults never stored", async () => {
+      await scores.putPolicy(DEFAULT_POLICY);
+      expect(await config.putPolicy(policy(2, 75), 1)).toBe(true);
+      expect(await scores.getPolicy()).toEqual(policy(2, 75));
+    });
+  });
+
+  describe("mappings", () => {
+    const mapping = columnMappingSchema.parse({ columns: COLUMNS });
+
+    it("stores a mapping under CONFIG / MAPPING#{name}, telling a creation from a replacement", async () => {
+      expect(await config.putMapping("erp-export.v2", mapping)).toEqual({ created: true });
+      expect(await config.putMapping("erp-export.v2", { ...mapping, delimiter: ";" })).toEqual({
+        created: false,
+      });
+      expect(await config.getMapping("erp-export.v2")).toEqual({ ...mapping, delimiter: ";" });
+      expect(await config.getMapping("erp-export")).toBeUndefined();
+      expect(table.sortKeys("CONFIG")).toEqual(["MAPPING#erp-export.v2"]);
+    });
+  });
+});
