@@ -69,7 +69,8 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
 
 /**
  * A leader's standing decision is put in question when a run recommends something other than the
- * recommendation the leader decided on: it is flagged "needs review" until the leader decides again.
+ * recommendation the leader decided on: it is flagged "needs review" until the leader decides again,
+ * or until a later run recommends again what the leader decided on.
  */
 async function flagChangedRecommendations(
   context: PipelineContext,
@@ -83,7 +84,11 @@ async function flagChangedRecommendations(
     const recommended = new Map(scheme.segments.map((segment) => [segment.id, segment.decision]));
     for (const state of states) {
       const now = recommended.get(state.segmentId);
-      if (now === undefined || now === state.recommendation) continue;
+      if (now === undefined) continue;
+      if (now === state.recommendation) {
+        if (state.needsReview) await context.decisions.clearReview(state);
+        continue;
+      }
       if (state.needsReview && state.review?.newRecommendation === now) continue;
       await context.decisions.flagForReview(state, { since, newRecommendation: now, runId });
     }

@@ -57,6 +57,8 @@ export interface DecisionRepository {
    * nothing if a leader has decided again since `state` was read.
    */
   flagForReview(state: DecisionState, review: NonNullable<DecisionState["review"]>): Promise<void>;
+  /** Lifts the review flag when a later run recommends again what the leader decided on. */
+  clearReview(state: DecisionState): Promise<void>;
   /** Standing decisions that need review, most recently flagged first. */
   listReviews(page: PageRequest): Promise<Page<DecisionState>>;
 }

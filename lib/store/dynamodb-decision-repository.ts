@@ -133,6 +133,31 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
     }
   }
 
+  async clearReview(state: DecisionState): Promise<void> {
+    const { review: _review, ...rest } = state;
+    const cleared: DecisionState = { ...rest, needsReview: false };
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: stateKey(state.schemeId, state.segmentId),
+          UpdateExpression: "SET #body = :body REMOVE #reviewPk, #reviewSk",
+          ConditionExpression: "attribute_exists(#pk) AND #decidedAt IN (:decidedAt)",
+          ExpressionAttributeNames: {
+            "#pk": TABLE.partitionKey,
+            "#body": "body",
+            "#reviewPk": TABLE.listIndex.partitionKey,
+            "#reviewSk": TABLE.listIndex.sortKey,
+            "#decidedAt": "decidedAt",
+          },
+          ExpressionAttributeValues: { ":body": JSON.stringify(cleared), ":decidedAt": state.at },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async listReviews(page: PageRequest): Promise<Page<DecisionState>> {
     const response = await this.db.send(
       new QueryCommand({

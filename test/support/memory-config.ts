@@ -79,6 +79,10 @@ export class MemoryDecisionRepository implements DecisionRepository {
   async flagForReview(state: DecisionState, review: NonNullable<DecisionState["review"]>) {
     this.states.set(`${state.schemeId}\u0000${state.segmentId}`, { ...state, needsReview: true, review });
   }
+  async clearReview(state: DecisionState) {
+    const { review: _review, ...rest } = state;
+    this.states.set(`${state.schemeId}\u0000${state.segmentId}`, { ...rest, needsReview: false });
+  }
   async listReviews(page: PageRequest): Promise<Page<DecisionState>> {
     return { items: [...this.states.values()].filter((state) => state.needsReview).slice(0, page.limit) };
   }

@@ -181,6 +181,17 @@ describe("GET /reviews", () => {
     expect((await stores.call(reviews)).body).toEqual({ items: [] });
   });
 
+  it("clears the review when a later run recommends again what leadership decided on", async () => {
+    const stores = await approvedThenRescored();
+    expect((await stores.call(reviews)).body).toMatchObject({ items: [{ segmentId: "online" }] });
+
+    stores.scores.policy = parsePolicy({ version: 3 });
+    await stores.score();
+
+    expect(stores.segment("online").decision).toBe("develop");
+    expect((await stores.call(reviews)).body).toEqual({ items: [] });
+  });
+
   it("is read by planners and leaders; the ERP's ingest client gets 403", async () => {
     const stores = await system();
     await stores.score();
