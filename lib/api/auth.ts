@@ -23,7 +23,7 @@ const GROUP_ROLES: ReadonlySet<string> = new Set<Role>(["planner", "leader"]);
  * Undefined when the request carries no token at all.
  */
 export function callerRoles(event: APIGatewayProxyEventV2WithJWTAuthorizer): ReadonlySet<Role> | undefined {
-  // Typed as always present, but a route without an authorizer (GET /health) receives no authorizer.
+  // Typed as always present, but a route without an authorizer (GET /health, GET /openapi.json) receives no authorizer.
   const claims = event.requestContext.authorizer?.jwt?.claims;
   if (!claims || Object.keys(claims).length === 0) return undefined;
   const granted = new Set<Role>();

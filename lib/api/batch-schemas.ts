@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { mappingNameSchema } from "#api/config-schemas.ts";
-import { createBatchRequestSchema, fileNameSchema } from "#api/schemas.ts";
+import {
+  BATCH_STATUSES,
+  batchIdSchema,
+  createBatchRequestSchema,
+  fileNameSchema,
+  pageOf,
+} from "#api/schemas.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 
 /**
@@ -29,3 +35,41 @@ export const batchRequestSchema = createBatchRequestSchema.extend({
 
 /** PUT /batches/{batchId}/content: the file's name, when the batch does not exist yet or the file is another. */
 export const contentQuerySchema = z.object({ fileName: fileNameSchema.optional() });
+
+/** A row of a file that ingest refused: where it is and why. */
+export const rejectSchema = z.object({
+  line: z.number().int(),
+  column: z.string().nullable(),
+  value: z.string(),
+  reason: z.string(),
+});
+
+/** A batch as the service knows it; the ingest's figures appear as it gets to them. */
+export const batchRecordSchema = z.looseObject({
+  batchId: batchIdSchema,
+  fileName: z.string(),
+  mapping: z.unknown().optional(),
+  status: z.enum(BATCH_STATUSES),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  contentHash: z.string().optional(),
+  size: z.number().optional(),
+  rows: z.number().int().optional(),
+  accepted: z.number().int().optional(),
+  rejected: z.number().int().optional(),
+  firstRejects: z.array(rejectSchema).readonly().optional(),
+  rejectsKey: z.string().optional(),
+  error: z
+    .looseObject({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+      retryable: z.boolean(),
+    })
+    .optional(),
+  runId: z.string().optional(),
+  ingestMs: z.number().optional(),
+});
+
+export const batchPageSchema = pageOf(batchRecordSchema);
+export const rejectsPageSchema = pageOf(rejectSchema);

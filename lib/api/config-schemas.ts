@@ -1,10 +1,14 @@
 import { z } from "zod";
+import { reasonSchema } from "#api/segment-schemas.ts";
+import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import { prospectSchema } from "#domain/fit.ts";
 import { forceOfChangeSchema } from "#domain/forces.ts";
+import { policySchema } from "#domain/policy.ts";
 
 /**
  * The shapes of the planners' configuration requests: forces of change, the policy, named column
- * mappings and the fit check. The documents themselves are validated by their domain schemas.
+ * mappings and the fit check, and their answers. The documents themselves are validated by their
+ * domain schemas.
  */
 
 export const scenarioIdSchema = forceOfChangeSchema.shape.id;
@@ -38,4 +42,50 @@ export const policyDocumentSchema = z.record(z.string(), z.unknown(), {
 /** POST /fit: the prospect's dimension values; at least one, or nothing can be placed. */
 export const fitRequestSchema = prospectSchema.refine((prospect) => Object.keys(prospect).length > 0, {
   message: "give at least one dimension value of the prospect, such as { channel: online }",
+});
+
+/** A change of the configuration is stored at once; the scoring run it asks for follows. */
+const rescoringSchema = z.literal("requested");
+
+export const scenariosResponseSchema = z.object({ scenarios: z.array(forceOfChangeSchema).readonly() });
+export const scenarioChangeResponseSchema = z.object({
+  scenario: forceOfChangeSchema,
+  rescoring: rescoringSchema,
+});
+export const scenarioDeletedResponseSchema = z.object({
+  deleted: scenarioIdSchema,
+  rescoring: rescoringSchema,
+});
+export const policyChangeResponseSchema = z.object({ policy: policySchema, rescoring: rescoringSchema });
+
+const dimensionValuesSchema = z.record(z.string(), z.string());
+
+/** POST /fit: the segments a prospect falls into, whether each says yes, and what could not be placed. */
+export const fitCheckResponseSchema = z.object({
+  overall: z.enum(["yes", "no", "mixed", "unknown"]),
+  summary: z.string(),
+  segments: z
+    .array(
+      z.union([
+        z.object({
+          scheme: z.string(),
+          segmentId: z.string(),
+          values: dimensionValuesSchema,
+          decision: z.enum(DECISIONS as readonly [Decision, ...Decision[]]),
+          sayYes: z.boolean(),
+          reasons: z.array(reasonSchema).readonly(),
+          guidance: z.string(),
+        }),
+        z.object({
+          scheme: z.string(),
+          segmentId: z.string(),
+          values: dimensionValuesSchema,
+          decision: z.null(),
+          note: z.string(),
+        }),
+      ]),
+    )
+    .readonly(),
+  unmatched: z.array(z.object({ scheme: z.string(), missing: z.array(z.string()).readonly() })).readonly(),
+  ignored: z.array(z.string()).readonly(),
 });

@@ -1,10 +1,12 @@
 import { z } from "zod";
-import { decisionsQuerySchema } from "#api/schemas.ts";
+import { textBody } from "#api/route.ts";
+import { DECISION_LISTS, decisionsQuerySchema, pageOf } from "#api/schemas.ts";
+import { segmentRecordSchema } from "#api/segment-schemas.ts";
 import type { Decision } from "#domain/decisions.ts";
 
 /**
  * The shapes of leadership's side of the API: the board's formats, a leader's decision on a
- * segment, and the standing state each item of the board carries.
+ * segment, the standing state each item of the board carries, and the audit trail.
  */
 
 /** The board as JSON pages, or every row of a list as CSV for a spreadsheet. */
@@ -84,3 +86,61 @@ export const boardStateSchema = z.object({
   rationale: z.string().optional(),
 });
 export type BoardState = z.infer<typeof boardStateSchema>;
+
+/** GET /schemes/{schemeId}/decisions as JSON: a page of one list, each segment with where it stands. */
+export const boardPageSchema = pageOf(segmentRecordSchema.extend({ state: boardStateSchema })).extend({
+  list: z.enum(DECISION_LISTS),
+});
+
+/** GET /schemes/{schemeId}/decisions?format=csv: every row of the list, for a spreadsheet. */
+export const boardCsvSchema = textBody("text/csv");
+
+const decisionSchema = z.enum(ALL_DECISIONS);
+const decidedScoresSchema = z.object({
+  profitability: z.number(),
+  growth: z.number(),
+  defensibility: z.number(),
+  focus: z.number(),
+});
+
+/** The decision standing on a segment, and whether a later scoring run has put it in question. */
+export const decisionStateSchema = z.object({
+  schemeId: z.string(),
+  segmentId: z.string(),
+  status: z.enum(["approved", "overridden"]),
+  decision: decisionSchema,
+  recommendation: decisionSchema,
+  by: z.string(),
+  at: z.iso.datetime(),
+  rationale: z.string().optional(),
+  needsReview: z.boolean(),
+  review: z
+    .object({ since: z.iso.datetime(), newRecommendation: decisionSchema, runId: z.string() })
+    .optional(),
+});
+
+/** One line of a segment's audit trail. */
+export const decisionEntrySchema = z.object({
+  schemeId: z.string(),
+  segmentId: z.string(),
+  at: z.iso.datetime(),
+  by: z.string(),
+  action: z.enum(["approve", "override"]),
+  from: decisionSchema,
+  to: decisionSchema,
+  rationale: z.string().optional(),
+  scores: decidedScoresSchema,
+  runId: z.string(),
+});
+
+export const decisionHistoryPageSchema = pageOf(decisionEntrySchema);
+
+/** GET /reviews: standing decisions in question, each with what the latest run recommends (null if unscored). */
+export const reviewsPageSchema = pageOf(
+  decisionStateSchema.extend({
+    current: segmentRecordSchema
+      .pick({ decision: true, reasons: true, profitClass: true, scores: true, runId: true })
+      .strict()
+      .nullable(),
+  }),
+);

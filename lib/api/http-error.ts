@@ -1,6 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { z } from "zod";
 import { InvalidCursorError } from "#store/score-repository.ts";
 
 /** A failure the client can act on: its HTTP status, a stable code, a sentence, and what exactly was wrong. */
@@ -93,6 +94,15 @@ export function apiErrorFrom(error: unknown): ApiError {
   }
   return new ApiError(500, "INTERNAL", "an unexpected error occurred; it has been logged");
 }
+
+/** The body of every error answer: a stable code, a sentence, and what exactly was wrong. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
 
 /** The JSON answer for an error: `{ error: { code, message, details } }`. */
 export function errorResponse(error: ApiError): APIGatewayProxyStructuredResultV2 {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import type { z } from "zod";
+import { z } from "zod";
 import { authorize, callerId, callerRoles, type Role, type RouteAccess } from "#api/auth.ts";
 import { ApiError } from "#api/http-error.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
@@ -33,6 +33,8 @@ export interface RouteResponse {
 export interface Route<TParams = unknown, TQuery = unknown, TBody = unknown> {
   readonly method: HttpMethod;
   readonly path: string;
+  /** One line saying what the operation does, for the OpenAPI document. */
+  readonly summary: string;
   readonly roles: RouteAccess;
   readonly params?: z.ZodType<TParams>;
   readonly query?: z.ZodType<TQuery>;
@@ -42,12 +44,32 @@ export interface Route<TParams = unknown, TQuery = unknown, TBody = unknown> {
    * empty when there is none, unparsed and with no size limit but the route's own.
    */
   readonly rawBody?: boolean;
+  /**
+   * The body of each success status the route answers, as sent: the single source of the OpenAPI
+   * document's responses, which the API tests hold every answer to. A text body (a CSV export) is
+   * described by a schema from `textBody`, in a union with the JSON one when the route answers both.
+   */
+  readonly responses?: Readonly<Record<number, z.ZodType>>;
+  /**
+   * Error statuses the route's own handling answers beyond those any route of its kind can (400 for
+   * a route that reads input, 401 and 403 for a protected one, 404 for a path with parameters, 413
+   * for a JSON body, 500, 502 and 503): a conflict, a file too large, a named document not found.
+   */
+  readonly errors?: readonly number[];
   handle(request: RouteRequest<TParams, TQuery, TBody>, context: PipelineContext): Promise<RouteResponse>;
 }
 
 /** Ties a route's handle to the types of its schemas, then lets it stand in the table with the others. */
 export function route<TParams, TQuery, TBody>(definition: Route<TParams, TQuery, TBody>): Route {
   return definition;
+}
+
+/** The media type of each text body schema made by `textBody`. */
+export const textBodies = z.registry<{ readonly mediaType: string }>();
+
+/** A response body sent as text of a media type (`text/csv`), not as JSON. */
+export function textBody(mediaType: string): z.ZodString {
+  return z.string().register(textBodies, { mediaType });
 }
 
 /** The roles that read scores: planners, and leaders who can do all a planner can. */

@@ -4,7 +4,7 @@ import type { BatchStatus } from "#store/records.ts";
 
 /**
  * The shapes of the HTTP API's requests and answers: the single source of their validation, their
- * types and (later) the OpenAPI document.
+ * types and the OpenAPI document.
  */
 
 /** `channel+region`: the dimension names of a scheme joined by "+". */
@@ -67,6 +67,15 @@ export const pageQuerySchema = z.object({
     .optional(),
 });
 
+/** One page of a list as answered: its items and, unless it is the last page, the next page's cursor. */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item).readonly(),
+    /** Opaque; absent on the last page. */
+    cursor: z.string().optional(),
+  });
+}
+
 /** The lists of the board the API serves: say yes, say no, fix. */
 export const DECISION_LISTS = ["yes", "no", "fix"] as const;
 
@@ -86,7 +95,7 @@ export const createBatchRequestSchema = z
   .strict();
 export type CreateBatchRequest = z.infer<typeof createBatchRequestSchema>;
 
-const BATCH_STATUSES = [
+export const BATCH_STATUSES = [
   "awaiting_upload",
   "ingesting",
   "aggregated",
@@ -102,3 +111,13 @@ export const createBatchResponseSchema = z.object({
   status: z.enum(BATCH_STATUSES),
 });
 export type CreateBatchResponse = z.infer<typeof createBatchResponseSchema>;
+
+/** GET /health: the function answers. */
+export const healthResponseSchema = z.object({ status: z.literal("ok") });
+
+/** GET /openapi.json: the OpenAPI document, described only as far as a client relies on it. */
+export const openApiResponseSchema = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.looseObject({})),
+});

@@ -220,3 +220,76 @@ export const costPoolsResponseSchema = z.object({
   topSegments: z.array(segmentListItemSchema).readonly(),
 });
 export type CostPoolsResponse = z.infer<typeof costPoolsResponseSchema>;
+
+const decisionSchema = z.enum(DECISIONS as readonly [Decision, ...Decision[]]);
+
+/** One number behind a decision, with the threshold it was held against and a plain sentence. */
+export const reasonSchema = z.object({
+  code: z.string(),
+  metric: z.string(),
+  value: z.union([z.number(), z.string()]).nullable(),
+  threshold: z.union([z.number(), z.string()]).nullable(),
+  message: z.string(),
+});
+
+/**
+ * A scored segment as stored: what a client reads is typed; the metrics, the score components and the
+ * projection carry more fields than are listed.
+ */
+export const segmentRecordSchema = z.looseObject({
+  id: z.string(),
+  schemeId: z.string(),
+  runId: z.string(),
+  values: z.record(z.string(), z.string()),
+  metrics: z.looseObject({
+    revenue: z.number(),
+    profit: z.number(),
+    margin: z.number(),
+    costToServe: z.number(),
+    customers: z.number(),
+    firstMonth: z.string(),
+    lastMonth: z.string(),
+    costToServeIntensity: z.number().nullable(),
+    opportunity: z.number(),
+  }),
+  profitClass: z.enum(PROFIT_CLASSES),
+  scores: segmentListItemSchema.shape.scores,
+  scoreComponents: z.looseObject({}),
+  decision: decisionSchema,
+  reasons: z.array(reasonSchema).readonly(),
+  guidance: z.string(),
+  projection: z.looseObject({ npv: z.number() }),
+  differentiators: segmentDifferentiatorsSchema.shape.differentiators,
+});
+
+/** GET /schemes/{schemeId}/segments/{segmentId}: the segment with its monthly series (null if just removed). */
+export const segmentResponseSchema = segmentRecordSchema.extend({
+  history: z
+    .object({
+      firstMonth: z.string(),
+      revenue: z.array(z.number()).readonly(),
+      profit: z.array(z.number()).readonly(),
+    })
+    .nullable(),
+});
+
+/** A scheme's summary as stored, with the decision counts of its segments. */
+export const schemeRecordSchema = z.looseObject({
+  id: z.string(),
+  dimensions: z.array(z.string()).readonly(),
+  runId: z.string(),
+  latestMonth: z.string(),
+  segmentCount: z.number().int(),
+  decisions: z.record(decisionSchema, z.number().int()),
+  totals: z.object({
+    revenue: z.number(),
+    profit: z.number(),
+    margin: z.number(),
+    costToServe: z.number(),
+  }),
+  medianRevenue: z.number(),
+  whaleCurve: z.looseObject({}),
+  costPools: z.looseObject({}),
+});
+
+export const schemesResponseSchema = z.object({ schemes: z.array(schemeRecordSchema).readonly() });

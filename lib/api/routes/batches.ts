@@ -1,10 +1,21 @@
 import { isDeepStrictEqual } from "node:util";
-import { batchRequestSchema, contentQuerySchema } from "#api/batch-schemas.ts";
+import {
+  batchPageSchema,
+  batchRecordSchema,
+  batchRequestSchema,
+  contentQuerySchema,
+  rejectsPageSchema,
+} from "#api/batch-schemas.ts";
 import { ApiError } from "#api/http-error.ts";
 import { rejectsPage } from "#api/rejects-page.ts";
 import { PLANNERS, type Route, route } from "#api/route.ts";
 import { storedMapping } from "#api/routes/config.ts";
-import { batchParamsSchema, type CreateBatchResponse, pageQuerySchema } from "#api/schemas.ts";
+import {
+  batchParamsSchema,
+  type CreateBatchResponse,
+  createBatchResponseSchema,
+  pageQuerySchema,
+} from "#api/schemas.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 
 /** How long an upload URL accepts the file. */
@@ -23,7 +34,10 @@ export const batchRoutes: readonly Route[] = [
   route({
     method: "POST",
     path: "/batches",
+    summary: "Announce a file of transactions and get a URL to upload it to",
     roles: ["ingest"],
+    responses: { 200: createBatchResponseSchema, 201: createBatchResponseSchema },
+    errors: [404, 409],
     body: batchRequestSchema,
     async handle({ body }, { repository, config, blobs, now, newId }) {
       const requestedAt = now();
@@ -66,7 +80,9 @@ export const batchRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/batches",
+    summary: "List the batches, newest first",
     roles: ["ingest", ...PLANNERS],
+    responses: { 200: batchPageSchema },
     query: pageQuerySchema,
     async handle({ query }, { repository }) {
       const page = await repository.listBatches(query);
@@ -77,7 +93,9 @@ export const batchRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/batches/{batchId}",
+    summary: "Follow one batch from upload to scores",
     roles: ["ingest", ...PLANNERS],
+    responses: { 200: batchRecordSchema },
     params: batchParamsSchema,
     async handle({ params }, { repository }) {
       const batch = await repository.getBatch(params.batchId);
@@ -93,7 +111,10 @@ export const batchRoutes: readonly Route[] = [
   route({
     method: "PUT",
     path: "/batches/{batchId}/content",
+    summary: "Send a small file in the request body instead of through an upload URL",
     roles: ["ingest"],
+    responses: { 202: batchRecordSchema },
+    errors: [413],
     rawBody: true,
     params: batchParamsSchema,
     query: contentQuerySchema,
@@ -136,7 +157,9 @@ export const batchRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/batches/{batchId}/rejects",
+    summary: "Page through the rows of a batch that ingest refused, and why",
     roles: ["ingest", ...PLANNERS],
+    responses: { 200: rejectsPageSchema },
     params: batchParamsSchema,
     query: pageQuerySchema,
     async handle({ params, query }, { repository, blobs }) {

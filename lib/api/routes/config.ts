@@ -1,10 +1,15 @@
 import type { z } from "zod";
 import {
+  fitCheckResponseSchema,
   fitRequestSchema,
   mappingParamsSchema,
+  policyChangeResponseSchema,
   policyDocumentSchema,
+  scenarioChangeResponseSchema,
+  scenarioDeletedResponseSchema,
   scenarioParamsSchema,
   scenarioReplacementSchema,
+  scenariosResponseSchema,
 } from "#api/config-schemas.ts";
 import { ApiError } from "#api/http-error.ts";
 import { PLANNERS, type RequestIssue, type Route, route } from "#api/route.ts";
@@ -33,7 +38,9 @@ const scenarioRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/scenarios",
+    summary: "List the forces of change the projections are run under",
     roles: PLANNERS,
+    responses: { 200: scenariosResponseSchema },
     async handle(_, { config }) {
       const scenarios = (await config.listScenarios()).sort((a, b) => (a.id < b.id ? -1 : 1));
       return { status: 200, body: { scenarios } };
@@ -43,7 +50,10 @@ const scenarioRoutes: readonly Route[] = [
   route({
     method: "POST",
     path: "/scenarios",
+    summary: "Create a force of change and ask for a scoring run",
     roles: PLANNERS,
+    responses: { 201: scenarioChangeResponseSchema },
+    errors: [409],
     body: forceOfChangeSchema,
     async handle({ body: scenario }, context) {
       // Check, then write: two planners creating the same id at the same moment both succeed, the later one winning.
@@ -68,7 +78,9 @@ const scenarioRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/scenarios/{scenarioId}",
+    summary: "Read one force of change",
     roles: PLANNERS,
+    responses: { 200: forceOfChangeSchema },
     params: scenarioParamsSchema,
     async handle({ params }, { config }) {
       const scenario = await config.getScenario(params.scenarioId);
@@ -80,7 +92,9 @@ const scenarioRoutes: readonly Route[] = [
   route({
     method: "PUT",
     path: "/scenarios/{scenarioId}",
+    summary: "Create or replace a force of change and ask for a scoring run",
     roles: PLANNERS,
+    responses: { 200: scenarioChangeResponseSchema, 201: scenarioChangeResponseSchema },
     params: scenarioParamsSchema,
     body: scenarioReplacementSchema,
     async handle({ params, body }, context) {
@@ -109,7 +123,9 @@ const scenarioRoutes: readonly Route[] = [
   route({
     method: "DELETE",
     path: "/scenarios/{scenarioId}",
+    summary: "Delete a force of change and ask for a scoring run",
     roles: PLANNERS,
+    responses: { 200: scenarioDeletedResponseSchema },
     params: scenarioParamsSchema,
     async handle({ params }, context) {
       const { scenarioId } = params;
@@ -128,7 +144,9 @@ const policyRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/policy",
+    summary: "Read the scoring policy in force",
     roles: PLANNERS,
+    responses: { 200: policySchema },
     handle: async (_, { repository }) => ({
       status: 200,
       body: (await repository.getPolicy()) ?? DEFAULT_POLICY,
@@ -143,7 +161,10 @@ const policyRoutes: readonly Route[] = [
   route({
     method: "PUT",
     path: "/policy",
+    summary: "Store a new version of the scoring policy and ask for a scoring run",
     roles: PLANNERS,
+    responses: { 200: policyChangeResponseSchema },
+    errors: [409],
     body: policyDocumentSchema,
     async handle({ body }, context) {
       const parsed = policySchema.safeParse(body);
@@ -195,7 +216,9 @@ const mappingRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/mappings/{name}",
+    summary: "Read a column mapping stored by name",
     roles: ["ingest", ...PLANNERS],
+    responses: { 200: columnMappingSchema },
     params: mappingParamsSchema,
     handle: async ({ params }, { config }) => ({
       status: 200,
@@ -206,7 +229,9 @@ const mappingRoutes: readonly Route[] = [
   route({
     method: "PUT",
     path: "/mappings/{name}",
+    summary: "Store a column mapping under a name for batches to refer to",
     roles: ["ingest", ...PLANNERS],
+    responses: { 200: columnMappingSchema, 201: columnMappingSchema },
     params: mappingParamsSchema,
     body: columnMappingSchema,
     async handle({ params, body }, { config }) {
@@ -225,7 +250,9 @@ const fitRoutes: readonly Route[] = [
   route({
     method: "POST",
     path: "/fit",
+    summary: "Place a prospect in the segments it falls into, and say whether each says yes",
     roles: PLANNERS,
+    responses: { 200: fitCheckResponseSchema },
     body: fitRequestSchema,
     async handle({ body: prospect }, { repository }) {
       const given = (dimension: string) => Object.hasOwn(prospect, dimension);

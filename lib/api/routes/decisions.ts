@@ -1,4 +1,14 @@
-import { type BoardState, boardQuerySchema, decisionRequestSchema } from "#api/decision-schemas.ts";
+import { z } from "zod";
+import {
+  type BoardState,
+  boardCsvSchema,
+  boardPageSchema,
+  boardQuerySchema,
+  decisionHistoryPageSchema,
+  decisionRequestSchema,
+  decisionStateSchema,
+  reviewsPageSchema,
+} from "#api/decision-schemas.ts";
 import { ApiError } from "#api/http-error.ts";
 import { PLANNERS, type Route, type RouteResponse, route } from "#api/route.ts";
 import { requireScheme } from "#api/routes/schemes.ts";
@@ -13,7 +23,9 @@ export const decisionRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/schemes/{schemeId}/decisions",
+    summary: "Read one list of leadership's board as JSON pages, or all of it as CSV",
     roles: PLANNERS,
+    responses: { 200: z.union([boardPageSchema, boardCsvSchema]) },
     params: schemeParamsSchema,
     query: boardQuerySchema,
     async handle({ params, query }, context) {
@@ -36,7 +48,9 @@ export const decisionRoutes: readonly Route[] = [
   route({
     method: "POST",
     path: "/schemes/{schemeId}/segments/{segmentId}/decision",
+    summary: "Approve a segment's recommendation, or override it with a rationale",
     roles: ["leader"],
+    responses: { 201: decisionStateSchema },
     params: segmentParamsSchema,
     body: decisionRequestSchema,
     async handle({ params, body, caller }, context) {
@@ -71,7 +85,9 @@ export const decisionRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/schemes/{schemeId}/segments/{segmentId}/decision-history",
+    summary: "Page through a segment's decisions, newest first",
     roles: PLANNERS,
+    responses: { 200: decisionHistoryPageSchema },
     params: segmentParamsSchema,
     query: pageQuerySchema,
     async handle({ params, query }, context) {
@@ -90,7 +106,9 @@ export const decisionRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/reviews",
+    summary: "List the standing decisions a later scoring run has put in question",
     roles: PLANNERS,
+    responses: { 200: reviewsPageSchema },
     query: pageQuerySchema,
     async handle({ query }, context) {
       const reviews = await context.decisions.listReviews(query);

@@ -5,12 +5,20 @@ import { cursorOffset, decodeSegmentListCursor, segmentListPage } from "#api/seg
 import {
   type CostPoolsResponse,
   costPoolsQuerySchema,
+  costPoolsResponseSchema,
   DIMENSION_FILTER_PREFIX,
   type SegmentDifferentiators,
   type SegmentHistory,
   type SegmentProjection,
+  schemesResponseSchema,
+  segmentDifferentiatorsSchema,
+  segmentHistorySchema,
+  segmentListPageSchema,
   segmentListQuerySchema,
+  segmentProjectionSchema,
+  segmentResponseSchema,
   type WhaleCurveResponse,
+  whaleCurveResponseSchema,
 } from "#api/segment-schemas.ts";
 import { monthLabel, parseMonthLabel } from "#domain/month.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
@@ -26,14 +34,18 @@ export const schemeRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/schemes",
+    summary: "List the segmentation schemes of the latest scoring run",
     roles: PLANNERS,
+    responses: { 200: schemesResponseSchema },
     handle: async (_, { repository }) => ({ status: 200, body: { schemes: await repository.listSchemes() } }),
   }),
 
   route({
     method: "GET",
     path: "/schemes/{schemeId}/segments",
+    summary: "List a scheme's segments, filtered and sorted, a page at a time",
     roles: PLANNERS,
+    responses: { 200: segmentListPageSchema },
     params: schemeParamsSchema,
     query: segmentListQuerySchema,
     async handle({ params, query }, context) {
@@ -52,7 +64,9 @@ export const schemeRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/schemes/{schemeId}/segments/{segmentId}",
+    summary: "Read one segment: metrics, scores, decision, reasons and monthly history",
     roles: PLANNERS,
+    responses: { 200: segmentResponseSchema },
     params: segmentParamsSchema,
     async handle({ params }, { repository }) {
       const { schemeId, segmentId } = params;
@@ -71,7 +85,9 @@ export const schemeRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/schemes/{schemeId}/segments/{segmentId}/history",
+    summary: "Read a segment's monthly revenue, profit and margin",
     roles: PLANNERS,
+    responses: { 200: segmentHistorySchema },
     params: segmentParamsSchema,
     async handle({ params }, context) {
       const { schemeId, segmentId } = params;
@@ -104,7 +120,9 @@ export const schemeRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/schemes/{schemeId}/segments/{segmentId}/projection",
+    summary: "Read a segment's projection, in the base case and under each force of change",
     roles: PLANNERS,
+    responses: { 200: segmentProjectionSchema },
     params: segmentParamsSchema,
     async handle({ params }, context) {
       const { projection } = await segmentOrNotFound(params.schemeId, params.segmentId, context);
@@ -132,7 +150,9 @@ export const schemeRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/schemes/{schemeId}/segments/{segmentId}/differentiators",
+    summary: "Read what sets a segment's customers apart",
     roles: PLANNERS,
+    responses: { 200: segmentDifferentiatorsSchema },
     params: segmentParamsSchema,
     async handle({ params }, context) {
       const { differentiators } = await segmentOrNotFound(params.schemeId, params.segmentId, context);
@@ -148,7 +168,9 @@ export const schemeRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/schemes/{schemeId}/whale-curve",
+    summary: "Read a scheme's whale curve: where its profit comes from and where it drains away",
     roles: PLANNERS,
+    responses: { 200: whaleCurveResponseSchema },
     params: schemeParamsSchema,
     async handle({ params }, context) {
       const scheme = await schemeOrNotFound(params.schemeId, context);
@@ -173,7 +195,9 @@ export const schemeRoutes: readonly Route[] = [
   route({
     method: "GET",
     path: "/schemes/{schemeId}/cost-pools",
+    summary: "Read a scheme's cost-to-serve pools and its largest opportunities",
     roles: PLANNERS,
+    responses: { 200: costPoolsResponseSchema },
     params: schemeParamsSchema,
     query: costPoolsQuerySchema,
     async handle({ params, query }, context) {

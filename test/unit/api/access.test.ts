@@ -13,6 +13,7 @@ import { MemoryScoreRepository } from "./memory-score-repository.ts";
  */
 const ACCESS: Readonly<Record<string, readonly string[] | "public">> = {
   "GET /health": "public",
+  "GET /openapi.json": "public",
   "POST /batches": ["ingest"],
   "GET /batches": ["ingest", "planner", "leader"],
   "GET /batches/{batchId}": ["ingest", "planner", "leader"],
@@ -80,7 +81,7 @@ const protectedRoutes = apiRoutes.filter((route) => route.roles !== "public");
 const callers = [...ROLES, "noRole"] as const;
 
 describe("access to the routes", () => {
-  it("is exactly the access matrix above, and only GET /health is public", () => {
+  it("is exactly the access matrix above, and only GET /health and GET /openapi.json are public", () => {
     const actual = Object.fromEntries(
       apiRoutes.map((route) => [
         keyOf(route),

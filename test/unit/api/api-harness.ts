@@ -1,5 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
@@ -7,6 +8,9 @@ import type {
 } from "aws-lambda";
 import { vi } from "vitest";
 import type { Role } from "#api/auth.ts";
+import { openApiDocument } from "#api/openapi.ts";
+import { routesAt } from "#api/route.ts";
+import { apiRoutes } from "#api/routes.ts";
 import type { BlobStore } from "#store/blob-store.ts";
 import type { ApiHandler, ApiObservability } from "../../../functions/api/handler.ts";
 
@@ -111,13 +115,12 @@ export interface ApiAnswer {
   readonly body: any;
 }
 
+/** Calls the handler as API Gateway would; the answer must be one the OpenAPI document describes. */
 export async function callApi(handler: ApiHandler, call: ApiCall): Promise<ApiAnswer> {
   const result: APIGatewayProxyStructuredResultV2 = await handler(apiEvent(call), lambdaContext());
-  return {
-    status: result.statusCode ?? 0,
-    headers: result.headers ?? {},
-    body: result.body === undefined ? undefined : JSON.parse(result.body),
-  };
+  const body = result.body === undefined ? undefined : JSON.parse(result.body);
+  expectDocumented(call, result, body);
+  return { status: result.statusCode ?? 0, headers: result.headers ?? {}, body };
 }
 
 /** A logger that prints nothing and metrics kept off stdout, as POWERTOOLS_METRICS_DISABLED does in tests. */
@@ -145,4 +148,74 @@ export function presigningBlobs(): BlobStore {
     list: unused,
     delete: unused,
   };
+}
+
+const DOCUMENT_ID = "https://segment-focus.example/openapi.json";
+
+const validators = new Map<string, ValidateFunction>();
+
+interface OpenApiPaths {
+  readonly paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
+  >;
+}
+
+/** The generated document, and ajv holding it (formats unchecked: zod's patterns already check them). */
+function apiContract() {
+  const document = openApiDocument(apiRoutes);
+  const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
+  return { ajv: ajv.addSchema(document, DOCUMENT_ID), document: document as OpenApiPaths };
+}
+
+// Built on import, so that no test spying on JSON or the clock sees the contract being built.
+const contract = apiContract();
+
+/**
+ * Holds an answer to the contract: its status must be one the OpenAPI document lists for the
+ * operation, its content type one the document gives for that status, and a JSON body must match the
+ * schema there. A request no route answers must get the shared error body, as a 404 or 405.
+ */
+export function expectDocumented(
+  call: Pick<ApiCall, "method" | "path">,
+  result: APIGatewayProxyStructuredResultV2,
+  /** The body as parsed already, if it was; else the harness parses a JSON body itself. */
+  parsed: unknown = undefined,
+): void {
+  const [path = "/"] = call.path.split("?");
+  const status = result.statusCode ?? 0;
+  const operation = routesAt(apiRoutes, path).find((candidate) => candidate.method === call.method);
+  const where = operation ? `${operation.method} ${operation.path}` : `${call.method} ${path} (no route)`;
+  const mediaType =
+    String(result.headers?.["content-type"] ?? "")
+      .split(";")[0]
+      ?.trim() ?? "";
+  let pointer: string;
+  if (operation) {
+    const method = operation.method.toLowerCase();
+    const response = contract.document.paths[operation.path]?.[method]?.responses[String(status)];
+    if (!response) throw new Error(`${where} answered ${status}, which the OpenAPI document does not list`);
+    if (!response.content?.[mediaType]) {
+      throw new Error(
+        `${where} answered ${status} as ${mediaType}, which the OpenAPI document does not list`,
+      );
+    }
+    pointer = ["paths", operation.path, method, "responses", String(status), "content", mediaType, "schema"]
+      .map((part) => encodeURIComponent(part.replaceAll("~", "~0").replaceAll("/", "~1")))
+      .join("/");
+  } else {
+    if (status !== 404 && status !== 405) throw new Error(`${where} answered ${status}, not 404 or 405`);
+    pointer = "components/schemas/Error";
+  }
+  if (mediaType !== "application/json") return;
+  let validate = validators.get(pointer);
+  if (!validate) {
+    validate = contract.ajv.compile({ $ref: `${DOCUMENT_ID}#/${pointer}` });
+    validators.set(pointer, validate);
+  }
+  if (!validate(parsed ?? JSON.parse(result.body ?? "null"))) {
+    throw new Error(
+      `${where} answered ${status} with a body the OpenAPI document does not allow: ${contract.ajv.errorsText(validate.errors)}`,
+    );
+  }
 }

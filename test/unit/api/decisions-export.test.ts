@@ -12,6 +12,7 @@ import {
   apiEvent,
   type Claims,
   callApi,
+  expectDocumented,
   lambdaContext,
   presigningBlobs,
   quietObservability,
@@ -41,6 +42,7 @@ function setup(repository: ScoreRepository = MemoryScoreRepository.withScores(RE
     /** The answer as sent: a CSV body is text, not JSON. */
     async get(path: string, claims: Claims = TOKENS.leader) {
       const answer = await handler(apiEvent({ method: "GET", path, claims }), lambdaContext());
+      expectDocumented({ method: "GET", path }, answer);
       return { status: answer.statusCode, headers: answer.headers ?? {}, text: answer.body ?? "" };
     },
     post: (path: string, body: unknown) =>
