@@ -232,12 +232,30 @@ export async function requireScheme(schemeId: string, context: Pick<PipelineCont
   await schemeOrNotFound(schemeId, context);
 }
 
+/** How long a warm Lambda reuses a scheme record: a new scoring run shows in lists within this. */
+export const SCHEME_RECORD_TTL_MS = 1000;
+
+const schemeRecords = new WeakMap<
+  object,
+  Map<string, { readonly record: SchemeRecord; readonly until: number }>
+>();
+
+/**
+ * The scheme's record, reused for a second by the lists that read it on every request: under load the
+ * store round trip, not the in-memory list, is what a page costs. `fresh` reads the store.
+ */
 async function schemeOrNotFound(
   schemeId: string,
   { repository }: Pick<PipelineContext, "repository">,
+  fresh = false,
 ): Promise<SchemeRecord> {
+  let records = schemeRecords.get(repository);
+  if (!records) schemeRecords.set(repository, (records = new Map()));
+  const cached = records.get(schemeId);
+  if (!fresh && cached && cached.until > Date.now()) return cached.record;
   const scheme = await repository.getScheme(schemeId);
   if (!scheme) throw new ApiError(404, "SCHEME_NOT_FOUND", `no scheme has the id "${schemeId}"`);
+  records.set(schemeId, { record: scheme, until: Date.now() + SCHEME_RECORD_TTL_MS });
   return scheme;
 }
 
@@ -288,7 +306,7 @@ async function currentSnapshot(
   let current = scheme;
   let snapshot = await reader.read(current.id, current.runId);
   if (!snapshot) {
-    const again = await schemeOrNotFound(scheme.id, context);
+    const again = await schemeOrNotFound(scheme.id, context, true);
     if (again.runId !== current.runId) {
       current = again;
       snapshot = await reader.read(current.id, current.runId);
