@@ -250,7 +250,10 @@ async function schemeOrNotFound(
   fresh = false,
 ): Promise<SchemeRecord> {
   let records = schemeRecords.get(repository);
-  if (!records) schemeRecords.set(repository, (records = new Map()));
+  if (!records) {
+    records = new Map();
+    schemeRecords.set(repository, records);
+  }
   const cached = records.get(schemeId);
   if (!fresh && cached && cached.until > Date.now()) return cached.record;
   const scheme = await repository.getScheme(schemeId);
