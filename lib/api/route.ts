@@ -14,6 +14,8 @@ export interface RouteRequest<TParams = unknown, TQuery = unknown, TBody = unkno
   readonly roles: ReadonlySet<Role>;
   /** Who asks (user name or machine client id), for audit trails. */
   readonly caller: string;
+  /** The media types the client accepts, as its Accept header says (lower-cased; "" when it says none). */
+  readonly accept: string;
 }
 
 export interface RouteResponse {
@@ -102,7 +104,11 @@ export async function answer(
       issues,
     );
   }
-  const response = await target.handle({ params, query, body, roles, caller: callerId(event) }, context);
+  const accept = (event.headers?.accept ?? event.headers?.Accept ?? "").toLowerCase();
+  const response = await target.handle(
+    { params, query, body, roles, caller: callerId(event), accept },
+    context,
+  );
   return {
     statusCode: response.status,
     headers: {

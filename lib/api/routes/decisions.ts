@@ -28,9 +28,10 @@ export const decisionRoutes: readonly Route[] = [
     responses: { 200: z.union([boardPageSchema, boardCsvSchema]) },
     params: schemeParamsSchema,
     query: boardQuerySchema,
-    async handle({ params, query }, context) {
+    async handle({ params, query, accept }, context) {
       const { list, format, ...page } = query;
-      if (format === "csv") return boardCsv(params.schemeId, list, context);
+      // A spreadsheet's way of asking (Accept: text/csv) is as good as ?format=csv.
+      if (format === "csv" || accept.includes("text/csv")) return boardCsv(params.schemeId, list, context);
       const [decisions, states] = await Promise.all([
         context.repository.listDecisions(params.schemeId, list, page),
         context.decisions.listStates(params.schemeId),

@@ -58,6 +58,32 @@ function linesOf(text: string): string[] {
 }
 
 describe("GET /schemes/{schemeId}/decisions?format=csv", () => {
+  it("answers CSV to a client whose Accept header asks for text/csv, as to ?format=csv", async () => {
+    const { get } = setup();
+    const handler = createApiHandler(
+      {
+        repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
+        blobs: presigningBlobs(),
+        now: () => new Date("2025-03-01T08:00:00.000Z"),
+        newId: () => "unused",
+        decisions: new MemoryDecisionRepository(),
+        config: new MemoryConfigRepository(),
+      },
+      quietObservability(),
+    );
+    const event = apiEvent({
+      method: "GET",
+      path: "/schemes/channel/decisions?list=no",
+      claims: TOKENS.leader,
+    });
+    const asked = await handler(
+      { ...event, headers: { ...event.headers, accept: "text/csv, */*;q=0.1" } },
+      lambdaContext(),
+    );
+    expect(asked.headers?.["content-type"]).toBe("text/csv; charset=utf-8");
+    expect(asked.body).toBe((await get("/schemes/channel/decisions?list=no&format=csv")).text);
+  });
+
   it("exports a list with one column per dimension, the standing decision, and the first reason quoted", async () => {
     const { get, post } = setup();
     await post("/schemes/channel+category/segments/direct%7Ctools/decision", {

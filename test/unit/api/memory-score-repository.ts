@@ -92,8 +92,8 @@ export class MemoryScoreRepository implements ScoreRepository {
   updateBatch(): never {
     throw new Error("the API does not update batches");
   }
-  listBatches(): never {
-    throw new Error("the API does not list batches yet");
+  async listBatches(page: PageRequest): Promise<Page<BatchRecord>> {
+    return pageOf([...this.batches.values()].reverse(), page);
   }
   writeScores(): never {
     throw new Error("the API does not write scores");
@@ -101,8 +101,9 @@ export class MemoryScoreRepository implements ScoreRepository {
   putRun(): never {
     throw new Error("the API does not write runs");
   }
-  getPolicy(): never {
-    throw new Error("the API does not read the policy yet");
+  /** No policy stored: the defaults are in force. */
+  async getPolicy(): Promise<undefined> {
+    return undefined;
   }
   putPolicy(): never {
     throw new Error("the API does not write the policy yet");
