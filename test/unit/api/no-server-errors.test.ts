@@ -7,7 +7,8 @@ import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { salesCube } from "../../support/segment-sales.ts";
-import { apiEvent, lambdaContext, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
+import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
+import { apiEvent, lambdaContext, quietObservability, TOKENS } from "./api-harness.ts";
 import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
@@ -20,7 +21,7 @@ const RESULT = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 const handler = createApiHandler(
   {
     repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
-    blobs: presigningBlobs(),
+    blobs: new InMemoryBlobStore(),
     now: () => new Date("2025-03-01T08:00:00.000Z"),
     newId: () => "generated-1",
     decisions: new MemoryDecisionRepository(),
