@@ -62,3 +62,18 @@ export interface DecisionRepository {
   /** Standing decisions that need review, most recently flagged first. */
   listReviews(page: PageRequest): Promise<Page<DecisionState>>;
 }
+
+/** The standing decision an audit-trail entry makes: what every store records alongside the entry. */
+export function standingDecisionOf(entry: DecisionEntry): DecisionState {
+  return {
+    schemeId: entry.schemeId,
+    segmentId: entry.segmentId,
+    status: entry.action === "approve" ? "approved" : "overridden",
+    decision: entry.to,
+    recommendation: entry.from,
+    by: entry.by,
+    at: entry.at,
+    ...(entry.rationale !== undefined && { rationale: entry.rationale }),
+    needsReview: false,
+  };
+}

@@ -1,15 +1,10 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { ForceOfChange } from "#domain/forces.ts";
 import type { Policy } from "#domain/policy.ts";
 import type { ColumnMapping } from "#ingest/mapping.ts";
 import type { ConfigRepository } from "#store/config-repository.ts";
+import { bodiesUnder } from "#store/query-all.ts";
 import { TABLE } from "#store/table-design.ts";
 
 type Item = Record<string, unknown>;
@@ -28,23 +23,8 @@ export class DynamoDbConfigRepository implements ConfigRepository {
     private readonly tableName: string,
   ) {}
 
-  async listScenarios(): Promise<ForceOfChange[]> {
-    const scenarios: ForceOfChange[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
-          ExpressionAttributeNames: { "#pk": TABLE.partitionKey, "#sk": TABLE.sortKey },
-          ExpressionAttributeValues: { ":pk": "CONFIG", ":prefix": "SCENARIO#" },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) scenarios.push(JSON.parse(item.body as string) as ForceOfChange);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return scenarios;
+  listScenarios(): Promise<ForceOfChange[]> {
+    return bodiesUnder<ForceOfChange>(this.db, this.tableName, "CONFIG", "SCENARIO#");
   }
 
   async getScenario(id: string): Promise<ForceOfChange | undefined> {

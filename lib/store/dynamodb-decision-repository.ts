@@ -8,7 +8,13 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { pageCursor, startKeyOf } from "#store/cursors.ts";
-import type { DecisionEntry, DecisionRepository, DecisionState } from "#store/decision-repository.ts";
+import {
+  type DecisionEntry,
+  type DecisionRepository,
+  type DecisionState,
+  standingDecisionOf,
+} from "#store/decision-repository.ts";
+import { bodiesUnder } from "#store/query-all.ts";
 import type { Page } from "#store/records.ts";
 import type { PageRequest } from "#store/score-repository.ts";
 import { TABLE } from "#store/table-design.ts";
@@ -41,17 +47,7 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
         },
       }),
     );
-    const state: DecisionState = {
-      schemeId: entry.schemeId,
-      segmentId: entry.segmentId,
-      status: entry.action === "approve" ? "approved" : "overridden",
-      decision: entry.to,
-      recommendation: entry.from,
-      by: entry.by,
-      at: entry.at,
-      ...(entry.rationale !== undefined && { rationale: entry.rationale }),
-      needsReview: false,
-    };
+    const state = standingDecisionOf(entry);
     await this.putState(state);
     return state;
   }
@@ -63,23 +59,8 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
     return Item ? (JSON.parse(Item.body as string) as DecisionState) : undefined;
   }
 
-  async listStates(schemeId: string): Promise<DecisionState[]> {
-    const states: DecisionState[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
-          ExpressionAttributeNames: { "#pk": TABLE.partitionKey, "#sk": TABLE.sortKey },
-          ExpressionAttributeValues: { ":pk": `SCHEME#${schemeId}`, ":prefix": "APPROVAL#" },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) states.push(JSON.parse(item.body as string) as DecisionState);
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return states;
+  listStates(schemeId: string): Promise<DecisionState[]> {
+    return bodiesUnder<DecisionState>(this.db, this.tableName, `SCHEME#${schemeId}`, "APPROVAL#");
   }
 
   async history(schemeId: string, segmentId: string, page: PageRequest): Promise<Page<DecisionEntry>> {

@@ -2,7 +2,12 @@ import type { ForceOfChange } from "#domain/forces.ts";
 import type { Policy } from "#domain/policy.ts";
 import type { ColumnMapping } from "#ingest/mapping.ts";
 import type { ConfigRepository } from "#store/config-repository.ts";
-import type { DecisionEntry, DecisionRepository, DecisionState } from "#store/decision-repository.ts";
+import {
+  type DecisionEntry,
+  type DecisionRepository,
+  type DecisionState,
+  standingDecisionOf,
+} from "#store/decision-repository.ts";
 import type { Page } from "#store/records.ts";
 import type { PageRequest } from "#store/score-repository.ts";
 
@@ -52,17 +57,7 @@ export class MemoryDecisionRepository implements DecisionRepository {
 
   async record(entry: DecisionEntry) {
     this.entries.push(entry);
-    const state: DecisionState = {
-      schemeId: entry.schemeId,
-      segmentId: entry.segmentId,
-      status: entry.action === "approve" ? "approved" : "overridden",
-      decision: entry.to,
-      recommendation: entry.from,
-      by: entry.by,
-      at: entry.at,
-      ...(entry.rationale !== undefined && { rationale: entry.rationale }),
-      needsReview: false,
-    };
+    const state = standingDecisionOf(entry);
     this.states.set(`${entry.schemeId}\u0000${entry.segmentId}`, state);
     return state;
   }
