@@ -279,20 +279,6 @@ export class DynamoDbScoreRepository implements ScoreRepository {
     return Item ? (JSON.parse(Item.body as string) as Policy) : undefined;
   }
 
-  async putPolicy(policy: Policy): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          [TABLE.partitionKey]: "CONFIG",
-          [TABLE.sortKey]: "POLICY",
-          version: policy.version,
-          body: JSON.stringify(policy),
-        },
-      }),
-    );
-  }
-
   /** The stored content hash of every segment of a scheme. */
   private async segmentHashes(schemeId: string): Promise<Map<string, string>> {
     const hashes = new Map<string, string>();

@@ -45,7 +45,6 @@ export interface ScoreRepository {
 
   putRun(run: RunRecord): Promise<void>;
   getPolicy(): Promise<Policy | undefined>;
-  putPolicy(policy: Policy): Promise<void>;
 }
 
 export interface WriteSummary {

@@ -105,9 +105,6 @@ export class MemoryScoreRepository implements ScoreRepository {
   async getPolicy(): Promise<undefined> {
     return undefined;
   }
-  putPolicy(): never {
-    throw new Error("the API does not write the policy yet");
-  }
 }
 
 function pageOf<T>(items: readonly T[], page: PageRequest): Page<T> {

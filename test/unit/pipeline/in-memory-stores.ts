@@ -224,10 +224,6 @@ export class InMemoryScoreRepository implements ScoreRepository {
   async getPolicy(): Promise<Policy | undefined> {
     return this.policy;
   }
-
-  async putPolicy(policy: Policy): Promise<void> {
-    this.policy = policy;
-  }
 }
 
 function notReadByThePipeline(): never {

@@ -8,7 +8,7 @@ import {
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type ForceOfChange, forceOfChangeSchema } from "#domain/forces.ts";
-import { DEFAULT_POLICY, type Policy, policySchema } from "#domain/policy.ts";
+import { type Policy, policySchema } from "#domain/policy.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
@@ -141,12 +141,6 @@ describe("DynamoDbConfigRepository", () => {
       expect(await scores.getPolicy()).toEqual(policy(2, 75));
       expect(await config.getPolicyVersion(2)).toEqual(policy(2, 75));
       expect(table.sortKeys("CONFIG")).toEqual(["POLICY", "POLICY#v2"]);
-    });
-
-    it("replaces the defaults stored as version 1 as it replaces the defaults never stored", async () => {
-      await scores.putPolicy(DEFAULT_POLICY);
-      expect(await config.putPolicy(policy(2, 75), 1)).toBe(true);
-      expect(await scores.getPolicy()).toEqual(policy(2, 75));
     });
   });
 

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_POLICY, parsePolicy } from "#domain/policy.ts";
+import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import type { BatchRecord } from "#store/records.ts";
@@ -470,16 +470,5 @@ describe("listDecisions", () => {
     );
     expect(page.items.every((segment) => segment.decision === "choose")).toBe(true);
     expect(page.items.length).toBeGreaterThan(1);
-  });
-});
-
-describe("policy", () => {
-  it("is absent until one is stored, then read back as stored", async () => {
-    expect(await repository.getPolicy()).toBeUndefined();
-    const policy = parsePolicy({ version: 3, rejectRatio: 0.02, schemes: [["channel"]] });
-
-    await repository.putPolicy(policy);
-
-    expect(await repository.getPolicy()).toEqual(policy);
   });
 });
