@@ -1,4 +1,5 @@
 import { money, percent, textTable } from "#cli/table.ts";
+import { csvField } from "#domain/csv-field.ts";
 import type { Decision } from "#domain/decisions.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
 
@@ -110,15 +111,6 @@ function csvRow(schemeId: string, segment: ScoredSegment): Array<string | number
     round2(segment.projection.npv),
     segment.reasons[0]?.message ?? "",
   ];
-}
-
-/**
- * RFC 4180: quote a field holding a comma, a quote or a line break, doubling its quotes. Text that a
- * spreadsheet would run as a formula (=, +, −, @ first) is prefixed with a quote mark.
- */
-export function csvField(value: string | number): string {
-  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** The class has its own column: show the first reason beyond it. */
