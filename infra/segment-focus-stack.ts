@@ -1,4 +1,4 @@
 import { Stack } from "aws-cdk-lib";
 
-/** The production system. Its resources arrive with the serverless runtime (see the README's roadmap). */
+/** The production system. Its resources arrive with the cloud stack ("Where it stands" in the README). */
 export class SegmentFocusStack extends Stack {}
