@@ -85,44 +85,40 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
 
   async flagForReview(state: DecisionState, review: NonNullable<DecisionState["review"]>): Promise<void> {
     const flagged: DecisionState = { ...state, needsReview: true, review };
-    // A scoring run flags what it read; a leader who decided since then must not lose that decision
-    // to the stale state. (`IN` with one value is equality.)
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: stateKey(state.schemeId, state.segmentId),
-          UpdateExpression: "SET #body = :body, #reviewPk = :reviewPk, #reviewSk = :reviewSk",
-          ConditionExpression: "attribute_exists(#pk) AND #decidedAt IN (:decidedAt)",
-          ExpressionAttributeNames: {
-            "#pk": TABLE.partitionKey,
-            "#body": "body",
-            "#reviewPk": TABLE.listIndex.partitionKey,
-            "#reviewSk": TABLE.listIndex.sortKey,
-            "#decidedAt": "decidedAt",
-          },
-          ExpressionAttributeValues: {
-            ":body": JSON.stringify(flagged),
-            ":reviewPk": REVIEWS_PARTITION,
-            ":reviewSk": reviewSortKey(flagged.schemeId, flagged.segmentId, review.since),
-            ":decidedAt": state.at,
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await this.updateUnlessDecidedSince(
+      state,
+      "SET #body = :body, #reviewPk = :reviewPk, #reviewSk = :reviewSk",
+      {
+        ":body": JSON.stringify(flagged),
+        ":reviewPk": REVIEWS_PARTITION,
+        ":reviewSk": reviewSortKey(flagged.schemeId, flagged.segmentId, review.since),
+      },
+    );
   }
 
   async clearReview(state: DecisionState): Promise<void> {
     const { review: _review, ...rest } = state;
     const cleared: DecisionState = { ...rest, needsReview: false };
+    await this.updateUnlessDecidedSince(state, "SET #body = :body REMOVE #reviewPk, #reviewSk", {
+      ":body": JSON.stringify(cleared),
+    });
+  }
+
+  /**
+   * Updates the standing decision a scoring run read, unless a leader has decided since: the run must
+   * not overwrite that decision with its stale copy. (`IN` with one value is equality.)
+   */
+  private async updateUnlessDecidedSince(
+    state: DecisionState,
+    update: string,
+    values: Record<string, unknown>,
+  ): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: stateKey(state.schemeId, state.segmentId),
-          UpdateExpression: "SET #body = :body REMOVE #reviewPk, #reviewSk",
+          UpdateExpression: update,
           ConditionExpression: "attribute_exists(#pk) AND #decidedAt IN (:decidedAt)",
           ExpressionAttributeNames: {
             "#pk": TABLE.partitionKey,
@@ -131,7 +127,7 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
             "#reviewSk": TABLE.listIndex.sortKey,
             "#decidedAt": "decidedAt",
           },
-          ExpressionAttributeValues: { ":body": JSON.stringify(cleared), ":decidedAt": state.at },
+          ExpressionAttributeValues: { ...values, ":decidedAt": state.at },
         }),
       );
     } catch (error) {
