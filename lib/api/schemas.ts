@@ -15,8 +15,8 @@ export const schemeIdSchema = z
     "a scheme id is 1 to 200 letters, digits, _ and +, such as channel+region",
   );
 
-// DynamoDB sort keys hold 1024 bytes; `HIST#` takes 5 of them.
-const SEGMENT_ID_MAX_BYTES = 1019;
+// DynamoDB sort keys hold 1024 bytes; the list index's, `{focus}#{segmentId}`, takes 10 of them.
+const SEGMENT_ID_MAX_BYTES = 1014;
 
 /** A segment id is its values joined by "|" (see segment-id.ts); it arrives percent-encoded in the path. */
 export const segmentIdSchema = z

@@ -264,13 +264,11 @@ export const segmentRecordSchema = z.looseObject({
 
 /** GET /schemes/{schemeId}/segments/{segmentId}: the segment with its monthly series (null if just removed). */
 export const segmentResponseSchema = segmentRecordSchema.extend({
-  history: z
-    .object({
-      firstMonth: z.string(),
-      revenue: z.array(z.number()).readonly(),
-      profit: z.array(z.number()).readonly(),
-    })
-    .nullable(),
+  history: z.object({
+    firstMonth: z.string(),
+    revenue: z.array(z.number()).readonly(),
+    profit: z.array(z.number()).readonly(),
+  }),
 });
 
 /** A scheme's summary as stored, with the decision counts of its segments. */

@@ -24,7 +24,12 @@ import {
   type SegmentHistoryRecord,
   type SegmentRecord,
 } from "#store/records.ts";
-import type { PageRequest, ScoreRepository, WriteSummary } from "#store/score-repository.ts";
+import type {
+  PageRequest,
+  ScoreRepository,
+  SegmentWithHistory,
+  WriteSummary,
+} from "#store/score-repository.ts";
 import { TABLE } from "#store/table-design.ts";
 
 type Item = Record<string, unknown>;
@@ -157,21 +162,15 @@ export class DynamoDbScoreRepository implements ScoreRepository {
       for (const segment of scheme.segments) {
         const { history, ...rest } = segment;
         const body = JSON.stringify(rest);
-        const hash = createHash("sha1").update(body).digest("base64url");
+        const historyJson = JSON.stringify(history);
+        const hash = createHash("sha1").update(body).update(historyJson).digest("base64url");
         if (stored.get(segment.id) === hash) {
           unchanged++;
           continue;
         }
         written++;
-        writes.push({ PutRequest: { Item: segmentItem(scheme.id, segment, body, hash, runId) } });
         writes.push({
-          PutRequest: {
-            Item: {
-              [TABLE.partitionKey]: `SCHEME#${scheme.id}`,
-              [TABLE.sortKey]: `HIST#${segment.id}`,
-              history: JSON.stringify(history),
-            },
-          },
+          PutRequest: { Item: segmentItem(scheme.id, segment, { body, history: historyJson, hash, runId }) },
         });
       }
       await this.batchWrite(writes);
@@ -227,23 +226,31 @@ export class DynamoDbScoreRepository implements ScoreRepository {
   }
 
   async getSegment(schemeId: string, segmentId: string): Promise<SegmentRecord | undefined> {
+    const Item = await this.readSegmentItem(schemeId, segmentId, ["body", "schemeId", "runId"]);
+    return Item ? toSegment(Item) : undefined;
+  }
+
+  async getSegmentWithHistory(schemeId: string, segmentId: string): Promise<SegmentWithHistory | undefined> {
+    const Item = await this.readSegmentItem(schemeId, segmentId, ["body", "schemeId", "runId", "history"]);
+    return Item
+      ? { segment: toSegment(Item), history: JSON.parse(Item.history as string) as SegmentHistoryRecord }
+      : undefined;
+  }
+
+  private async readSegmentItem(
+    schemeId: string,
+    segmentId: string,
+    attributes: readonly string[],
+  ): Promise<Item | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
         Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `SEG#${segmentId}` },
+        ProjectionExpression: attributes.map((_, at) => `#a${at}`).join(", "),
+        ExpressionAttributeNames: Object.fromEntries(attributes.map((name, at) => [`#a${at}`, name])),
       }),
     );
-    return Item ? toSegment(Item) : undefined;
-  }
-
-  async getSegmentHistory(schemeId: string, segmentId: string): Promise<SegmentHistoryRecord | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `HIST#${segmentId}` },
-      }),
-    );
-    return Item ? (JSON.parse(Item.history as string) as SegmentHistoryRecord) : undefined;
+    return Item;
   }
 
   listDecisions(schemeId: string, list: DecisionList, page: PageRequest): Promise<Page<SegmentRecord>> {
@@ -311,16 +318,14 @@ export class DynamoDbScoreRepository implements ScoreRepository {
     const deletes: Item[] = [];
     for (const segmentId of existing.keys()) {
       if (keep.has(segmentId)) continue;
-      for (const prefix of ["SEG#", "HIST#"]) {
-        deletes.push({
-          DeleteRequest: {
-            Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `${prefix}${segmentId}` },
-          },
-        });
-      }
+      deletes.push({
+        DeleteRequest: {
+          Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `SEG#${segmentId}` },
+        },
+      });
     }
     await this.batchWrite(deletes);
-    return deletes.length / 2;
+    return deletes.length;
   }
 
   /** BatchWriteItem in chunks of 25, retrying unprocessed items with exponential backoff. */
@@ -412,15 +417,15 @@ function toSegment(item: Item): SegmentRecord {
 
 /**
  * A segment item: the whole scored segment as JSON in `body` (DynamoDB numbers cannot hold what
- * JSON can, and the API returns it as is), plus the figures that lists filter and sort on.
+ * JSON can, and the API returns it as is), its monthly history as JSON in `history` (so that a
+ * segment's detail is one read), plus the figures that lists filter and sort on.
  */
 function segmentItem(
   schemeId: string,
   segment: ScoredSegment,
-  body: string,
-  hash: string,
-  runId: string,
+  stored: { readonly body: string; readonly history: string; readonly hash: string; readonly runId: string },
 ): Item {
+  const { body, history, hash, runId } = stored;
   return {
     [TABLE.partitionKey]: `SCHEME#${schemeId}`,
     [TABLE.sortKey]: `SEG#${segment.id}`,
@@ -435,6 +440,7 @@ function segmentItem(
     revenue: segment.metrics.revenue,
     profit: segment.metrics.profit,
     body,
+    history,
     bodyHash: hash,
   };
 }

@@ -39,12 +39,18 @@ export interface ScoreRepository {
   getScheme(schemeId: string): Promise<SchemeRecord | undefined>;
   listSegments(schemeId: string, page: PageRequest): Promise<Page<SegmentRecord>>;
   getSegment(schemeId: string, segmentId: string): Promise<SegmentRecord | undefined>;
-  getSegmentHistory(schemeId: string, segmentId: string): Promise<SegmentHistoryRecord | undefined>;
+  /** A segment and its monthly history, stored together so that one read answers both. */
+  getSegmentWithHistory(schemeId: string, segmentId: string): Promise<SegmentWithHistory | undefined>;
   /** The segments of one list of the board (yes = choose and develop), best focus score first. */
   listDecisions(schemeId: string, list: DecisionList, page: PageRequest): Promise<Page<SegmentRecord>>;
 
   putRun(run: RunRecord): Promise<void>;
   getPolicy(): Promise<Policy | undefined>;
+}
+
+export interface SegmentWithHistory {
+  readonly segment: SegmentRecord;
+  readonly history: SegmentHistoryRecord;
 }
 
 export interface WriteSummary {

@@ -4,9 +4,8 @@
  *
  *   BATCH#{batchId} / BATCH                    a batch's status and counts      gsi1: BATCHES / {createdAt}#{batchId}
  *   SCHEMES / SCHEME#{schemeId}                a scheme's summary of the last scoring run
- *   SCHEME#{schemeId} / SEG#{segmentId}        a segment's latest scores and decision
+ *   SCHEME#{schemeId} / SEG#{segmentId}        a segment's latest scores, decision and monthly history
  *                                              gsi1: SCHEME#{schemeId}#LIST#{yes|fix|no|insufficient} / {focus}#{segmentId}
- *   SCHEME#{schemeId} / HIST#{segmentId}       its monthly history
  *   RUN#{runId} / RUN                          a scoring run: inputs, policy version, timings
  *   CONFIG / POLICY                            the policy in force
  */

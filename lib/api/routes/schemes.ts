@@ -70,15 +70,11 @@ export const schemeRoutes: readonly Route[] = [
     params: segmentParamsSchema,
     async handle({ params }, { repository }) {
       const { schemeId, segmentId } = params;
-      const [segment, history] = await Promise.all([
-        repository.getSegment(schemeId, segmentId),
-        repository.getSegmentHistory(schemeId, segmentId),
-      ]);
-      if (!segment) {
+      const found = await repository.getSegmentWithHistory(schemeId, segmentId);
+      if (!found) {
         throw new ApiError(404, "SEGMENT_NOT_FOUND", `scheme "${schemeId}" has no segment "${segmentId}"`);
       }
-      // The history is written with the segment; null only if a scoring run removes it meanwhile.
-      return { status: 200, body: { ...segment, history: history ?? null } };
+      return { status: 200, body: { ...found.segment, history: found.history } };
     },
   }),
 
@@ -91,11 +87,9 @@ export const schemeRoutes: readonly Route[] = [
     params: segmentParamsSchema,
     async handle({ params }, context) {
       const { schemeId, segmentId } = params;
-      const [segment, history] = await Promise.all([
-        context.repository.getSegment(schemeId, segmentId),
-        context.repository.getSegmentHistory(schemeId, segmentId),
-      ]);
-      if (!segment || !history) throw await segmentNotFound(schemeId, segmentId, context);
+      const found = await context.repository.getSegmentWithHistory(schemeId, segmentId);
+      if (!found) throw await segmentNotFound(schemeId, segmentId, context);
+      const { history } = found;
       const first = parseMonthLabel(history.firstMonth);
       const months = history.revenue.map((revenue, at) => {
         const profit = history.profit[at] ?? 0;

@@ -9,7 +9,12 @@ import {
   type SegmentHistoryRecord,
   type SegmentRecord,
 } from "#store/records.ts";
-import { InvalidCursorError, type PageRequest, type ScoreRepository } from "#store/score-repository.ts";
+import {
+  InvalidCursorError,
+  type PageRequest,
+  type ScoreRepository,
+  type SegmentWithHistory,
+} from "#store/score-repository.ts";
 
 /**
  * The ScoreRepository in memory, holding one scoring run as the API reads it: for route tests that
@@ -78,8 +83,10 @@ export class MemoryScoreRepository implements ScoreRepository {
     return this.segments.get(schemeId)?.find((segment) => segment.id === segmentId);
   }
 
-  async getSegmentHistory(schemeId: string, segmentId: string): Promise<SegmentHistoryRecord | undefined> {
-    return this.histories.get(`${schemeId}/${segmentId}`);
+  async getSegmentWithHistory(schemeId: string, segmentId: string): Promise<SegmentWithHistory | undefined> {
+    const segment = await this.getSegment(schemeId, segmentId);
+    const history = this.histories.get(`${schemeId}/${segmentId}`);
+    return segment && history ? { segment, history } : undefined;
   }
 
   async listDecisions(schemeId: string, list: DecisionList, page: PageRequest): Promise<Page<SegmentRecord>> {

@@ -388,7 +388,7 @@ describe("GET /schemes/{schemeId}/segments/{segmentId}", () => {
     ["a control character", "direct%0Apaint", "a segment id cannot contain control characters"],
     ["broken percent-encoding", "direct%E0%A4%A", "the path segment is not valid percent-encoding"],
     ["more than 512 characters", "s".repeat(513), "a segment id has at most 512 characters"],
-    ["more than 1019 bytes", "%C3%A9".repeat(510), "a segment id has at most 1019 bytes in UTF-8"],
+    ["more than 1014 bytes", "%C3%A9".repeat(508), "a segment id has at most 1014 bytes in UTF-8"],
   ])("refuses a segment id with %s, naming params.segmentId", async (_, segment, message) => {
     const { call } = setup();
     const answer = await call({

@@ -9,10 +9,14 @@ import type {
   Page,
   RunRecord,
   SchemeRecord,
-  SegmentHistoryRecord,
   SegmentRecord,
 } from "#store/records.ts";
-import type { PageRequest, ScoreRepository, WriteSummary } from "#store/score-repository.ts";
+import type {
+  PageRequest,
+  ScoreRepository,
+  SegmentWithHistory,
+  WriteSummary,
+} from "#store/score-repository.ts";
 
 interface StoredBlob {
   readonly bytes: Uint8Array;
@@ -209,7 +213,7 @@ export class InMemoryScoreRepository implements ScoreRepository {
     return notReadByThePipeline();
   }
 
-  getSegmentHistory(): Promise<SegmentHistoryRecord | undefined> {
+  getSegmentWithHistory(): Promise<SegmentWithHistory | undefined> {
     return notReadByThePipeline();
   }
 

@@ -3,6 +3,7 @@ import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
   DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -73,7 +74,7 @@ function putSortKeys(): string[] {
 }
 
 function segmentKeysOf(sortKeys: readonly string[]): string[] {
-  return sortKeys.filter((key) => key.startsWith("SEG#") || key.startsWith("HIST#"));
+  return sortKeys.filter((key) => key.startsWith("SEG#"));
 }
 
 function cursorOf(key: unknown): string {
@@ -241,7 +242,7 @@ describe("writeScores", () => {
     expect(summary).toEqual({ written: SEGMENT_COUNT, unchanged: 0, removed: 0 });
     for (const { id, segments } of RESULT.schemes) {
       expect(segmentKeysOf(table.sortKeys(`SCHEME#${id}`))).toEqual(
-        segments.flatMap((segment) => [`HIST#${segment.id}`, `SEG#${segment.id}`]).sort(),
+        segments.map((segment) => `SEG#${segment.id}`).sort(),
       );
     }
     expect(table.sortKeys("SCHEMES")).toEqual(RESULT.schemes.map((s) => `SCHEME#${s.id}`).sort());
@@ -250,16 +251,25 @@ describe("writeScores", () => {
     }
   });
 
-  it("stores a segment as scored, with its scheme and run, and its history apart", async () => {
+  it("stores a segment as scored, with its scheme and run, and its history in the same item", async () => {
     await repository.writeScores(RESULT, "run-1");
     const { history, ...segment } = scheme(RESULT, "channel").segments[0] as ScoredSegment;
+    const stored = { ...segment, schemeId: "channel", runId: "run-1" };
+    dynamo.resetHistory();
 
-    expect(await repository.getSegment("channel", segment.id)).toEqual({
-      ...segment,
-      schemeId: "channel",
-      runId: "run-1",
+    expect(await repository.getSegment("channel", segment.id)).toEqual(stored);
+    expect(await repository.getSegmentWithHistory("channel", segment.id)).toEqual({
+      segment: stored,
+      history,
     });
-    expect(await repository.getSegmentHistory("channel", segment.id)).toEqual(history);
+    expect(await repository.getSegmentWithHistory("channel", "no-such-segment")).toBeUndefined();
+    // A segment's detail is one read; a plain read leaves the history out.
+    const reads = dynamo
+      .commandCalls(GetCommand)
+      .map((call) => Object.values(call.args[0].input.ExpressionAttributeNames ?? {}));
+    expect(reads).toHaveLength(3);
+    expect(reads[0]).not.toContain("history");
+    expect(reads[1]).toContain("history");
     expect(await repository.getScheme("channel")).toMatchObject({
       id: "channel",
       segmentCount: scheme(RESULT, "channel").segments.length,
@@ -293,11 +303,26 @@ describe("writeScores", () => {
     const summary = await repository.writeScores(changed, "run-2");
 
     expect(summary).toEqual({ written: 1, unchanged: SEGMENT_COUNT - 1, removed: 0 });
-    expect(segmentKeysOf(putSortKeys())).toEqual([`SEG#${target.id}`, `HIST#${target.id}`]);
+    expect(segmentKeysOf(putSortKeys())).toEqual([`SEG#${target.id}`]);
     expect(await repository.getSegment("channel", target.id)).toMatchObject({
       guidance: "reprice the outlet range",
       runId: "run-2",
     });
+  });
+
+  it("rewrites a segment whose monthly history alone changed", async () => {
+    await repository.writeScores(RESULT, "run-1");
+    dynamo.resetHistory();
+    const target = scheme(RESULT, "channel").segments[0] as ScoredSegment;
+    const revised = { ...target.history, revenue: target.history.revenue.map((revenue) => revenue + 1) };
+    const changed = withSegments(RESULT, "channel", (segments) =>
+      segments.map((segment) => (segment.id === target.id ? { ...segment, history: revised } : segment)),
+    );
+
+    const summary = await repository.writeScores(changed, "run-2");
+
+    expect(summary).toEqual({ written: 1, unchanged: SEGMENT_COUNT - 1, removed: 0 });
+    expect((await repository.getSegmentWithHistory("channel", target.id))?.history).toEqual(revised);
   });
 
   it("removes the segments, and their history, that a run no longer scores", async () => {
@@ -311,8 +336,7 @@ describe("writeScores", () => {
 
     expect(summary).toEqual({ written: 0, unchanged: SEGMENT_COUNT - 1, removed: 1 });
     expect(table.item("SCHEME#channel", `SEG#${gone.id}`)).toBeUndefined();
-    expect(table.item("SCHEME#channel", `HIST#${gone.id}`)).toBeUndefined();
-    expect(segmentKeysOf(table.sortKeys("SCHEME#channel"))).toHaveLength(kept.length * 2);
+    expect(segmentKeysOf(table.sortKeys("SCHEME#channel"))).toHaveLength(kept.length);
   });
 
   it("removes a scheme that is no longer scored, with all its segments", async () => {
@@ -344,7 +368,7 @@ describe("writeScores", () => {
     expect(resent[1]).toEqual(resent[0]);
     expect(summary.written).toBe(SEGMENT_COUNT);
     for (const { id, segments } of RESULT.schemes) {
-      expect(segmentKeysOf(table.sortKeys(`SCHEME#${id}`))).toHaveLength(segments.length * 2);
+      expect(segmentKeysOf(table.sortKeys(`SCHEME#${id}`))).toHaveLength(segments.length);
     }
   });
 
@@ -400,7 +424,7 @@ describe("cursors", () => {
   it.each([
     ["another scheme's segments", "segments", cursorOf({ pk: "SCHEME#region", sk: "SEG#west" })],
     [
-      "a scheme's history rather than its segments",
+      "a key of the scheme's partition outside its segments",
       "segments",
       cursorOf({ pk: "SCHEME#channel", sk: "HIST#direct" }),
     ],
