@@ -122,19 +122,39 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   return rest;
 }
 
-/** Each property of a path or query object schema as a parameter; what has a default is optional. */
+/**
+ * Each property of a path or query object schema as a parameter; what has a default is optional.
+ * Parameters named freely (a schema's catchall with `freeFormParameters` metadata, such as the
+ * `dim.<name>` filters) become one exploded form object whose property names follow the pattern:
+ * OpenAPI's way of saying `dim.channel=online&dim.region=west`.
+ */
 function parametersOf(schema: z.ZodType | undefined, where: "path" | "query"): object[] {
   if (!schema) return [];
   const object = jsonSchema(schema, "input");
   const properties = (object.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set((object.required ?? []) as string[]);
-  return Object.entries(properties).map(([name, property]) => ({
+  const named = Object.entries(properties).map(([name, property]) => ({
     name,
     in: where,
     required: where === "path" || required.has(name),
     schema: property,
     ...(typeof property.description === "string" && { description: property.description }),
   }));
+  const { freeFormParameters, description, ...value } = (object.additionalProperties ?? {}) as JsonSchema;
+  const freeForm = freeFormParameters as { name: string; pattern: string } | undefined;
+  if (!freeForm) return named;
+  return [
+    ...named,
+    {
+      name: freeForm.name,
+      in: where,
+      required: false,
+      style: "form",
+      explode: true,
+      schema: { type: "object", propertyNames: { pattern: freeForm.pattern }, additionalProperties: value },
+      ...(typeof description === "string" && { description }),
+    },
+  ];
 }
 
 function requestBodyOf(route: Route): object | undefined {

@@ -60,7 +60,16 @@ export const segmentListQuerySchema = z
       .transform(Number)
       .optional(),
   })
-  .catchall(z.string())
+  .catchall(
+    z.string().meta({
+      description:
+        "Dimension filters, one parameter per dimension: dim.channel=online&dim.region=west,north keeps the segments whose channel is online and whose region is west or north.",
+      freeFormParameters: {
+        name: "dimensionFilters",
+        pattern: `^${DIMENSION_FILTER_PREFIX.replace(".", "\\.")}${NAME_PATTERN.source.replace(/^\^/, "")}`,
+      },
+    }),
+  )
   .transform(({ limit, cursor, sort, order, decision, profitClass, minRevenue, ...others }, context) => {
     const dimensions: Record<string, string[]> = {};
     for (const [parameter, text] of Object.entries(others)) {

@@ -42,12 +42,42 @@ export async function ingestBatch(
   object: UploadedObject,
   ingestObject: ObjectIngester = ingestWhole,
 ): Promise<BatchRecord | undefined> {
+  const start = await beginIngest(context, object);
+  if (!start || start.counted) return start?.batch;
+  const started = performance.now();
+  const download = new Download(context.blobs, object.key);
+  return completeIngest(
+    context,
+    object,
+    async (onReject) => {
+      const options = await batchIngestOptions(context, start);
+      return ingestObject(object, () => download.bytes(), { ...options, onReject });
+    },
+    { elapsedMs: () => Math.round(performance.now() - started), readFailure: () => download.failure },
+  );
+}
+
+/** An upload's batch as ingest finds it: `counted` when this very content was aggregated already. */
+export interface IngestStart {
+  readonly batch: BatchRecord;
+  /** The uploaded file's name, from its key. */
+  readonly fileName: string;
+  readonly counted: boolean;
+}
+
+/**
+ * The first half of ingesting an upload: finds (or creates) its batch and, unless the same content
+ * was counted already, marks it ingesting. Undefined for a key outside incoming/{batchId}/.
+ */
+export async function beginIngest(
+  context: PipelineContext,
+  object: UploadedObject,
+): Promise<IngestStart | undefined> {
   const location = parseIncomingKey(object.key);
   if (!location) return undefined;
   const { batchId, fileName } = location;
-  const { repository, blobs } = context;
-  const stamp = () => context.now().toISOString();
-
+  const { repository } = context;
+  const stamp = context.now().toISOString();
   const known =
     (await repository.getBatch(batchId)) ??
     (
@@ -55,38 +85,73 @@ export async function ingestBatch(
         batchId,
         fileName,
         status: "awaiting_upload",
-        createdAt: stamp(),
-        updatedAt: stamp(),
+        createdAt: stamp,
+        updatedAt: stamp,
       })
     ).batch;
-  if (known.contentHash === object.etag && (known.status === "aggregated" || known.status === "scored"))
-    return known;
-
+  if (isCounted(known, object.etag)) return { batch: known, fileName, counted: true };
   await repository.updateBatch(batchId, {
     status: "ingesting",
     fileName,
     size: object.size,
     error: undefined,
-    updatedAt: stamp(),
+    updatedAt: stamp,
   });
-  const started = performance.now();
+  return { batch: known, fileName, counted: false };
+}
+
+/** Whether this content (by entity tag) is the batch's aggregated content already. */
+export function isCounted(batch: BatchRecord, etag: string): boolean {
+  return batch.contentHash === etag && (batch.status === "aggregated" || batch.status === "scored");
+}
+
+/**
+ * What the batch's file is read with: the batch's column mapping (an IngestError when it is not
+ * valid) and the policy in force — its schemes, reject ratio and breadth dimension.
+ */
+export async function batchIngestOptions(
+  context: PipelineContext,
+  { batch, fileName: file }: IngestStart,
+): Promise<IngestOptions> {
+  const mapping = batch.mapping === undefined ? undefined : parseColumnMapping(batch.mapping, file);
+  const policy = (await context.repository.getPolicy()) ?? DEFAULT_POLICY;
+  return {
+    file,
+    mapping,
+    schemes: policy.schemes.length > 0 ? policy.schemes : undefined,
+    rejectRatio: policy.rejectRatio,
+    breadthDimension: policy.breadthDimension,
+    now: context.now(),
+  };
+}
+
+/** How the second half of an ingest went about it: its duration, and whether reading the upload failed. */
+export interface IngestTiming {
+  readonly elapsedMs: () => number;
+  /** The fault that broke reading the upload, if one did: then a bad-file error is a fault, not a bad file. */
+  readonly readFailure?: () => unknown;
+}
+
+/**
+ * The second half: produces the file's report — its rejects streaming to
+ * quarantine/{batchId}/rejects.ndjson — then writes the batch's partial and marks it aggregated, or
+ * records why it failed (see failIngest).
+ */
+export async function completeIngest(
+  context: PipelineContext,
+  object: UploadedObject,
+  produce: (onReject: (reject: Reject) => void) => Promise<IngestReport>,
+  timing: IngestTiming,
+): Promise<BatchRecord | undefined> {
+  const location = parseIncomingKey(object.key);
+  if (!location) return undefined;
+  const { batchId } = location;
   const rejects = new RejectsFile(context, batchId);
-  const download = new Download(blobs, object.key);
   try {
-    const mapping = known.mapping === undefined ? undefined : parseColumnMapping(known.mapping, fileName);
-    const policy = (await repository.getPolicy()) ?? DEFAULT_POLICY;
-    const report = await ingestObject(object, () => download.bytes(), {
-      file: fileName,
-      mapping,
-      schemes: policy.schemes.length > 0 ? policy.schemes : undefined,
-      rejectRatio: policy.rejectRatio,
-      breadthDimension: policy.breadthDimension,
-      now: context.now(),
-      onReject: (reject) => rejects.add(reject),
-    });
+    const report = await produce((reject) => rejects.add(reject));
     const rejectsKey = await rejects.finish();
-    await blobs.put(BlobKeys.partial(batchId), encodeCube(report.cube));
-    return await repository.updateBatch(batchId, {
+    await context.blobs.put(BlobKeys.partial(batchId), encodeCube(report.cube));
+    return await context.repository.updateBatch(batchId, {
       status: "aggregated",
       contentHash: object.etag,
       rows: report.rows,
@@ -94,57 +159,77 @@ export async function ingestBatch(
       rejected: report.rejected,
       firstRejects: report.firstRejects,
       rejectsKey,
-      ingestMs: Math.round(performance.now() - started),
-      updatedAt: stamp(),
+      ingestMs: timing.elapsedMs(),
+      updatedAt: context.now().toISOString(),
     });
   } catch (error) {
     const rejectsKey = await rejects.finish().catch(() => undefined);
-    if (error instanceof IngestError && download.failure === undefined) {
-      const { firstRejects, rows, rejected } = error.details as {
-        firstRejects?: Reject[];
-        rows?: number;
-        rejected?: number;
-      };
-      return await repository.updateBatch(batchId, {
-        status: "failed",
-        contentHash: object.etag,
-        error: { code: error.code, message: error.message, details: error.details, retryable: false },
-        rows,
-        rejected,
-        firstRejects,
-        rejectsKey,
-        updatedAt: stamp(),
-      });
-    }
-    const fault = download.failure ?? error;
-    await repository.updateBatch(batchId, {
-      status: "failed",
-      error: {
-        code: "SERVICE_ERROR",
-        message: `the batch could not be processed: ${(fault as Error).message}; it will be retried`,
-        retryable: true,
-      },
-      updatedAt: stamp(),
-    });
-    throw fault;
+    return failIngest(context, object, error, { rejectsKey, readFailure: timing.readFailure?.() });
   }
+}
+
+/**
+ * Records why an upload could not be ingested. A bad file (an IngestError while the upload read
+ * fine) fails the batch for good, remembering the content so that sending it again gives the same
+ * answer. Anything else is a fault: the batch is marked failed as retryable and the fault is
+ * thrown, so the event is delivered (or the step run) again.
+ */
+export async function failIngest(
+  context: PipelineContext,
+  object: UploadedObject,
+  error: unknown,
+  { rejectsKey, readFailure }: { rejectsKey?: string; readFailure?: unknown } = {},
+): Promise<BatchRecord | undefined> {
+  const location = parseIncomingKey(object.key);
+  if (!location) throw error;
+  const { batchId } = location;
+  const updatedAt = context.now().toISOString();
+  if (error instanceof IngestError && readFailure === undefined) {
+    const { firstRejects, rows, rejected } = error.details as {
+      firstRejects?: Reject[];
+      rows?: number;
+      rejected?: number;
+    };
+    return await context.repository.updateBatch(batchId, {
+      status: "failed",
+      contentHash: object.etag,
+      error: { code: error.code, message: error.message, details: error.details, retryable: false },
+      rows,
+      rejected,
+      firstRejects,
+      rejectsKey,
+      updatedAt,
+    });
+  }
+  const fault = readFailure ?? error;
+  await context.repository.updateBatch(batchId, {
+    status: "failed",
+    error: {
+      code: "SERVICE_ERROR",
+      message: `the batch could not be processed: ${(fault as Error).message}; it will be retried`,
+      retryable: true,
+    },
+    updatedAt,
+  });
+  throw fault;
 }
 
 /**
  * The uploaded object's bytes, remembering whether reading them failed: a connection that breaks
  * mid-file is a fault to retry, even when the reader makes a bad file of it (a cut-off gzip stream).
  */
-class Download {
+export class Download {
   failure: unknown;
 
   constructor(
     private readonly blobs: PipelineContext["blobs"],
     private readonly key: string,
+    private readonly range?: { readonly start: number; readonly end: number },
   ) {}
 
   async *bytes(): AsyncGenerator<Uint8Array> {
     try {
-      yield* await this.blobs.getStream(this.key);
+      yield* await this.blobs.getStream(this.key, this.range);
     } catch (error) {
       this.failure = error;
       throw error;

@@ -111,6 +111,17 @@ describe("the OpenAPI document", () => {
     });
   });
 
+  it("describes the free-form dim.<name> filters as an exploded form object", () => {
+    const parameters = document.paths["/schemes/{schemeId}/segments"]?.get?.parameters ?? [];
+    const filters = parameters.find((parameter) => parameter.name === "dimensionFilters") as
+      | { style: string; explode: boolean; schema: { propertyNames: { pattern: string } } }
+      | undefined;
+    expect(filters).toMatchObject({ in: "query", required: false, style: "form", explode: true });
+    const pattern = new RegExp(filters?.schema.propertyNames.pattern ?? "^$");
+    expect(["dim.channel", "dim.sales_rep"].filter((name) => pattern.test(name))).toHaveLength(2);
+    expect(["channel", "dim.", "dim.1st", "dimchannel"].filter((name) => pattern.test(name))).toEqual([]);
+  });
+
   it("takes a file body as bytes or CSV, and answers the board as JSON or CSV", () => {
     const content = document.paths["/batches/{batchId}/content"]?.put as unknown as {
       requestBody: { content: Record<string, unknown> };
