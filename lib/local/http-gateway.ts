@@ -17,6 +17,13 @@ export type ApiLambda = (
 export const MAX_GATEWAY_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
+ * The largest event a Lambda function is invoked with (6 MiB). A binary body travels base64-encoded,
+ * a third larger, so a gzip body of about 4.4 MiB already exceeds it: AWS refuses the request before
+ * the function runs, and so does this gateway.
+ */
+export const MAX_LAMBDA_REQUEST_BYTES = 6 * 1024 * 1024;
+
+/**
  * The local stand-in for API Gateway (HTTP API, payload v2): each request becomes the event the
  * JWT authorizer would pass on — with claims when the bearer token is a known local token, without
  * an authorizer otherwise — and the Lambda's result becomes the response.
@@ -68,6 +75,22 @@ async function handle(
   }
   const body = Buffer.concat(chunks);
   const event = toEvent(request, body, options.tokens);
+  if (
+    body.length > MAX_LAMBDA_REQUEST_BYTES / 2 &&
+    Buffer.byteLength(JSON.stringify(event)) > MAX_LAMBDA_REQUEST_BYTES
+  ) {
+    response.writeHead(413, { "content-type": "application/json" });
+    response.end(
+      JSON.stringify({
+        error: {
+          code: "PAYLOAD_TOO_LARGE",
+          message:
+            "the request is larger than the 6 MiB a Lambda function receives (a binary body, gzip say, travels base64-encoded, a third larger); send the file through the upload URL of POST /batches",
+        },
+      }),
+    );
+    return;
+  }
   const result = await options.api(event, lambdaContext(event.requestContext.requestId));
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);

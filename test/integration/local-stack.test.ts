@@ -170,4 +170,19 @@ describe("the local stack, through HTTP", () => {
     expect((await call("POST", "/batches", stack.tokens.planner, { fileName: "x.csv" })).status).toBe(403);
     expect((await fetch(`${stack.url}/health`)).status).toBe(200);
   });
+
+  it("refuses, as AWS does, a gzip body that base64 makes larger than a Lambda request", async () => {
+    // 4.8 MiB: under the route's 5 MiB, but 6.4 MiB once base64-encoded.
+    const response = await fetch(`${stack.url}/batches/too-big/content?fileName=lines.csv.gz`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${stack.tokens.ingest}`, "content-type": "application/gzip" },
+      body: new Uint8Array(4.8 * 1024 * 1024).fill(0x1f),
+    });
+
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /upload URL of POST \/batches/,
+    );
+    expect((await call("GET", "/batches/too-big", stack.tokens.ingest)).status).toBe(404);
+  });
 });

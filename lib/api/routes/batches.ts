@@ -23,9 +23,9 @@ export const UPLOAD_URL_SECONDS = 15 * 60;
 
 /**
  * The largest file PUT /batches/{batchId}/content takes in its body; larger ones go to S3 directly,
- * through the upload URL of POST /batches. A Lambda request holds at most 6 MB: a text file arrives
- * as it is, but a binary one (gzip) arrives base64-encoded, a third larger, so it reaches the
- * function only up to about 4.4 MiB.
+ * through the upload URL of POST /batches. A Lambda request holds at most 6 MiB: a text file arrives
+ * as it is, but a binary one (gzip) arrives base64-encoded, a third larger, so past about 4.4 MiB
+ * the gateway refuses it with 413 before this route runs (the local gateway does the same).
  */
 export const MAX_CONTENT_BYTES = 5 * 1024 * 1024;
 
