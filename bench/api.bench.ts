@@ -1,13 +1,15 @@
 /**
  * npm run bench:api — the API under load on the local stack with the 200,000-row sample (generated
  * into .segfocus/ on the first run): autocannon at 50 connections for 10 s on each of the planner's
- * two hottest reads, a page of customer segments and one channel segment's detail (rotating among the
- * channel's segments). Prints req/s, p50 and p99 latency and the non-2xx count for each.
+ * two hottest reads: a page of customer segments, and one customer segment's detail. The detail is
+ * measured twice: rotating among the 100 best by focus (a planner's working set, which the warm
+ * function keeps), and rotating among more segments than it keeps, so that every read goes to the table. Prints req/s, p50 and p99 latency and the non-2xx count for each.
  *
  *   npm run bench:api -- [--connections 50] [--duration 10]
  */
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
+import { SEGMENTS_KEPT } from "#api/routes/schemes.ts";
 import { startLocalStack } from "#local/local-stack.ts";
 
 /** The part of autocannon's programmatic API this benchmark uses (the package ships no types). */
@@ -63,13 +65,24 @@ const headers = { authorization: `Bearer ${stack.tokens.planner}` };
 
 try {
   const listPath = "/schemes/customer/segments?limit=100";
-  const channelIds = await segmentIds("channel");
-  const detailPaths = channelIds.map((id) => `/schemes/channel/segments/${encodeURIComponent(id)}`);
-  if (detailPaths.length === 0) throw new Error("the channel scheme has no segments: did the sample load?");
+  const customerIds = await segmentIds("customer", SEGMENTS_KEPT * 2);
+  if (customerIds.length <= SEGMENTS_KEPT) {
+    throw new Error(
+      `the customer scheme has ${customerIds.length} segments, too few to read past the ${SEGMENTS_KEPT} kept`,
+    );
+  }
+  const detailPath = (id: string) => `/schemes/customer/segments/${encodeURIComponent(id)}`;
 
   const cases = [
     { label: `GET ${listPath}`, paths: [listPath] },
-    { label: `GET /schemes/channel/segments/{id} (${channelIds.length} ids in turn)`, paths: detailPaths },
+    {
+      label: "GET /schemes/customer/segments/{id} (100 ids in turn, kept)",
+      paths: customerIds.slice(0, 100).map(detailPath),
+    },
+    {
+      label: `GET /schemes/customer/segments/{id} (${customerIds.length} ids in turn, read)`,
+      paths: customerIds.map(detailPath),
+    },
   ];
   const lines: string[] = [];
   let met = true;
@@ -93,9 +106,17 @@ try {
   await stack.close();
 }
 
-async function segmentIds(schemeId: string): Promise<string[]> {
-  const response = await fetch(`${stack.url}/schemes/${schemeId}/segments?limit=100`, { headers });
-  if (response.status !== 200) throw new Error(`GET segments of ${schemeId}: ${response.status}`);
-  const page = (await response.json()) as { items: ReadonlyArray<{ id: string }> };
-  return page.items.map((segment) => segment.id);
+/** The ids of a scheme's first `count` segments by focus. */
+async function segmentIds(schemeId: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const query = `limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+    const response = await fetch(`${stack.url}/schemes/${schemeId}/segments?${query}`, { headers });
+    if (response.status !== 200) throw new Error(`GET segments of ${schemeId}: ${response.status}`);
+    const page = (await response.json()) as { items: ReadonlyArray<{ id: string }>; cursor?: string | null };
+    ids.push(...page.items.map((segment) => segment.id));
+    cursor = page.cursor ?? undefined;
+  } while (cursor && ids.length < count);
+  return ids.slice(0, count);
 }

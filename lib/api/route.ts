@@ -20,8 +20,10 @@ export interface RouteRequest<TParams = unknown, TQuery = unknown, TBody = unkno
 
 export interface RouteResponse {
   readonly status: number;
-  /** Sent as JSON, unless `text` is given. */
+  /** Sent as JSON, unless `json` or `text` is given. */
   readonly body?: unknown;
+  /** The JSON body already serialized (a page assembled from items each serialized once). */
+  readonly json?: string;
   /** Sent as is, with `contentType` (an export leadership opens in a spreadsheet, say). */
   readonly text?: string;
   readonly contentType?: string;
@@ -116,7 +118,7 @@ export async function answer(
         response.text === undefined ? "application/json" : (response.contentType ?? "text/plain"),
       ...response.headers,
     },
-    body: response.text ?? JSON.stringify(response.body),
+    body: response.text ?? response.json ?? JSON.stringify(response.body),
   };
 }
 

@@ -49,6 +49,25 @@ export function segmentListPage(
   return { total, items, ...(cursor && { cursor }) };
 }
 
+const itemJson = new WeakMap<SegmentListItem, string>();
+
+/**
+ * A page as JSON, each item serialized once for as long as its snapshot is kept: under load, turning
+ * a page of 100 segments into JSON costs more than finding them.
+ */
+export function segmentListPageJson(page: SegmentListPage): string {
+  const items = page.items.map((item) => {
+    let json = itemJson.get(item);
+    if (json === undefined) {
+      json = JSON.stringify(item);
+      itemJson.set(item, json);
+    }
+    return json;
+  });
+  const cursor = page.cursor === undefined ? "" : `,"cursor":${JSON.stringify(page.cursor)}`;
+  return `{"total":${page.total},"items":[${items.join(",")}]${cursor}}`;
+}
+
 /** Where a page continues: the scoring run and the list it was issued for, and how many came before. */
 export interface SegmentListCursor {
   /** The scoring run whose snapshot the list was read from. */

@@ -1,7 +1,12 @@
 import { ApiError } from "#api/http-error.ts";
 import { PLANNERS, type Route, route } from "#api/route.ts";
 import { schemeParamsSchema, segmentParamsSchema } from "#api/schemas.ts";
-import { cursorOffset, decodeSegmentListCursor, segmentListPage } from "#api/segment-list.ts";
+import {
+  cursorOffset,
+  decodeSegmentListCursor,
+  segmentListPage,
+  segmentListPageJson,
+} from "#api/segment-list.ts";
 import {
   type CostPoolsResponse,
   costPoolsQuerySchema,
@@ -22,7 +27,8 @@ import {
 } from "#api/segment-schemas.ts";
 import { monthLabel, parseMonthLabel } from "#domain/month.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
-import type { SchemeRecord, SegmentRecord } from "#store/records.ts";
+import type { SchemeRecord } from "#store/records.ts";
+import type { SegmentWithHistory } from "#store/score-repository.ts";
 import {
   type SegmentListItem,
   type SegmentSnapshot,
@@ -57,7 +63,7 @@ export const schemeRoutes: readonly Route[] = [
       if (cursor) cursorOffset(cursor, scheme.runId, request);
       const { snapshot } = await currentSnapshot(scheme, context);
       const offset = cursor ? cursorOffset(cursor, snapshot.runId, request) : 0;
-      return { status: 200, body: segmentListPage(snapshot, request, offset) };
+      return { status: 200, json: segmentListPageJson(segmentListPage(snapshot, request, offset)) };
     },
   }),
 
@@ -68,13 +74,9 @@ export const schemeRoutes: readonly Route[] = [
     roles: PLANNERS,
     responses: { 200: segmentResponseSchema },
     params: segmentParamsSchema,
-    async handle({ params }, { repository }) {
-      const { schemeId, segmentId } = params;
-      const found = await repository.getSegmentWithHistory(schemeId, segmentId);
-      if (!found) {
-        throw new ApiError(404, "SEGMENT_NOT_FOUND", `scheme "${schemeId}" has no segment "${segmentId}"`);
-      }
-      return { status: 200, body: { ...found.segment, history: found.history } };
+    async handle({ params }, context) {
+      const { segment, history } = await segmentOrNotFound(params.schemeId, params.segmentId, context);
+      return { status: 200, body: { ...segment, history } };
     },
   }),
 
@@ -87,9 +89,7 @@ export const schemeRoutes: readonly Route[] = [
     params: segmentParamsSchema,
     async handle({ params }, context) {
       const { schemeId, segmentId } = params;
-      const found = await context.repository.getSegmentWithHistory(schemeId, segmentId);
-      if (!found) throw await segmentNotFound(schemeId, segmentId, context);
-      const { history } = found;
+      const { history } = await segmentOrNotFound(schemeId, segmentId, context);
       const first = parseMonthLabel(history.firstMonth);
       const months = history.revenue.map((revenue, at) => {
         const profit = history.profit[at] ?? 0;
@@ -119,7 +119,7 @@ export const schemeRoutes: readonly Route[] = [
     responses: { 200: segmentProjectionSchema },
     params: segmentParamsSchema,
     async handle({ params }, context) {
-      const { projection } = await segmentOrNotFound(params.schemeId, params.segmentId, context);
+      const { projection } = (await segmentOrNotFound(params.schemeId, params.segmentId, context)).segment;
       const body: SegmentProjection = {
         schemeId: params.schemeId,
         segmentId: params.segmentId,
@@ -149,7 +149,8 @@ export const schemeRoutes: readonly Route[] = [
     responses: { 200: segmentDifferentiatorsSchema },
     params: segmentParamsSchema,
     async handle({ params }, context) {
-      const { differentiators } = await segmentOrNotFound(params.schemeId, params.segmentId, context);
+      const { differentiators } = (await segmentOrNotFound(params.schemeId, params.segmentId, context))
+        .segment;
       const body: SegmentDifferentiators = {
         schemeId: params.schemeId,
         segmentId: params.segmentId,
@@ -256,24 +257,45 @@ async function schemeOrNotFound(
   return scheme;
 }
 
+/** How many segments read lately each warm function keeps, with their history (about 5 KB each). */
+export const SEGMENTS_KEPT = 2_000;
+
+const segmentReads = new WeakMap<
+  object,
+  Map<string, { readonly runId: string; readonly segment: SegmentWithHistory }>
+>();
+
+/**
+ * A segment with its history; SCHEME_NOT_FOUND first when the scheme is unknown, so that a client can
+ * tell which id is wrong. A segment changes only with a scoring run, and a planner opening one asks
+ * for its detail, history, projection and differentiators at once: the last segments read are kept,
+ * each for the run its scheme record named when it was read, the least recently used dropped first.
+ */
 async function segmentOrNotFound(
   schemeId: string,
   segmentId: string,
   context: Pick<PipelineContext, "repository">,
-): Promise<SegmentRecord> {
-  const segment = await context.repository.getSegment(schemeId, segmentId);
-  if (!segment) throw await segmentNotFound(schemeId, segmentId, context);
+): Promise<SegmentWithHistory> {
+  const { runId } = await schemeOrNotFound(schemeId, context);
+  let kept = segmentReads.get(context.repository);
+  if (!kept) {
+    kept = new Map();
+    segmentReads.set(context.repository, kept);
+  }
+  const key = `${schemeId}/${segmentId}`;
+  const known = kept.get(key);
+  kept.delete(key);
+  if (known?.runId === runId) {
+    kept.set(key, known);
+    return known.segment;
+  }
+  const segment = await context.repository.getSegmentWithHistory(schemeId, segmentId);
+  if (!segment) {
+    throw new ApiError(404, "SEGMENT_NOT_FOUND", `scheme "${schemeId}" has no segment "${segmentId}"`);
+  }
+  kept.set(key, { runId, segment });
+  if (kept.size > SEGMENTS_KEPT) kept.delete(kept.keys().next().value as string);
   return segment;
-}
-
-/** SCHEME_NOT_FOUND when the scheme is unknown too, so that a client can tell which id is wrong. */
-async function segmentNotFound(
-  schemeId: string,
-  segmentId: string,
-  context: Pick<PipelineContext, "repository">,
-): Promise<ApiError> {
-  await schemeOrNotFound(schemeId, context);
-  return new ApiError(404, "SEGMENT_NOT_FOUND", `scheme "${schemeId}" has no segment "${segmentId}"`);
 }
 
 /** A filter on a dimension the scheme does not have would answer an empty list that looks like a real one. */

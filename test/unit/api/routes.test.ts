@@ -369,18 +369,18 @@ describe("GET /schemes/{schemeId}/segments/{segmentId}", () => {
 
   it("decodes the path exactly once, so a | escaped inside a value stays escaped", async () => {
     const { call, repository } = setup();
-    const get = vi.spyOn(repository, "getSegment");
-    // Values "a|b" and "west" make the id "a%7Cb|west", which a client sends as "a%257Cb%7Cwest".
+    const get = vi.spyOn(repository, "getSegmentWithHistory");
+    // Values "a|b" and "paint" make the id "a%7Cb|paint", which a client sends as "a%257Cb%7Cpaint".
     const answer = await call({
       method: "GET",
-      path: "/schemes/channel+region/segments/a%257Cb%7Cwest",
+      path: "/schemes/channel+category/segments/a%257Cb%7Cpaint",
       claims: TOKENS.planner,
     });
-    expect(get).toHaveBeenCalledWith("channel+region", "a%7Cb|west");
+    expect(get).toHaveBeenCalledWith("channel+category", "a%7Cb|paint");
     expect(answer.status).toBe(404);
     expect(answer.body.error).toEqual({
       code: "SEGMENT_NOT_FOUND",
-      message: 'scheme "channel+region" has no segment "a%7Cb|west"',
+      message: 'scheme "channel+category" has no segment "a%7Cb|paint"',
     });
   });
 

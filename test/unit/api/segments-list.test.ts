@@ -5,6 +5,7 @@ import {
   decodeSegmentListCursor,
   type SegmentListRequest,
   segmentListPage,
+  segmentListPageJson,
 } from "#api/segment-list.ts";
 import type { SegmentFilters } from "#api/segment-schemas.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
@@ -153,6 +154,16 @@ describe("a page of the segment list", () => {
   it("answers an empty page, without a cursor, when nothing matches", () => {
     const page = segmentListPage(SORTABLE, request({ filters: { dimensions: { channel: ["none"] } } }));
     expect(page).toEqual({ total: 0, items: [] });
+  });
+
+  it.each([
+    ["a first page, with a cursor", request({ limit: 2 })],
+    ["a last page, without one", request({ limit: 100 })],
+    ["an empty page", request({ filters: { dimensions: { channel: ["none"] } } })],
+  ])("serializes %s to the JSON of the page itself, again and again", (_, asked) => {
+    const page = segmentListPage(SORTABLE, asked);
+    expect(JSON.parse(segmentListPageJson(page))).toEqual(JSON.parse(JSON.stringify(page)));
+    expect(segmentListPageJson(page)).toBe(segmentListPageJson(page));
   });
 });
 

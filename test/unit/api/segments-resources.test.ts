@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { forceOfChangeSchema } from "#domain/forces.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scoring.ts";
@@ -202,6 +202,15 @@ describe("unknown schemes and segments", () => {
     expect(answer.body.error).toEqual({ code: "SCHEME_NOT_FOUND", message: 'no scheme has the id "region"' });
   });
 
+  it.each(["", "/history", "/projection", "/differentiators"])(
+    "GET /schemes/region/segments/west%s answers 404 SCHEME_NOT_FOUND, naming the scheme before the segment",
+    async (resource) => {
+      const answer = await get(`/schemes/region/segments/west${resource}`);
+      expect(answer.status).toBe(404);
+      expect(answer.body.error.code).toBe("SCHEME_NOT_FOUND");
+    },
+  );
+
   it.each(["history", "projection", "differentiators"])(
     "GET …/segments/{segmentId}/%s answers 404 SEGMENT_NOT_FOUND in a known scheme",
     async (resource) => {
@@ -218,5 +227,46 @@ describe("unknown schemes and segments", () => {
     const answer = await get("/schemes/channel+category/segments/online%7Cgarden/differentiators");
     expect(answer.status).toBe(200);
     expect(answer.body.segmentId).toBe("online|garden");
+  });
+});
+
+describe("a segment opened by a planner", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  const OPEN = ["", "/history", "/projection", "/differentiators"].map(
+    (resource) => `/schemes/channel/segments/online${resource}`,
+  );
+
+  it("is read from the store once for its detail, history, projection and differentiators", async () => {
+    const { call, repository } = await segmentsApi(RESULT);
+    const read = vi.spyOn(repository, "getSegmentWithHistory");
+    for (const path of [...OPEN, ...OPEN]) {
+      expect((await call({ method: "GET", path, claims: TOKENS.planner })).status).toBe(200);
+    }
+    expect(read.mock.calls).toEqual([["channel", "online"]]);
+  });
+
+  it("is read again, and answered as the new run scored it, once its scheme names a later run", async () => {
+    const { call, repository } = await segmentsApi(RESULT);
+    const path = "/schemes/channel/segments/online";
+    expect((await call({ method: "GET", path, claims: TOKENS.planner })).body.guidance).toBe(
+      scored("channel", "online").guidance,
+    );
+    const scheme = await repository.getScheme("channel");
+    const found = await repository.getSegmentWithHistory("channel", "online");
+    vi.spyOn(repository, "getScheme").mockResolvedValue(scheme && { ...scheme, runId: "run-2" });
+    const read = vi
+      .spyOn(repository, "getSegmentWithHistory")
+      .mockResolvedValue(
+        found && { ...found, segment: { ...found.segment, guidance: "rescored", runId: "run-2" } },
+      );
+    // The scheme record is reused for a second; past it, the next request reads the later run.
+    const later = Date.now() + 2_000;
+    vi.spyOn(Date, "now").mockReturnValue(later);
+
+    const answer = await call({ method: "GET", path, claims: TOKENS.planner });
+
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(answer.body).toMatchObject({ guidance: "rescored", runId: "run-2" });
   });
 });
