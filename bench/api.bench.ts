@@ -98,7 +98,7 @@ try {
     );
   }
   console.log(
-    `local stack (API handler, dynalite and s3rver in one Node process), 200,000-row sample, ${connections} connections, ${duration} s each, planner token`,
+    `local stack (one Node process: the API handler and s3rver on its main thread, dynalite on a thread of its own), 200,000-row sample, ${connections} connections, ${duration} s each, planner token`,
   );
   for (const line of lines) console.log(line);
   console.log(`target: p99 < ${TARGET_P99_MS} ms and no non-2xx on each — ${met ? "met" : "not met"}`);

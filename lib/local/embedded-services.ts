@@ -1,10 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { CreateTableCommand, ResourceInUseException } from "@aws-sdk/client-dynamodb";
-import dynalite from "dynalite";
 import S3rver from "s3rver";
 import { type AwsEndpoints, createDynamoDbClient } from "#store/aws-clients.ts";
 import { createTableInput } from "#store/table-design.ts";
@@ -46,15 +45,10 @@ export async function startEmbeddedServices(
   const tableName = options.tableName ?? "segment-focus";
   const scratch = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), "segfocus-s3-"));
 
-  const dynamo: Server = dynalite({
+  const dynamo = await startDynaliteThread({
     path: options.dataDir ? join(options.dataDir, "dynamodb") : undefined,
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await new Promise<void>((resolve, reject) => {
-    dynamo.once("error", reject);
-    dynamo.listen(options.dynamoDbPort ?? 0, host, () => resolve());
+    host,
+    port: options.dynamoDbPort ?? 0,
   });
   const s3 = new S3rver({
     address: host,
@@ -68,7 +62,7 @@ export async function startEmbeddedServices(
   const endpoints = {
     region: "us-east-1",
     s3Endpoint: `http://${host}:${s3Address.port}`,
-    dynamoDbEndpoint: `http://${host}:${(dynamo.address() as AddressInfo).port}`,
+    dynamoDbEndpoint: `http://${host}:${dynamo.port}`,
   };
   const db = createDynamoDbClient(endpoints);
   try {
@@ -96,8 +90,49 @@ export async function startEmbeddedServices(
     },
     async close() {
       await s3.close();
-      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+      await dynamo.close();
       if (scratch) await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * dynalite runs in a thread of its own, as DynamoDB runs apart from the functions that call it: its
+ * request parsing and LevelDB work then take the other core rather than the API's and the pipeline's.
+ * The thread is a few lines of CommonJS that start dynalite and answer "close".
+ */
+const DYNALITE_THREAD = `
+const { parentPort, workerData } = require("node:worker_threads");
+const dynalite = require(workerData.module);
+const server = dynalite({ path: workerData.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.once("error", (error) => parentPort.postMessage({ error: error.message }));
+server.listen(workerData.port, workerData.host, () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on("message", () => server.close(() => parentPort.close()));
+`;
+
+async function startDynaliteThread(options: {
+  readonly path: string | undefined;
+  readonly host: string;
+  readonly port: number;
+}): Promise<{ readonly port: number; close(): Promise<void> }> {
+  const worker = new Worker(DYNALITE_THREAD, {
+    eval: true,
+    workerData: { ...options, module: createRequire(import.meta.url).resolve("dynalite") },
+  });
+  const started = await new Promise<{ port?: number; error?: string }>((resolve, reject) => {
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
+  if (started.port === undefined) {
+    await worker.terminate();
+    throw new Error(`dynalite did not start: ${started.error}`);
+  }
+  return {
+    port: started.port,
+    async close() {
+      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+      worker.postMessage("close");
+      await exited;
     },
   };
 }
