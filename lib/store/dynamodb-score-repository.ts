@@ -232,20 +232,27 @@ export class DynamoDbScoreRepository implements ScoreRepository {
 
   async getSegmentWithHistory(schemeId: string, segmentId: string): Promise<SegmentWithHistory | undefined> {
     const Item = await this.readSegmentItem(schemeId, segmentId, ["body", "schemeId", "runId", "history"]);
-    return Item
-      ? { segment: toSegment(Item), history: JSON.parse(Item.history as string) as SegmentHistoryRecord }
-      : undefined;
+    if (!Item) return undefined;
+    // Items written before the history moved into them keep it in a HIST# item until the next run rewrites them.
+    const history =
+      (Item.history as string | undefined) ??
+      ((await this.readSegmentItem(schemeId, segmentId, ["history"], "HIST#"))?.history as
+        | string
+        | undefined);
+    if (history === undefined) return undefined;
+    return { segment: toSegment(Item), history: JSON.parse(history) as SegmentHistoryRecord };
   }
 
   private async readSegmentItem(
     schemeId: string,
     segmentId: string,
     attributes: readonly string[],
+    prefix: "SEG#" | "HIST#" = "SEG#",
   ): Promise<Item | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `SEG#${segmentId}` },
+        Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `${prefix}${segmentId}` },
         ProjectionExpression: attributes.map((_, at) => `#a${at}`).join(", "),
         ExpressionAttributeNames: Object.fromEntries(attributes.map((name, at) => [`#a${at}`, name])),
       }),
