@@ -5,6 +5,7 @@ import { configRoutes } from "#api/routes/config.ts";
 import { decisionRoutes } from "#api/routes/decisions.ts";
 import { docsRoutes } from "#api/routes/docs.ts";
 import { healthRoutes } from "#api/routes/health.ts";
+import { pageRoutes } from "#api/routes/page.ts";
 import { schemeRoutes } from "#api/routes/schemes.ts";
 
 let document: object | undefined;
@@ -21,4 +22,5 @@ export const apiRoutes: readonly Route[] = [
   ...schemeRoutes,
   ...decisionRoutes,
   ...configRoutes,
+  ...pageRoutes,
 ];

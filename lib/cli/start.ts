@@ -49,6 +49,11 @@ async function banner(stack: LocalStack, dataDir: string): Promise<string> {
     "",
     "segment-focus is running on this machine.",
     `  API        ${stack.url}`,
+    ...(stack.pageUrl
+      ? [
+          `  page       ${stack.pageUrl}  (the leadership board; sign-in pre-filled with the local leader token)`,
+        ]
+      : []),
     `  S3         ${stack.s3Endpoint}  (s3rver, bucket segment-focus)`,
     `  DynamoDB   ${stack.dynamoDbEndpoint}  (dynalite, table segment-focus)`,
     `  data       ${dataDir}/  (kept across restarts)`,

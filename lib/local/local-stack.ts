@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { mkdir, readFile, rename } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -19,6 +20,7 @@ import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
 import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
+import { buildWeb } from "../../scripts/build-web.ts";
 
 export interface LocalStackOptions {
   readonly port: number;
@@ -27,11 +29,15 @@ export interface LocalStackOptions {
   /** Load a generated sample batch when the service has no batch yet. */
   readonly sample: boolean;
   readonly sampleRows?: number;
+  /** Build the leadership page and serve it at `/` (default true). */
+  readonly page?: boolean;
   readonly log?: (line: string) => void;
 }
 
 export interface LocalStack {
   readonly url: string;
+  /** The leadership page, its sign-in pre-filled with the local leader token; absent with `page: false`. */
+  readonly pageUrl?: string;
   readonly tokens: LocalTokens;
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
@@ -65,6 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const localPipeline = new LocalPipeline(context, log, parallelIngester(context.blobs, services.endpoints));
   services.onObjectCreated((object) => localPipeline.announce(object));
   const tokens = localTokens();
+  const page = options.page === false ? undefined : await buildPage(options.dataDir, tokens, log);
   const gateway = await startHttpGateway({ api: createApiHandler(context), tokens, port: options.port });
 
   if (options.sample && (await context.repository.listBatches({ limit: 1 })).items.length === 0) {
@@ -74,6 +81,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   return {
     url: gateway.url,
+    ...(page && { pageUrl: `${gateway.url}/` }),
     tokens,
     s3Endpoint: services.endpoints.s3Endpoint,
     dynamoDbEndpoint: services.endpoints.dynamoDbEndpoint,
@@ -83,8 +91,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await gateway.close();
       await localPipeline.whenIdle();
       await services.close();
+      if (page?.temporary) await rm(page.directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Builds the leadership page for the API to serve, into `<dataDir>/web` (a temporary directory when
+ * the data is in memory), and tells the API where it is. Only here, on this machine, does the page
+ * come with a token: the local leader's, for its sign-in form.
+ */
+async function buildPage(
+  dataDir: string | undefined,
+  tokens: LocalTokens,
+  log: (line: string) => void,
+): Promise<{ directory: string; temporary: boolean }> {
+  const temporary = dataDir === undefined;
+  const directory = temporary ? await mkdtemp(join(tmpdir(), "segfocus-web-")) : join(dataDir, "web");
+  log("building the leadership page…");
+  await buildWeb(directory);
+  process.env.SEGFOCUS_WEB_DIR = directory;
+  process.env.SEGFOCUS_PREFILL_TOKEN = tokens.leader;
+  return { directory, temporary };
 }
 
 /** Generates the sample batch once (kept in the data directory) and uploads it as an ERP would. */

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { apiRoutes } from "#api/routes.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
@@ -17,6 +20,12 @@ import { MemoryScoreRepository } from "./memory-score-repository.ts";
  * error shape — never a crash.
  */
 const RESULT = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
+
+// The leadership page is built, as where the API runs: a page not built (503) is the server's state, not the client's doing.
+const webDir = mkdtempSync(join(tmpdir(), "segfocus-no-5xx-page-"));
+writeFileSync(join(webDir, "index.html"), "<!doctype html><title>board</title><body></body>");
+vi.stubEnv("SEGFOCUS_WEB_DIR", webDir);
+afterAll(() => rmSync(webDir, { recursive: true, force: true }));
 
 const handler = createApiHandler(
   {

@@ -1,0 +1,153 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { ApiError } from "#api/http-error.ts";
+import { type Route, route, textBody } from "#api/route.ts";
+
+/**
+ * The leadership page, served by the API itself so that it has the API's origin: `GET /` answers the
+ * page and `GET /assets/{file}` its script and stylesheet, built by `npm run build:web` into the
+ * directory named by SEGFOCUS_WEB_DIR (next to the Lambda bundle in AWS; the local stack builds its
+ * own). The files are read once per directory and kept in memory.
+ *
+ * Locally only, SEGFOCUS_PREFILL_TOKEN puts a token into the page for its sign-in form; nothing sets
+ * it in AWS, where no token is ever embedded.
+ */
+
+/** The name of a built script or stylesheet, `app-<content hash>.js`: the only files served besides the page. */
+export const PAGE_ASSET_NAME = /^app-[A-Za-z0-9]+\.(js|css)$/;
+
+const MEDIA_TYPES: Readonly<Record<string, string>> = {
+  js: "text/javascript",
+  css: "text/css",
+};
+
+/** The page may load only its own files, and talk only to its own origin. */
+const PAGE_HEADERS = {
+  "cache-control": "no-cache",
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+};
+
+/** Each asset's name carries a hash of its content: a new build is a new name, so a copy never goes stale. */
+const ASSET_HEADERS = {
+  "cache-control": "public, max-age=31536000, immutable",
+  "x-content-type-options": "nosniff",
+};
+
+interface BuiltPage {
+  readonly html: string;
+  readonly assets: ReadonlyMap<string, { readonly text: string; readonly mediaType: string }>;
+}
+
+const pages = new Map<string, Promise<BuiltPage | undefined>>();
+
+/** The page built in `directory`, or undefined when it holds none; a page found is kept for good. */
+function builtPage(directory: string): Promise<BuiltPage | undefined> {
+  let page = pages.get(directory);
+  if (!page) {
+    page = readPage(directory);
+    pages.set(directory, page);
+    // Not found now may be built later (a local stack builds at start): look again next time.
+    page.then(
+      (found) => (found ? undefined : pages.delete(directory)),
+      () => pages.delete(directory),
+    );
+  }
+  return page;
+}
+
+async function readPage(directory: string): Promise<BuiltPage | undefined> {
+  let names: string[];
+  try {
+    names = await readdir(directory);
+  } catch {
+    return undefined;
+  }
+  if (!names.includes("index.html")) return undefined;
+  const assets = new Map<string, { text: string; mediaType: string }>();
+  for (const name of names) {
+    const extension = PAGE_ASSET_NAME.exec(name)?.[1];
+    if (!extension) continue;
+    assets.set(name, {
+      text: await readFile(join(directory, name), "utf8"),
+      mediaType: MEDIA_TYPES[extension] as string,
+    });
+  }
+  return { html: await readFile(join(directory, "index.html"), "utf8"), assets };
+}
+
+function pageNotBuilt(): ApiError {
+  const configured = Boolean(process.env.SEGFOCUS_WEB_DIR);
+  return new ApiError(
+    503,
+    "PAGE_NOT_BUILT",
+    configured
+      ? "the leadership page was not built into SEGFOCUS_WEB_DIR: run `npm run build:web` (it writes web-dist/) and point SEGFOCUS_WEB_DIR at that directory"
+      : "the leadership page is not served: SEGFOCUS_WEB_DIR is not set; run `npm run build:web` and set SEGFOCUS_WEB_DIR=web-dist, or run `npm start`, which does both",
+    { webDirConfigured: configured },
+  );
+}
+
+/** `"` and `&` escaped, and `<`, `>` for good measure: the token goes into an attribute. */
+function attributeValue(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** The local stack's token for the sign-in form, on `<body>`; the page as built otherwise. */
+function withPrefill(html: string): string {
+  const token = process.env.SEGFOCUS_PREFILL_TOKEN;
+  if (!token) return html;
+  return html.replace("<body", `<body data-prefill-token="${attributeValue(token)}"`);
+}
+
+export const assetParamsSchema = z.object({ file: z.string() });
+
+const assetBodySchema = z.union([textBody("text/javascript"), textBody("text/css")]);
+
+export const pageRoutes: readonly Route[] = [
+  route({
+    method: "GET",
+    path: "/",
+    summary: "Open the leadership page: the say-yes / say-no board, as HTML",
+    roles: "public",
+    responses: { 200: textBody("text/html") },
+    errors: [503],
+    async handle() {
+      const directory = process.env.SEGFOCUS_WEB_DIR;
+      const page = directory ? await builtPage(directory) : undefined;
+      if (!page) throw pageNotBuilt();
+      return {
+        status: 200,
+        text: withPrefill(page.html),
+        contentType: "text/html; charset=utf-8",
+        headers: PAGE_HEADERS,
+      };
+    },
+  }),
+
+  route({
+    method: "GET",
+    path: "/assets/{file}",
+    summary: "Read a script or stylesheet of the leadership page",
+    roles: "public",
+    params: assetParamsSchema,
+    responses: { 200: assetBodySchema },
+    async handle({ params }) {
+      const directory = process.env.SEGFOCUS_WEB_DIR;
+      const page = directory ? await builtPage(directory) : undefined;
+      // Only a file the build wrote is served, by exact name: no path from the request reaches the disk.
+      const asset = page?.assets.get(params.file);
+      if (!asset)
+        throw new ApiError(404, "NOT_FOUND", `the page has no asset ${JSON.stringify(params.file)}`);
+      return {
+        status: 200,
+        text: asset.text,
+        contentType: `${asset.mediaType}; charset=utf-8`,
+        headers: ASSET_HEADERS,
+      };
+    },
+  }),
+];
