@@ -273,6 +273,7 @@ describe.skipIf(!hasChromium)("the leadership page, in chromium, on the local st
     expect(audit[0]).toContain("leader");
     expect(audit[0]).toContain(RATIONALE);
     expect(audit[0]).toMatch(/Decline → Fix/);
+    await page.screenshot({ path: join(ARTIFACTS, "segment-detail.png") });
     await page.keyboard.press("Escape");
     await page.locator("#detail-dialog:not([open])").waitFor({ state: "attached" });
   });
