@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { mappingNameSchema } from "#api/config-schemas.ts";
 import {
   BATCH_STATUSES,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { reasonSchema } from "#api/segment-schemas.ts";
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import { prospectSchema } from "#domain/fit.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { textBody } from "#api/route.ts";
 import { DECISION_LISTS, decisionsQuerySchema, pageOf } from "#api/schemas.ts";
 import { segmentRecordSchema } from "#api/segment-schemas.ts";

@@ -1,7 +1,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { MiddlewareObj } from "@middy/core";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { InvalidCursorError } from "#store/score-repository.ts";
 
 /** A failure the client can act on: its HTTP status, a stable code, a sentence, and what exactly was wrong. */

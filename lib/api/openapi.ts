@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { rolesAdmittedBy } from "#api/auth.ts";
 import { errorBodySchema } from "#api/http-error.ts";
 import { type Route, textBodies } from "#api/route.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Reject } from "#ingest/reject.ts";
 import type { BlobStore } from "#store/blob-store.ts";
 import type { Page } from "#store/records.ts";

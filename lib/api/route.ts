@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { authorize, callerId, callerRoles, type Role, type RouteAccess } from "#api/auth.ts";
 import { ApiError } from "#api/http-error.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import type { BatchStatus } from "#store/records.ts";
 

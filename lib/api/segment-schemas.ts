@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { pageQuerySchema } from "#api/schemas.ts";
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { ProfitClass } from "#domain/profit-landscape.ts";

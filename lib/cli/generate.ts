@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { Command } from "commander";
-import { z } from "zod";
+import * as z from "zod";
 import { type GenerateOptions, generateRows } from "#sample/generator.ts";
 
 /** Commander hands every option over as text; each is checked here, and a problem names its option. */

@@ -4,7 +4,7 @@ import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Command, Option } from "commander";
-import { z } from "zod";
+import * as z from "zod";
 import { batchIdSchema, type CreateBatchResponse, createBatchResponseSchema } from "#api/schemas.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
 import { describeReject } from "#ingest/reject.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Decision, Reason } from "#domain/decisions.ts";
 import { dimensionNameSchema } from "#domain/scheme.ts";
 import type { ScoredScheme, ScoringResult } from "#domain/scoring.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The built-in dimension whose values are the customer ids of the lines. */
 export const CUSTOMER_DIMENSION = "customer";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CUSTOMER_DIMENSION, dimensionNameSchema } from "#domain/scheme.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 

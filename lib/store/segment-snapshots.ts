@@ -1,6 +1,6 @@
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
-import { z } from "zod";
+import * as z from "zod";
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { ProfitClass } from "#domain/profit-landscape.ts";
 import type { ScoredScheme, ScoringResult } from "#domain/scoring.ts";
