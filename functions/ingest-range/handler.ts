@@ -1,0 +1,18 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { ingestPartStep, partStepInputSchema } from "#pipeline/distributed-ingest.ts";
+import { createS3Client, endpointsFromEnvironment } from "#store/aws-clients.ts";
+import { S3BlobStore } from "#store/s3-blob-store.ts";
+
+const logger = new Logger({ serviceName: "segment-focus-ingest-range" });
+const bucket = process.env.SEGFOCUS_BUCKET;
+if (!bucket) throw new Error("SEGFOCUS_BUCKET must name the bucket");
+// A part reads the upload and writes its own result: the bucket is all it needs.
+const blobs = new S3BlobStore(createS3Client(endpointsFromEnvironment()), bucket);
+
+/** One item of the Distributed Map: one byte range (or whole object) → its stored partial cube and counts. */
+export async function handler(event: unknown): Promise<Awaited<ReturnType<typeof ingestPartStep>>> {
+  const input = partStepInputSchema.parse(event);
+  const result = await ingestPartStep(blobs, input);
+  logger.info("part ingested", { key: input.object.key, ...result });
+  return result;
+}

@@ -1,0 +1,23 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
+import {
+  distributedIngestSizes,
+  type IngestPlan,
+  planIngestStep,
+  planStepInputSchema,
+} from "#pipeline/distributed-ingest.ts";
+
+const logger = new Logger({ serviceName: "segment-focus-plan-ranges" });
+const context = contextFromEnvironment();
+const { rangeBytes } = distributedIngestSizes();
+
+/** The state machine's first step: a big upload → the byte ranges (or the whole object) to map over. */
+export async function handler(event: unknown): Promise<IngestPlan> {
+  const plan = await planIngestStep(context, planStepInputSchema.parse(event), rangeBytes);
+  logger.info("ingest planned", {
+    key: plan.object.key,
+    action: plan.action,
+    parts: plan.action === "ingest" ? plan.parts.length : 0,
+  });
+  return plan;
+}

@@ -1,0 +1,487 @@
+import * as z from "zod";
+import { Cube } from "#domain/cube.ts";
+import { decodeCube, encodeCube } from "#domain/cube-codec.ts";
+import { type ByteRange, headerLine, ingestRange, planByteRanges } from "#ingest/byte-range.ts";
+import { MAX_RECORD_BYTES } from "#ingest/csv-records.ts";
+import {
+  DEFAULT_REJECT_RATIO,
+  FIRST_REJECTS_KEPT,
+  type IngestOptions,
+  type IngestReport,
+  ingest,
+} from "#ingest/ingest.ts";
+import { IngestError, type IngestErrorCode, type IngestErrorDetails } from "#ingest/ingest-error.ts";
+import { type ColumnMapping, parseColumnMapping } from "#ingest/mapping.ts";
+import { describeReject, type Reject } from "#ingest/reject.ts";
+import {
+  batchIngestOptions,
+  beginIngest,
+  completeIngest,
+  Download,
+  failIngest,
+  isCounted,
+  MAX_REJECTS_LISTED,
+  type UploadedObject,
+} from "#pipeline/ingest-batch.ts";
+import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import type { BlobStore } from "#store/blob-store.ts";
+import { parseIncomingKey } from "#store/blob-store.ts";
+import type { BatchRecord } from "#store/records.ts";
+
+/**
+ * The big-file path of ingest, as three steps a Step Functions Distributed Map runs (and the local
+ * stack runs over worker threads): plan the parts of an upload, ingest each part into a partial
+ * cube of its own, merge the parts into the batch's partial exactly as ingestBatch writes it.
+ *
+ *   plan    the batch becomes "ingesting"; an uncompressed CSV file is cut into byte ranges, a gzip
+ *           or NDJSON file stays one part (the whole object)
+ *   part    ranges/{batchId}/{etag}/{index}.json (counts, rejects with part-relative lines, or why
+ *           the part cannot be read) and ….cube: a re-run overwrites its own keys
+ *   merge   rejects renumbered in file order, the reject-ratio rule over the whole file, then the
+ *           batch's partial, rejects file and status, as for a file ingested whole
+ */
+
+/** Uploads at least this large go to the Distributed Map rather than one ingest function (see the README's Capacity). */
+export const DISTRIBUTED_INGEST_BYTES = 1024 ** 3;
+/** The size of one byte range of a split upload: a few seconds to a minute of one worker's time. */
+export const RANGE_BYTES = 256 * 1024 ** 2;
+/** Enough of a file's first bytes to hold its header line and tell its format. */
+const HEADER_PROBE_BYTES = 1024 * 1024;
+
+/** Where the parts of an upload keep their results until the merge: a prefix with a short lifecycle. */
+export const RangeKeys = {
+  prefix: "ranges/",
+  outcome: (batchId: string, etag: string, index: number) =>
+    `ranges/${batchId}/${etag}/${partName(index)}.json`,
+  cube: (batchId: string, etag: string, index: number) => `ranges/${batchId}/${etag}/${partName(index)}.cube`,
+} as const;
+
+function partName(index: number): string {
+  return String(index).padStart(5, "0");
+}
+
+const uploadedObjectSchema = z.object({
+  key: z.string().min(1),
+  size: z.number().int().nonnegative(),
+  etag: z.string().min(1),
+});
+
+const byteRangeSchema = z
+  .object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() })
+  .refine((range) => range.end > range.start, { message: "a byte range ends after it starts" });
+
+/** One part of an upload for one worker: a byte range of an uncompressed CSV file, or (no range) the whole object. */
+const ingestPartSchema = z.object({
+  index: z.number().int().nonnegative(),
+  range: byteRangeSchema.optional(),
+});
+export type IngestPart = z.infer<typeof ingestPartSchema>;
+
+/** How every part of one upload is read, fixed once by the plan so that all parts read alike. */
+const partSettingsSchema = z.object({
+  file: z.string().min(1),
+  /** The batch's column mapping, validated by the plan; absent when the headers are canonical. */
+  mapping: z.unknown().optional(),
+  schemes: z.array(z.array(z.string())).optional(),
+  rejectRatio: z.number().min(0).max(1),
+  breadthDimension: z.string().optional(),
+  now: z.iso.datetime(),
+});
+export type PartSettings = z.infer<typeof partSettingsSchema>;
+
+export const planStepInputSchema = uploadedObjectSchema;
+
+export const partStepInputSchema = z.object({
+  object: uploadedObjectSchema,
+  settings: partSettingsSchema,
+  part: ingestPartSchema,
+});
+export type PartStepInput = z.infer<typeof partStepInputSchema>;
+
+export const mergeStepInputSchema = z.object({
+  object: uploadedObjectSchema,
+  settings: partSettingsSchema,
+  startedAt: z.iso.datetime(),
+  parts: z.array(ingestPartSchema).min(1),
+});
+export type MergeStepInput = z.infer<typeof mergeStepInputSchema>;
+
+/** What the state machine passes on when a step failed past its retries: Step Functions' error and cause. */
+export const failedStepInputSchema = z.object({
+  object: uploadedObjectSchema,
+  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }),
+});
+export type FailedStepInput = z.infer<typeof failedStepInputSchema>;
+
+/** The sizes the big-file path works with, from SEGFOCUS_DISTRIBUTED_INGEST_BYTES and SEGFOCUS_RANGE_BYTES. */
+export function distributedIngestSizes(env: NodeJS.ProcessEnv = process.env): {
+  thresholdBytes: number;
+  rangeBytes: number;
+} {
+  return {
+    thresholdBytes: positiveBytes(env, "SEGFOCUS_DISTRIBUTED_INGEST_BYTES", DISTRIBUTED_INGEST_BYTES),
+    rangeBytes: positiveBytes(env, "SEGFOCUS_RANGE_BYTES", RANGE_BYTES),
+  };
+}
+
+function positiveBytes(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === "") return fallback;
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes <= 0)
+    throw new Error(`${name} must be a number of bytes, not "${text}"`);
+  return bytes;
+}
+
+/** What the plan hands the state machine: the parts to map over, or nothing to do. */
+export type IngestPlan =
+  | {
+      readonly action: "ingest";
+      readonly object: UploadedObject;
+      readonly settings: PartSettings;
+      readonly startedAt: string;
+      readonly parts: readonly IngestPart[];
+    }
+  | { readonly action: "skip"; readonly object: UploadedObject; readonly status?: string };
+
+/** What one part yields: its partial cube and counts, or the reason the file cannot be read there. */
+export type PartOutcome =
+  | {
+      readonly ok: true;
+      readonly part: IngestPart;
+      readonly format: "csv" | "ndjson";
+      readonly rows: number;
+      readonly rejected: number;
+      /** Physical lines read; a range's line 1 is its borrowed header. */
+      readonly lines: number;
+      readonly headers: readonly string[];
+      readonly schemes: readonly string[];
+      /** With part-relative line numbers, at most MAX_REJECTS_LISTED of them. */
+      readonly rejects: readonly Reject[];
+      readonly cube: Uint8Array;
+    }
+  | {
+      readonly ok: false;
+      readonly part: IngestPart;
+      readonly code: IngestErrorCode;
+      readonly message: string;
+      readonly details: IngestErrorDetails;
+    };
+
+/**
+ * Step 1. Marks the batch ingesting and plans its parts, reading the batch's mapping and the policy
+ * once for all of them. Content counted already, or a batch that fails before any part is read (an
+ * invalid mapping), needs no map: "skip". A storage fault is recorded as retryable and thrown.
+ */
+export async function planIngestStep(
+  context: PipelineContext,
+  object: UploadedObject,
+  rangeBytes = RANGE_BYTES,
+): Promise<IngestPlan> {
+  const start = await beginIngest(context, object);
+  if (!start || start.counted) return { action: "skip", object, status: start?.batch.status };
+  try {
+    const options = await batchIngestOptions(context, start);
+    const parts = await planParts(context.blobs, object, options.mapping, rangeBytes);
+    return {
+      action: "ingest",
+      object,
+      settings: partSettingsOf(options),
+      startedAt: context.now().toISOString(),
+      parts,
+    };
+  } catch (error) {
+    const failed = await failIngest(context, object, error);
+    return { action: "skip", object, status: failed?.status };
+  }
+}
+
+/**
+ * How an upload is cut: byte ranges of about `rangeBytes` for an uncompressed CSV file larger than
+ * that, otherwise one part, the whole object — gzip cannot be entered mid-stream and an NDJSON
+ * record may hold a newline inside a string, so both are read whole.
+ */
+export async function planParts(
+  blobs: BlobStore,
+  object: UploadedObject,
+  mapping: ColumnMapping | undefined,
+  rangeBytes: number,
+): Promise<IngestPart[]> {
+  const whole = [{ index: 0 }];
+  if (object.size <= rangeBytes || mapping?.format === "ndjson") return whole;
+  const firstBytes = await firstBytesOf(blobs, object);
+  const gzip = firstBytes[0] === 0x1f && firstBytes[1] === 0x8b;
+  const ndjson = firstBytes[0] === 0x7b;
+  if (gzip || ndjson || firstBytes.indexOf(0x0a) < 0) return whole;
+  return planByteRanges(object.size, rangeBytes).map((range, index) => ({ index, range }));
+}
+
+async function firstBytesOf(blobs: BlobStore, object: UploadedObject): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of await blobs.getStream(object.key, {
+    start: 0,
+    end: Math.min(object.size, HEADER_PROBE_BYTES),
+  })) {
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** The settings every part of an upload is read with, from the batch's ingest options. */
+export function partSettingsOf(options: IngestOptions): PartSettings {
+  return {
+    file: options.file,
+    mapping: options.mapping,
+    schemes: options.schemes?.map((scheme) => [...scheme]),
+    rejectRatio: options.rejectRatio ?? DEFAULT_REJECT_RATIO,
+    breadthDimension: options.breadthDimension,
+    now: options.now.toISOString(),
+  };
+}
+
+/**
+ * Ingests one part into a partial cube of its own. The reject ratio is the whole file's business,
+ * so a part never fails on it. A file that cannot be read there is an outcome, not an exception;
+ * a storage fault is thrown, to be retried — also when it cut a stream short and so made the bytes
+ * look like a bad file.
+ */
+export async function ingestPart(
+  blobs: BlobStore,
+  object: UploadedObject,
+  settings: PartSettings,
+  part: IngestPart,
+): Promise<PartOutcome> {
+  const { range } = part;
+  const rejects: Reject[] = [];
+  // From the byte before the range (to see whether it starts a line) to one longest row past its end,
+  // enough to finish its last line: a row longer than that is refused as malformed anyway.
+  const download = new Download(
+    blobs,
+    object.key,
+    range && {
+      start: Math.max(0, range.start - 1),
+      end: Math.min(object.size, range.end + MAX_RECORD_BYTES + 1),
+    },
+  );
+  try {
+    const options: IngestOptions = {
+      file: settings.file,
+      mapping:
+        settings.mapping === undefined ? undefined : parseColumnMapping(settings.mapping, settings.file),
+      schemes: settings.schemes,
+      breadthDimension: settings.breadthDimension,
+      now: new Date(settings.now),
+      rejectRatio: 1,
+      onReject: (reject) => {
+        if (rejects.length < MAX_REJECTS_LISTED) rejects.push(reject);
+      },
+    };
+    const report = range
+      ? await ingestRange(download.bytes(), range, await headerOf(blobs, object, settings, range), options)
+      : await ingest(download.bytes(), options);
+    return {
+      ok: true,
+      part,
+      format: report.format,
+      rows: report.rows,
+      rejected: report.rejected,
+      lines: report.lines,
+      headers: report.headers,
+      schemes: report.schemes,
+      rejects,
+      cube: encodeCube(report.cube),
+    };
+  } catch (error) {
+    if (download.failure !== undefined || !(error instanceof IngestError)) throw download.failure ?? error;
+    return { ok: false, part, code: error.code, message: error.message, details: error.details };
+  }
+}
+
+/** The file's header line, which a range after the first borrows; the first range reads its own. */
+async function headerOf(
+  blobs: BlobStore,
+  object: UploadedObject,
+  settings: PartSettings,
+  range: ByteRange,
+): Promise<Uint8Array> {
+  if (range.start === 0) return new Uint8Array(0);
+  return headerLine(await firstBytesOf(blobs, object), settings.file);
+}
+
+/**
+ * Merges the parts of one upload, in file order, into the report of reading it whole: the same
+ * cube, counts and line numbers. Each reject goes to `onReject` renumbered to its line in the file;
+ * the first part that could not be read fails the file, naming the part and, where it has one, the
+ * line in the file; past the reject ratio of the whole file, the file fails with its first problems.
+ */
+export async function mergeParts(
+  parts: AsyncIterable<PartOutcome> | Iterable<PartOutcome>,
+  options: Pick<IngestOptions, "file" | "rejectRatio" | "breadthDimension" | "onReject">,
+  partCount?: number,
+): Promise<IngestReport> {
+  const cube = Cube.empty({ breadthDimension: options.breadthDimension });
+  const firstRejects: Reject[] = [];
+  let first: Extract<PartOutcome, { ok: true }> | undefined;
+  let rows = 0;
+  let rejected = 0;
+  let linesBefore = 0;
+  for await (const part of parts) {
+    if (!part.ok) throw partFailure(part, linesBefore, partCount);
+    first ??= part;
+    rows += part.rows;
+    rejected += part.rejected;
+    for (const reject of part.rejects) {
+      // A range's line 1 is its (borrowed) header, line 2 its first own line.
+      const renumbered = { ...reject, line: reject.line + linesBefore };
+      if (firstRejects.length < FIRST_REJECTS_KEPT) firstRejects.push(renumbered);
+      options.onReject?.(renumbered);
+    }
+    linesBefore += part.lines - 1;
+    cube.mergeFrom(decodeCube(part.cube));
+  }
+  if (rows === 0) {
+    throw new IngestError(
+      "HEADER_ONLY",
+      "the file has a header but no rows: export the invoice lines under it",
+      {
+        file: options.file,
+        line: 1,
+        headers: first?.headers ?? [],
+      },
+    );
+  }
+  const ratio = options.rejectRatio ?? DEFAULT_REJECT_RATIO;
+  if (rejected / rows > ratio) {
+    throw new IngestError(
+      "REJECT_RATIO_EXCEEDED",
+      `${rejected} of ${rows} rows (${((rejected / rows) * 100).toFixed(1)}%) were rejected, more than the ${(ratio * 100).toFixed(1)}% allowed, so nothing from this file was applied. First problems: ${firstRejects.slice(0, 3).map(describeReject).join("; ")}`,
+      { file: options.file, rows, rejected, rejectRatio: ratio, firstRejects },
+    );
+  }
+  return {
+    file: options.file,
+    format: first?.format ?? "csv",
+    headers: first?.headers ?? [],
+    schemes: first?.schemes ?? [],
+    rows,
+    accepted: rows - rejected,
+    rejected,
+    firstRejects,
+    lines: linesBefore + 1,
+    cube,
+  };
+}
+
+/** A part's failure as the file's: which part and bytes, and the line counted from the file's start. */
+function partFailure(
+  part: Extract<PartOutcome, { ok: false }>,
+  linesBefore: number,
+  partCount: number | undefined,
+): IngestError {
+  const { range } = part.part;
+  if (!range) return new IngestError(part.code, part.message, part.details);
+  const line = typeof part.details.line === "number" ? part.details.line + linesBefore : undefined;
+  const where = `part ${part.part.index + 1}${partCount ? ` of ${partCount}` : ""} (bytes ${range.start}–${range.end})`;
+  return new IngestError(
+    part.code,
+    `${where}: ${part.message}${line === undefined ? "" : ` (that part's line ${part.details.line} is line ${line} of the file)`}`,
+    { ...part.details, line, byteRange: range },
+  );
+}
+
+/**
+ * Step 2. Ingests one part and stores its outcome under keys named by the batch, the content's
+ * entity tag and the part's index, so that a re-run overwrites its own result. Returns the outcome's
+ * counts (the cube stays in S3: a Distributed Map result should be small).
+ */
+export async function ingestPartStep(
+  blobs: BlobStore,
+  { object, settings, part }: PartStepInput,
+): Promise<{ index: number; ok: boolean; rows?: number; rejected?: number }> {
+  const batchId = batchIdOf(object);
+  const outcome = await ingestPart(blobs, object, settings, part);
+  if (outcome.ok) {
+    const { cube, ...counts } = outcome;
+    await blobs.put(RangeKeys.cube(batchId, object.etag, part.index), cube);
+    // The outcome is written last: it is the mark that the part is complete.
+    await blobs.put(
+      RangeKeys.outcome(batchId, object.etag, part.index),
+      JSON.stringify(counts),
+      "application/json",
+    );
+    return { index: part.index, ok: true, rows: outcome.rows, rejected: outcome.rejected };
+  }
+  await blobs.put(
+    RangeKeys.outcome(batchId, object.etag, part.index),
+    JSON.stringify(outcome),
+    "application/json",
+  );
+  return { index: part.index, ok: false };
+}
+
+/**
+ * Step 3. Merges the stored parts into the batch's partial, rejects file and status, as ingestBatch
+ * does for a file read whole; a bad part fails the batch and leaves the previous partial. Content
+ * already counted is left as it is, so a re-run changes nothing.
+ */
+export async function mergePartsStep(
+  context: PipelineContext,
+  { object, settings, startedAt, parts }: MergeStepInput,
+): Promise<BatchRecord | undefined> {
+  const known = await context.repository.getBatch(batchIdOf(object));
+  if (known && isCounted(known, object.etag)) return known;
+  return completeIngest(
+    context,
+    object,
+    (onReject) =>
+      mergeParts(storedParts(context.blobs, object, parts), { ...settings, onReject }, parts.length),
+    { elapsedMs: () => context.now().getTime() - Date.parse(startedAt) },
+  );
+}
+
+/**
+ * When a step failed past its retries (storage or service faults): marks the batch failed as
+ * retryable, leaving the previous partial. Sending the file again starts a new attempt.
+ */
+export async function recordFailedIngestStep(
+  context: PipelineContext,
+  { object, failure }: FailedStepInput,
+): Promise<BatchRecord | undefined> {
+  return context.repository.updateBatch(batchIdOf(object), {
+    status: "failed",
+    error: {
+      code: "SERVICE_ERROR",
+      message: `the file could not be ingested: a step failed after its retries (${failure.Error ?? "error"}: ${failure.Cause ?? "no cause given"}); send the file again to retry`,
+      retryable: true,
+    },
+    updatedAt: context.now().toISOString(),
+  });
+}
+
+async function* storedParts(
+  blobs: BlobStore,
+  object: UploadedObject,
+  parts: readonly IngestPart[],
+): AsyncGenerator<PartOutcome> {
+  const batchId = batchIdOf(object);
+  for (const part of parts) {
+    const key = RangeKeys.outcome(batchId, object.etag, part.index);
+    const stored = await blobs.getBytes(key);
+    if (!stored) throw new Error(`part ${part.index} of ${object.key} has no result at ${key}`);
+    const outcome = JSON.parse(new TextDecoder().decode(stored)) as Omit<PartOutcome, "cube">;
+    if (!outcome.ok) {
+      yield outcome as PartOutcome;
+      continue;
+    }
+    const cubeKey = RangeKeys.cube(batchId, object.etag, part.index);
+    const cube = await blobs.getBytes(cubeKey);
+    if (!cube) throw new Error(`part ${part.index} of ${object.key} has no cube at ${cubeKey}`);
+    yield { ...outcome, cube } as PartOutcome;
+  }
+}
+
+function batchIdOf(object: UploadedObject): string {
+  const location = parseIncomingKey(object.key);
+  if (!location) throw new Error(`${object.key} is not an upload under incoming/{batchId}/`);
+  return location.batchId;
+}
