@@ -58,6 +58,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // On one machine, metrics would be one JSON line per request on stdout; logs stay at warnings.
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   process.env.POWERTOOLS_LOG_LEVEL ??= "WARN";
+  // The lock file pins the SDK; its notice about Node 20 would repeat on every client created here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const services = await startEmbeddedServices({ dataDir: options.dataDir });
   const db = createDynamoDbClient(services.endpoints);
   const context: PipelineContext = {
