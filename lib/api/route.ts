@@ -16,6 +16,8 @@ export interface RouteRequest<TParams = unknown, TQuery = unknown, TBody = unkno
   readonly caller: string;
   /** The media types the client accepts, as its Accept header says (lower-cased; "" when it says none). */
   readonly accept: string;
+  /** The content codings the client accepts, as its Accept-Encoding header says (lower-cased; "" when none). */
+  readonly acceptEncoding: string;
 }
 
 export interface RouteResponse {
@@ -24,6 +26,8 @@ export interface RouteResponse {
   readonly body?: unknown;
   /** The JSON body already serialized (a page assembled from items each serialized once). */
   readonly json?: string;
+  /** Sent as these bytes, with `contentType` (a compressed script, say): base64 in the Lambda result. */
+  readonly bytes?: Uint8Array;
   /** Sent as is, with `contentType` (an export leadership opens in a spreadsheet, say). */
   readonly text?: string;
   readonly contentType?: string;
@@ -106,19 +110,29 @@ export async function answer(
       issues,
     );
   }
-  const accept = (event.headers?.accept ?? event.headers?.Accept ?? "").toLowerCase();
+  const header = (name: string) => (event.headers?.[name] ?? "").toLowerCase();
   const response = await target.handle(
-    { params, query, body, roles, caller: callerId(event), accept },
+    {
+      params,
+      query,
+      body,
+      roles,
+      caller: callerId(event),
+      accept: header("accept"),
+      acceptEncoding: header("accept-encoding"),
+    },
     context,
   );
+  const asJson = response.text === undefined && response.bytes === undefined;
   return {
     statusCode: response.status,
     headers: {
-      "content-type":
-        response.text === undefined ? "application/json" : (response.contentType ?? "text/plain"),
+      "content-type": asJson ? "application/json" : (response.contentType ?? "text/plain"),
       ...response.headers,
     },
-    body: response.text ?? response.json ?? JSON.stringify(response.body),
+    ...(response.bytes === undefined
+      ? { body: response.text ?? response.json ?? JSON.stringify(response.body) }
+      : { body: Buffer.from(response.bytes).toString("base64"), isBase64Encoded: true }),
   };
 }
 

@@ -1,8 +1,10 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
+import { acceptsGzip } from "#api/routes/page.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { buildWeb } from "../../../scripts/build-web.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
@@ -51,11 +53,15 @@ function defaultFiles(): Record<string, string> {
   };
 }
 
-/** What the API answers to a GET, as sent: the page and its assets are text, not JSON. */
-async function get(path: string): Promise<{
+/** What the API answers to a GET, as sent: the page and its assets are text (or gzip), not JSON. */
+async function get(
+  path: string,
+  requestHeaders: Record<string, string> = {},
+): Promise<{
   status: number;
   headers: Record<string, string>;
   body: string;
+  bytes: Buffer;
 }> {
   const handler = createApiHandler(
     {
@@ -68,15 +74,17 @@ async function get(path: string): Promise<{
     },
     quietObservability(),
   );
+  const event = apiEvent({ method: "GET", path });
   const result: APIGatewayProxyStructuredResultV2 = await handler(
-    apiEvent({ method: "GET", path }),
+    { ...event, headers: { ...event.headers, ...requestHeaders } },
     lambdaContext(),
   );
   expectDocumented({ method: "GET", path }, result);
   const headers = Object.fromEntries(
     Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]),
   );
-  return { status: result.statusCode ?? 0, headers, body: result.body ?? "" };
+  const bytes = Buffer.from(result.body ?? "", result.isBase64Encoded ? "base64" : "utf8");
+  return { status: result.statusCode ?? 0, headers, body: result.body ?? "", bytes };
 }
 
 describe("GET /", () => {
@@ -188,6 +196,38 @@ describe("GET /assets/{file}", () => {
     expect(answer.status).toBe(404);
     expect(JSON.parse(answer.body).error.code).toBe("NOT_FOUND");
     expect(answer.body).not.toContain("stolen");
+  });
+
+  it("sends an asset gzip-compressed to a client that accepts gzip, and as text to one that does not", async () => {
+    vi.stubEnv(
+      "SEGFOCUS_WEB_DIR",
+      await pageDirectory({ "index.html": PAGE, "app-ABC123.js": "let a = 1;\n".repeat(500) }),
+    );
+    const plain = await get("/assets/app-ABC123.js", { "accept-encoding": "br;q=1, gzip;q=0" });
+    const packed = await get("/assets/app-ABC123.js", { "accept-encoding": "gzip, deflate, br" });
+
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body).toBe("let a = 1;\n".repeat(500));
+    expect(packed.headers).toMatchObject({
+      "content-encoding": "gzip",
+      "content-type": "text/javascript; charset=utf-8",
+      vary: "accept-encoding",
+    });
+    expect(gunzipSync(packed.bytes).toString("utf8")).toBe(plain.body);
+    expect(packed.bytes.length).toBeLessThan(plain.body.length / 10);
+  });
+
+  it.each([
+    ["gzip", true],
+    ["deflate, gzip;q=0.5", true],
+    ["*", true],
+    ["", false],
+    ["br", false],
+    ["gzip;q=0", false],
+    ["gzip; q=0.000", false],
+    ["x-gzip", false],
+  ])("reads Accept-Encoding %j as accepting gzip: %s", (header, accepted) => {
+    expect(acceptsGzip(header)).toBe(accepted);
   });
 
   it("answers 404 when no page is built", async () => {
