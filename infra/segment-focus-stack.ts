@@ -60,6 +60,21 @@ import { SEGMENT_SNAPSHOTS_PREFIX } from "#store/segment-snapshots.ts";
 import { TABLE } from "#store/table-design.ts";
 import { SegmentFocusFunction } from "./constructs/segment-focus-function.ts";
 
+/**
+ * A context value that must be a whole number of bytes: refused at synth, naming the flag, rather than
+ * deployed as something every ingest function would then fail on.
+ */
+function positiveWholeBytes(flag: string, value: unknown): number {
+  const bytes =
+    typeof value === "number" ? value : /^[0-9]+$/.test(String(value)) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new Error(
+      `-c ${flag}=${String(value)}: expected a whole number of bytes, such as 1073741824 for 1 GiB`,
+    );
+  }
+  return bytes;
+}
+
 /** Records why a cdk-nag finding is accepted, on the construct it concerns. */
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
@@ -100,7 +115,8 @@ export class SegmentFocusStack extends Stack {
     // S3 delivers server access logs under a bucket policy, so the log bucket can refuse ACLs.
     this.node.setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
     const deletionProtection = String(this.node.tryGetContext("deletionProtection") ?? "true") !== "false";
-    const thresholdBytes = Number(
+    const thresholdBytes = positiveWholeBytes(
+      "distributedIngestBytes",
       this.node.tryGetContext("distributedIngestBytes") ?? DISTRIBUTED_INGEST_BYTES,
     );
 
@@ -236,11 +252,14 @@ export class SegmentFocusStack extends Stack {
 
     // The API presigns upload URLs for incoming/ (a presigned PUT acts with the signer's s3:PutObject)
     // and takes small files inline; it reads snapshots and rejects, lists partials (a policy check)
-    // and writes the rescore trigger.
+    // and writes the rescore trigger. It may list the bucket's keys (names, not contents): without
+    // s3:ListBucket, S3 answers a missing key with 403, not 404 (a prefix condition does not count
+    // for a GetObject, which names no prefix), and a snapshot a run has just replaced or a rejects
+    // file past its lifecycle would become a server error instead of the answer the API has for them.
     objects(api, ["s3:PutObject"], `${BlobKeys.incomingPrefix}*`);
     objects(api, ["s3:GetObject"], `${SEGMENT_SNAPSHOTS_PREFIX}*`, "quarantine/*");
     objects(api, ["s3:PutObject"], BlobKeys.rescoreTrigger);
-    listing(api, BlobKeys.partialsPrefix);
+    api.addToRolePolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: [bucket.bucketArn] }));
     tableItems(api, readWriteItems, true);
 
     objects(ingest, ["s3:GetObject"], `${BlobKeys.incomingPrefix}*`);

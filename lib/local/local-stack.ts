@@ -93,7 +93,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await gateway.close();
       await localPipeline.whenIdle();
       await services.close();
-      if (page?.temporary) await rm(page.directory, { recursive: true, force: true });
+      if (page) {
+        page.restoreEnvironment();
+        if (page.temporary) await rm(page.directory, { recursive: true, force: true });
+      }
     },
   };
 }
@@ -107,14 +110,28 @@ async function buildPage(
   dataDir: string | undefined,
   tokens: LocalTokens,
   log: (line: string) => void,
-): Promise<{ directory: string; temporary: boolean }> {
+): Promise<{ directory: string; temporary: boolean; restoreEnvironment(): void }> {
   const temporary = dataDir === undefined;
   const directory = temporary ? await mkdtemp(join(tmpdir(), "segfocus-web-")) : join(dataDir, "web");
   log("building the leadership page…");
   await buildWeb(directory);
+  const before = {
+    SEGFOCUS_WEB_DIR: process.env.SEGFOCUS_WEB_DIR,
+    SEGFOCUS_PREFILL_TOKEN: process.env.SEGFOCUS_PREFILL_TOKEN,
+  };
   process.env.SEGFOCUS_WEB_DIR = directory;
   process.env.SEGFOCUS_PREFILL_TOKEN = tokens.leader;
-  return { directory, temporary };
+  return {
+    directory,
+    temporary,
+    // Once the stack is closed, its page directory and its token are no longer this process's.
+    restoreEnvironment() {
+      for (const [name, value] of Object.entries(before)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    },
+  };
 }
 
 /** Generates the sample batch once (kept in the data directory) and uploads it as an ERP would. */

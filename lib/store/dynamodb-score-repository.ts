@@ -253,6 +253,9 @@ export class DynamoDbScoreRepository implements ScoreRepository {
       new GetCommand({
         TableName: this.tableName,
         Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `${prefix}${segmentId}` },
+        // Strongly consistent: the API keeps what it reads for the run its scheme record names, and a
+        // lagging replica must not hand it the previous run's segment to keep for a whole run.
+        ConsistentRead: true,
         ProjectionExpression: attributes.map((_, at) => `#a${at}`).join(", "),
         ExpressionAttributeNames: Object.fromEntries(attributes.map((name, at) => [`#a${at}`, name])),
       }),

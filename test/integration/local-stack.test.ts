@@ -186,3 +186,16 @@ describe("the local stack, through HTTP", () => {
     expect((await call("GET", "/batches/too-big", stack.tokens.ingest)).status).toBe(404);
   });
 });
+
+describe("a local stack closed", () => {
+  it("takes its page directory and its pre-filled token out of the process's environment", async () => {
+    const before = { dir: process.env.SEGFOCUS_WEB_DIR, token: process.env.SEGFOCUS_PREFILL_TOKEN };
+    const other = await startLocalStack({ port: 0, sample: false });
+    expect(process.env.SEGFOCUS_PREFILL_TOKEN).toBe(other.tokens.leader);
+    expect(process.env.SEGFOCUS_WEB_DIR).not.toBe(before.dir);
+
+    await other.close();
+
+    expect({ dir: process.env.SEGFOCUS_WEB_DIR, token: process.env.SEGFOCUS_PREFILL_TOKEN }).toEqual(before);
+  });
+});

@@ -270,6 +270,11 @@ describe("writeScores", () => {
     expect(reads).toHaveLength(3);
     expect(reads[0]).not.toContain("history");
     expect(reads[1]).toContain("history");
+    expect(dynamo.commandCalls(GetCommand).map((call) => call.args[0].input.ConsistentRead)).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(await repository.getScheme("channel")).toMatchObject({
       id: "channel",
       segmentCount: scheme(RESULT, "channel").segments.length,
