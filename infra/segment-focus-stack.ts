@@ -520,6 +520,9 @@ export class SegmentFocusStack extends Stack {
       refreshTokenValidity: Duration.days(30),
       preventUserExistenceErrors: true,
     });
+    // The leadership page offers people the pool's sign-in (authorization code with PKCE).
+    api.addEnvironment("SEGFOCUS_SIGN_IN_URL", domain.baseUrl());
+    api.addEnvironment("SEGFOCUS_SIGN_IN_CLIENT_ID", people.userPoolClientId);
     const erp = userPool.addClient("Erp", {
       generateSecret: true,
       oAuth: {

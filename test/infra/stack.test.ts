@@ -250,6 +250,9 @@ describe("functions", () => {
     const variables = (api.Environment as { Variables: Json }).Variables;
     expect(variables.SEGFOCUS_WEB_DIR).toBe("/var/task/web");
     expect(variables.SEGFOCUS_PREFILL_TOKEN).toBeUndefined();
+    // The page offers the pool's sign-in: its domain, and the client for people (not the ERP's).
+    expect(text(variables.SEGFOCUS_SIGN_IN_URL)).toMatch(/^https:\/\/.*\.auth\..*\.amazoncognito\.com$/);
+    expect(text(variables.SEGFOCUS_SIGN_IN_CLIENT_ID)).toMatch(/^<UsersPeople[0-9A-F]{8}>$/);
     const page = readFileSync(join(bundle, "web", "index.html"), "utf8");
     const assets = readdirSync(join(bundle, "web")).filter((name) => PAGE_ASSET_NAME.test(name));
     expect(assets.map((name) => name.split(".").pop()).sort()).toEqual(["css", "js"]);

@@ -23,14 +23,45 @@ const MEDIA_TYPES: Readonly<Record<string, string>> = {
   css: "text/css",
 };
 
-/** The page may load only its own files, and talk only to its own origin. */
-const PAGE_HEADERS = {
-  "cache-control": "no-cache",
-  "content-security-policy":
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  "referrer-policy": "no-referrer",
-  "x-content-type-options": "nosniff",
-};
+/**
+ * The page may load only its own files, and talk only to its own origin and, when people sign in
+ * through the user pool, to its token endpoint.
+ */
+function pageHeaders(signIn: SignIn | undefined): Record<string, string> {
+  const connect = signIn ? `'self' ${signIn.origin}` : "'self'";
+  return {
+    "cache-control": "no-cache",
+    "content-security-policy": `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src ${connect}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+    "referrer-policy": "no-referrer",
+    "x-content-type-options": "nosniff",
+  };
+}
+
+/** Where people sign in: the user pool's hosted sign-in and the app client for people. */
+export interface SignIn {
+  /** The pool domain's origin, such as https://segment-focus-123.auth.eu-west-1.amazoncognito.com. */
+  readonly origin: string;
+  readonly clientId: string;
+}
+
+/**
+ * The sign-in the stack configures (SEGFOCUS_SIGN_IN_URL, SEGFOCUS_SIGN_IN_CLIENT_ID): the page then
+ * offers the pool's sign-in (authorization code with PKCE) besides a pasted token. Only an https
+ * origin counts, or a loopback one for a test's stand-in.
+ */
+export function configuredSignIn(env: NodeJS.ProcessEnv = process.env): SignIn | undefined {
+  const url = env.SEGFOCUS_SIGN_IN_URL;
+  const clientId = env.SEGFOCUS_SIGN_IN_CLIENT_ID;
+  if (!url || !clientId || !/^[A-Za-z0-9_-]{1,128}$/.test(clientId)) return undefined;
+  try {
+    const parsed = new URL(url);
+    const loopback = parsed.hostname === "127.0.0.1" || parsed.hostname === "localhost";
+    if (parsed.protocol !== "https:" && !(parsed.protocol === "http:" && loopback)) return undefined;
+    return { origin: parsed.origin, clientId };
+  } catch {
+    return undefined;
+  }
+}
 
 /** Each asset's name carries a hash of its content: a new build is a new name, so a copy never goes stale. */
 const ASSET_HEADERS = {
@@ -116,11 +147,22 @@ function attributeValue(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** The local stack's token for the sign-in form, on `<body>`; the page as built otherwise. */
-function withPrefill(html: string): string {
+/**
+ * The page as built, with what this deployment tells it on `<body>`: where people sign in, and (the
+ * local stack only) the token that pre-fills the sign-in form.
+ */
+function pageFor(html: string, signIn: SignIn | undefined): string {
   const token = process.env.SEGFOCUS_PREFILL_TOKEN;
-  if (!token) return html;
-  return html.replace("<body", `<body data-prefill-token="${attributeValue(token)}"`);
+  const attributes = [
+    ...(signIn
+      ? [
+          `data-sign-in-url="${attributeValue(signIn.origin)}"`,
+          `data-sign-in-client-id="${attributeValue(signIn.clientId)}"`,
+        ]
+      : []),
+    ...(token ? [`data-prefill-token="${attributeValue(token)}"`] : []),
+  ];
+  return attributes.length === 0 ? html : html.replace("<body", `<body ${attributes.join(" ")}`);
 }
 
 export const assetParamsSchema = z.object({ file: z.string() });
@@ -139,11 +181,12 @@ export const pageRoutes: readonly Route[] = [
       const directory = process.env.SEGFOCUS_WEB_DIR;
       const page = directory ? await builtPage(directory) : undefined;
       if (!page) throw pageNotBuilt();
+      const signIn = configuredSignIn();
       return {
         status: 200,
-        text: withPrefill(page.html),
+        text: pageFor(page.html, signIn),
         contentType: "text/html; charset=utf-8",
-        headers: PAGE_HEADERS,
+        headers: pageHeaders(signIn),
       };
     },
   }),

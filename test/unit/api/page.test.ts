@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
-import { acceptsGzip } from "#api/routes/page.ts";
+import { acceptsGzip, configuredSignIn } from "#api/routes/page.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { buildWeb } from "../../../scripts/build-web.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
@@ -114,6 +114,38 @@ describe("GET /", () => {
     vi.stubEnv("SEGFOCUS_WEB_DIR", await pageDirectory());
     vi.stubEnv("SEGFOCUS_PREFILL_TOKEN", "local-leader");
     expect((await get("/")).body).toContain('<body data-prefill-token="local-leader"><main>');
+  });
+
+  it("tells the page where people sign in, and lets it reach only that origin's token endpoint besides its own", async () => {
+    vi.stubEnv("SEGFOCUS_WEB_DIR", await pageDirectory());
+    vi.stubEnv("SEGFOCUS_PREFILL_TOKEN", "");
+    vi.stubEnv("SEGFOCUS_SIGN_IN_URL", "https://segment-focus-1.auth.eu-west-1.amazoncognito.com/");
+    vi.stubEnv("SEGFOCUS_SIGN_IN_CLIENT_ID", "4pe0plec1ient");
+    const answer = await get("/");
+    expect(answer.body).toContain(
+      '<body data-sign-in-url="https://segment-focus-1.auth.eu-west-1.amazoncognito.com" data-sign-in-client-id="4pe0plec1ient"><main>',
+    );
+    expect(answer.headers["content-security-policy"]).toContain(
+      "connect-src 'self' https://segment-focus-1.auth.eu-west-1.amazoncognito.com;",
+    );
+  });
+
+  it.each([
+    ["no client id", { SEGFOCUS_SIGN_IN_URL: "https://pool.auth.example.com" }],
+    ["plain http", { SEGFOCUS_SIGN_IN_URL: "http://pool.example.com", SEGFOCUS_SIGN_IN_CLIENT_ID: "c1" }],
+    ["not a URL", { SEGFOCUS_SIGN_IN_URL: "pool", SEGFOCUS_SIGN_IN_CLIENT_ID: "c1" }],
+    [
+      "a client id with quotes",
+      { SEGFOCUS_SIGN_IN_URL: "https://p.example.com", SEGFOCUS_SIGN_IN_CLIENT_ID: '"x' },
+    ],
+  ])("offers no pool sign-in with %s", (_, env) => {
+    expect(configuredSignIn(env)).toBeUndefined();
+  });
+
+  it("takes a loopback http origin, for a test's stand-in of the user pool", () => {
+    expect(
+      configuredSignIn({ SEGFOCUS_SIGN_IN_URL: "http://127.0.0.1:4567/x", SEGFOCUS_SIGN_IN_CLIENT_ID: "c1" }),
+    ).toEqual({ origin: "http://127.0.0.1:4567", clientId: "c1" });
   });
 
   it("escapes a pre-filled token, so that it cannot break out of its attribute", async () => {
