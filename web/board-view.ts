@@ -7,7 +7,7 @@ import { formatAmount, formatScore, formatShare } from "./format.ts";
 export interface BoardActions {
   approve(card: BoardCard): void;
   override(card: BoardCard): void;
-  open(segmentId: string): void;
+  open(card: BoardCard): void;
   more(list: BoardList, cursor: string): void;
 }
 
@@ -54,7 +54,7 @@ function renderCard(card: BoardCard, actions: BoardActions): HTMLLIElement {
         "h4",
         {},
         button(card.segmentId, { class: "link", "aria-label": `Open ${card.segmentId}` }, () =>
-          actions.open(card.segmentId),
+          actions.open(card),
         ),
       ),
       h("span", { class: `badge decision-${card.decision}` }, card.decisionLabel),

@@ -88,6 +88,8 @@ export function decisionStateView(item: Pick<BoardItem, "decision" | "state">): 
 }
 
 export interface BoardCard {
+  /** The scheme the segment belongs to: a decision on the card is recorded under it. */
+  readonly schemeId: string;
   readonly segmentId: string;
   /** The segment's dimension values, `channel: online`. */
   readonly values: string;
@@ -109,6 +111,7 @@ export interface BoardCard {
 export function boardCard(item: BoardItem): BoardCard {
   const state = decisionStateView(item);
   return {
+    schemeId: item.schemeId,
     segmentId: item.id,
     values: Object.entries(item.values)
       .map(([dimension, value]) => `${dimension}: ${value}`)

@@ -8,31 +8,53 @@ import { costToServeRows, metricFigures, scoreBlocks } from "./segment-figures.t
 
 /** What the detail needs of the scheme it is opened from. */
 export interface SchemeContext {
-  readonly schemeId: string;
   readonly costComponents: ReadonlyArray<{ readonly component: string; readonly shareOfRevenue: number }>;
 }
 
-/**
- * Loads one segment with its monthly history, projection and audit trail, and draws them in `body`:
- * metrics, the three scores and their components, reasons and guidance, and the charts.
- */
-export async function renderSegmentDetail(
+/** What the detail of one segment shows, as the API answers it. */
+export interface SegmentDetail {
+  readonly segment: SegmentResponse;
+  readonly history: SegmentHistory;
+  readonly projection: SegmentProjection;
+  readonly trail: DecisionHistoryPage;
+}
+
+/** Loads one segment with its monthly history, projection and audit trail. */
+export async function loadSegmentDetail(
   api: ApiClient,
-  scheme: SchemeContext,
+  schemeId: string,
   segmentId: string,
-  title: HTMLElement,
-  body: HTMLElement,
-): Promise<void> {
-  const base = `schemes/${pathPart(scheme.schemeId)}/segments/${pathPart(segmentId)}`;
-  destroyChartsIn(body);
-  title.textContent = segmentId;
-  body.replaceChildren(h("p", { class: "status" }, "Loading…"));
+): Promise<SegmentDetail> {
+  const base = `schemes/${pathPart(schemeId)}/segments/${pathPart(segmentId)}`;
   const [segment, history, projection, trail] = await Promise.all([
     api.get<SegmentResponse>(base),
     api.get<SegmentHistory>(`${base}/history`),
     api.get<SegmentProjection>(`${base}/projection`),
     api.get<DecisionHistoryPage>(`${base}/decision-history`),
   ]);
+  return { segment, history, projection, trail };
+}
+
+/** Empties the detail for a segment being loaded, destroying the charts of the one shown before. */
+export function renderDetailLoading(segmentId: string, title: HTMLElement, body: HTMLElement): void {
+  destroyChartsIn(body);
+  title.textContent = segmentId;
+  body.replaceChildren(h("p", { class: "status" }, "Loading…"));
+}
+
+/**
+ * Draws a segment's detail in `body`, replacing what was there and destroying its charts first:
+ * metrics, the three scores and their components, reasons and guidance, and the charts.
+ */
+export function renderSegmentDetail(
+  detail: SegmentDetail,
+  scheme: SchemeContext,
+  title: HTMLElement,
+  body: HTMLElement,
+): void {
+  const { segment, history, projection, trail } = detail;
+  destroyChartsIn(body);
+  title.textContent = segment.id;
   const values = Object.entries(segment.values)
     .map(([dimension, value]) => `${dimension}: ${value}`)
     .join(" · ");

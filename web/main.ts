@@ -13,9 +13,16 @@ import type {
 import { type BoardCard, boardColumns, DECISION_LABELS, listTotals } from "./board.ts";
 import { renderBoard } from "./board-view.ts";
 import { destroyChartsIn, drawProfitGrowthMatrix, drawWhaleCurve } from "./charts.ts";
-import { renderSegmentDetail, type SchemeContext } from "./detail-view.ts";
+import {
+  loadSegmentDetail,
+  renderDetailLoading,
+  renderSegmentDetail,
+  type SchemeContext,
+} from "./detail-view.ts";
 import { byId, figureItems } from "./dom.ts";
 import { formatAmount, formatShare } from "./format.ts";
+import { LatestRequest, type RequestTag } from "./latest-request.ts";
+import { tokenRefusal } from "./token-refusal.ts";
 
 /**
  * The leadership page: sign in with a token, pick a scheme, read the say-yes / fix / say-no board,
@@ -60,18 +67,29 @@ const elements = {
   detailClose: byId<HTMLButtonElement>("detail-close"),
 };
 
+/** The board on screen: the load it came from (its scheme and number) and the pages of its lists. */
+interface ShownBoard {
+  readonly tag: RequestTag<string>;
+  readonly pages: Partial<Record<BoardList, BoardPage[]>>;
+}
+
 interface Session {
   readonly api: ApiClient;
-  schemes: readonly SchemeRecord[];
-  schemeId: string;
-  pages: Partial<Record<BoardList, BoardPage[]>>;
+  readonly schemes: readonly SchemeRecord[];
+  /** Absent until the first load answers; while the next scheme loads, still the previous one's. */
+  board?: ShownBoard;
   /** The card being overridden while the dialog is open. */
   overriding?: BoardCard;
 }
 
 let session: Session | undefined;
-/** Each load of a scheme gets a number, so that a slow answer for a scheme no longer shown is dropped. */
-let loadNumber = 0;
+/**
+ * Requests whose answers arrive in any order, of which only the latest is drawn: a sign-in, the
+ * board of the scheme picked (tagged with the scheme), the segment opened in the detail.
+ */
+const signIns = new LatestRequest<void>();
+const boardLoads = new LatestRequest<string>();
+const detailRequests = new LatestRequest<string>();
 
 function setStatus(message: string, tone: "info" | "error" = "info"): void {
   elements.status.textContent = message;
@@ -80,6 +98,8 @@ function setStatus(message: string, tone: "info" | "error" = "info"): void {
 
 function showSignIn(message = ""): void {
   session = undefined;
+  boardLoads.cancel();
+  detailRequests.cancel();
   delete document.body.dataset.ready;
   elements.app.hidden = true;
   elements.session.hidden = true;
@@ -89,6 +109,7 @@ function showSignIn(message = ""): void {
 }
 
 function signOut(message = ""): void {
+  signIns.cancel();
   sessionStorage.removeItem(TOKEN_KEY);
   destroyChartsIn(document);
   elements.columns.replaceChildren();
@@ -108,28 +129,28 @@ function report(error: unknown, doing: string): void {
   setStatus(`Could not ${doing}: ${message}`, "error");
 }
 
+/** Signs in with a token typed or kept in the tab; a token the API refuses is no longer kept. */
 async function enter(token: string): Promise<void> {
+  const attempt = signIns.tag();
   const api = new ApiClient(token);
   let schemes: readonly SchemeRecord[];
   try {
     schemes = (await api.get<SchemesResponse>("schemes")).schemes;
   } catch (error) {
-    if (error instanceof ApiFailure && error.status === 401) {
-      showSignIn("This token is not accepted. Check it and try again.");
-    } else if (error instanceof ApiFailure && error.status === 403) {
-      showSignIn("This token's role cannot read the board: sign in as a planner or a leader.");
-    } else {
-      showSignIn(`The API could not be read: ${(error as Error).message}`);
-    }
+    if (!signIns.isLatest(attempt)) return;
+    const refusal = error instanceof ApiFailure ? tokenRefusal(error.status, error.message) : undefined;
+    if (refusal && sessionStorage.getItem(TOKEN_KEY) === token) sessionStorage.removeItem(TOKEN_KEY);
+    showSignIn(refusal ?? `The API could not be read: ${(error as Error).message}`);
     return;
   }
+  if (!signIns.isLatest(attempt)) return;
   sessionStorage.setItem(TOKEN_KEY, token);
   elements.signIn.hidden = true;
   elements.app.hidden = false;
   elements.session.hidden = false;
   elements.sessionLabel.textContent = "Signed in";
   if (schemes.length === 0) {
-    session = { api, schemes, schemeId: "", pages: {} };
+    session = { api, schemes };
     setStatus("No scores yet: push a batch of invoice lines, then reload this page.");
     document.body.dataset.ready = "true";
     return;
@@ -138,7 +159,7 @@ async function enter(token: string): Promise<void> {
   const schemeId = schemes.some((scheme) => scheme.id === wanted)
     ? (wanted as string)
     : (schemes[0] as SchemeRecord).id;
-  session = { api, schemes, schemeId, pages: {} };
+  session = { api, schemes };
   elements.scheme.replaceChildren(
     ...schemes.map((scheme) => new Option(`${scheme.id} (${scheme.segmentCount} segments)`, scheme.id)),
   );
@@ -146,16 +167,19 @@ async function enter(token: string): Promise<void> {
   await loadScheme(schemeId);
 }
 
+/**
+ * Loads the board of a scheme and then its charts. The board shown stays until the new one answers;
+ * the answers of a load that is no longer the latest (another scheme picked since, or signed out)
+ * are dropped, failures included.
+ */
 async function loadScheme(schemeId: string): Promise<void> {
   if (!session) return;
   const current = session;
-  const load = ++loadNumber;
-  current.schemeId = schemeId;
-  current.pages = {};
+  const tag = boardLoads.tag(schemeId);
   document.body.dataset.ready = "false";
   document.body.dataset.chartsReady = "false";
   setStatus(`Loading the board of ${schemeId}…`);
-  const scheme = current.schemes.find((candidate) => candidate.id === schemeId);
+  const scheme = schemeOf(current, schemeId);
   if (scheme) renderSummary(scheme);
   try {
     const pages = await Promise.all(
@@ -165,17 +189,31 @@ async function loadScheme(schemeId: string): Promise<void> {
         ),
       ),
     );
-    if (load !== loadNumber) return;
-    current.pages = Object.fromEntries(pages.map((page) => [page.list, [page]]));
+    if (!boardLoads.isLatest(tag)) return;
+    current.board = { tag, pages: Object.fromEntries(pages.map((page) => [page.list, [page]])) };
     drawBoard();
     setStatus("");
     document.body.dataset.ready = "true";
     if (!performance.getEntriesByName("board-ready").length) performance.mark("board-ready");
   } catch (error) {
-    report(error, "load the board");
+    if (boardLoads.isLatest(tag)) report(error, "load the board");
     return;
   }
-  await loadSchemeCharts(current, schemeId, load);
+  await loadSchemeCharts(current, tag);
+}
+
+function schemeOf(current: Session, schemeId: string): SchemeRecord | undefined {
+  return current.schemes.find((candidate) => candidate.id === schemeId);
+}
+
+/** Whether the board on screen is of this scheme, so that an answer about one of its segments belongs on it. */
+function showsScheme(schemeId: string): boolean {
+  return session?.board?.tag.subject === schemeId;
+}
+
+/** Whether a redraw took the keyboard focus away; a late answer must not pull it from where the user moved it. */
+function focusLost(): boolean {
+  return document.activeElement === null || document.activeElement === document.body;
 }
 
 function renderSummary(scheme: SchemeRecord): void {
@@ -200,32 +238,39 @@ function renderSummary(scheme: SchemeRecord): void {
 }
 
 function drawBoard(): void {
-  if (!session) return;
-  const scheme = session.schemes.find((candidate) => candidate.id === session?.schemeId);
-  renderBoard(elements.columns, boardColumns(session.pages, listTotals(scheme?.decisions ?? {})), {
+  const board = session?.board;
+  if (!session || !board) return;
+  const scheme = schemeOf(session, board.tag.subject);
+  renderBoard(elements.columns, boardColumns(board.pages, listTotals(scheme?.decisions ?? {})), {
     approve: (card) => void approve(card),
     override: openOverride,
-    open: (segmentId) => void openDetail(segmentId),
-    more: (list, cursor) => void loadMore(list, cursor),
+    open: (card) => void openDetail(card.schemeId, card.segmentId),
+    more: (list, cursor) => void loadMore(board, list, cursor),
   });
 }
 
-async function loadMore(list: BoardList, cursor: string): Promise<void> {
+/** The next page of a list, added to the board it was asked from if that board is still on screen. */
+async function loadMore(board: ShownBoard, list: BoardList, cursor: string): Promise<void> {
   if (!session) return;
   const current = session;
+  const stillShown = () => session === current && current.board === board;
   try {
     const page = await current.api.get<BoardPage>(
-      `schemes/${pathPart(current.schemeId)}/decisions?list=${list}&limit=${BOARD_PAGE_SIZE}&cursor=${encodeURIComponent(cursor)}`,
+      `schemes/${pathPart(board.tag.subject)}/decisions?list=${list}&limit=${BOARD_PAGE_SIZE}&cursor=${encodeURIComponent(cursor)}`,
     );
-    current.pages[list] = [...(current.pages[list] ?? []), page];
+    if (!stillShown()) return;
+    board.pages[list] = [...(board.pages[list] ?? []), page];
     drawBoard();
-    byId(`column-${list}`).closest("section")?.querySelector<HTMLButtonElement>("button.more")?.focus();
+    if (focusLost()) {
+      byId(`column-${list}`).closest("section")?.querySelector<HTMLButtonElement>("button.more")?.focus();
+    }
   } catch (error) {
-    report(error, "load more of the list");
+    if (stillShown()) report(error, "load more of the list");
   }
 }
 
-async function loadSchemeCharts(current: Session, schemeId: string, load: number): Promise<void> {
+async function loadSchemeCharts(current: Session, tag: RequestTag<string>): Promise<void> {
+  const schemeId = tag.subject;
   try {
     const [curve, largest] = await Promise.all([
       current.api.get<WhaleCurve>(`schemes/${pathPart(schemeId)}/whale-curve`),
@@ -233,14 +278,18 @@ async function loadSchemeCharts(current: Session, schemeId: string, load: number
         `schemes/${pathPart(schemeId)}/segments?sort=revenue&order=desc&limit=${MATRIX_SEGMENTS}`,
       ),
     ]);
-    if (load !== loadNumber) return;
+    if (!boardLoads.isLatest(tag)) return;
     drawWhaleCurve(elements.whaleChart, curve);
     const { headline } = curve;
     elements.whaleCaption.textContent =
       headline.peakShare === null
         ? `The scheme's ${headline.segmentCount} segments make no profit in total.`
         : `Profit peaks at ${formatShare(headline.peakShare)} of the total with the most profitable ${formatShare(headline.peakAt)} of segments; ${headline.lossSegments} of ${headline.segmentCount} segments (${formatShare(headline.lossSegmentShare)}) lose money.`;
-    drawProfitGrowthMatrix(elements.matrixChart, largest.items, (segmentId) => void openDetail(segmentId));
+    drawProfitGrowthMatrix(
+      elements.matrixChart,
+      largest.items,
+      (segmentId) => void openDetail(schemeId, segmentId),
+    );
     const shown =
       largest.total > largest.items.length
         ? `The ${largest.items.length} largest of ${largest.total} segments by revenue`
@@ -248,14 +297,13 @@ async function loadSchemeCharts(current: Session, schemeId: string, load: number
     elements.matrixCaption.textContent = `${shown}: bubble area is revenue, colour the recommendation. Select a bubble to open its segment.`;
     document.body.dataset.chartsReady = "true";
   } catch (error) {
-    report(error, "draw the scheme's charts");
+    if (boardLoads.isLatest(tag)) report(error, "draw the scheme's charts");
   }
 }
 
 /** Puts where a decision now stands on the board's copy of the segment, wherever it is listed. */
-function applyState(segmentId: string, state: DecisionState): void {
-  if (!session) return;
-  for (const pages of Object.values(session.pages)) {
+function applyState(board: ShownBoard, segmentId: string, state: DecisionState): void {
+  for (const pages of Object.values(board.pages)) {
     for (const page of pages ?? []) {
       for (const item of page.items) {
         if (item.id !== segmentId) continue;
@@ -273,17 +321,29 @@ function applyState(segmentId: string, state: DecisionState): void {
   drawBoard();
 }
 
-async function decide(card: BoardCard, request: DecisionRequest): Promise<DecisionState> {
-  if (!session) throw new Error("not signed in");
-  const state = await session.api.post<DecisionState>(
-    `schemes/${pathPart(session.schemeId)}/segments/${pathPart(card.segmentId)}/decision`,
+/**
+ * Records a decision on a card under the card's own scheme, and shows it on the board if the board
+ * on screen is still of that scheme.
+ */
+async function decide(current: Session, card: BoardCard, request: DecisionRequest): Promise<DecisionState> {
+  const state = await current.api.post<DecisionState>(
+    `schemes/${pathPart(card.schemeId)}/segments/${pathPart(card.segmentId)}/decision`,
     request,
   );
-  applyState(card.segmentId, state);
+  if (session === current && current.board && showsScheme(card.schemeId)) {
+    applyState(current.board, card.segmentId, state);
+  }
   return state;
 }
 
+/** What a decision's answer says in the status line: which scheme, when the board now shows another. */
+function decidedOn(card: BoardCard): string {
+  return showsScheme(card.schemeId) ? card.segmentId : `${card.segmentId} (${card.schemeId})`;
+}
+
+/** Gives the focus back to a card after a redraw took it, unless the user has since moved it elsewhere. */
 function focusCardButton(segmentId: string, label: string): void {
+  if (!focusLost()) return;
   const card = elements.columns.querySelector(`[data-segment-id="${CSS.escape(segmentId)}"]`);
   const target =
     card?.querySelector<HTMLButtonElement>(`button[aria-label="${label} ${CSS.escape(segmentId)}"]`) ??
@@ -292,13 +352,16 @@ function focusCardButton(segmentId: string, label: string): void {
 }
 
 async function approve(card: BoardCard): Promise<void> {
+  if (!session) return;
+  const current = session;
   setStatus(`Approving ${card.segmentId}…`);
   try {
-    const state = await decide(card, { action: "approve" });
-    setStatus(`Approved ${card.segmentId}: ${DECISION_LABELS[state.decision].toLowerCase()}.`);
-    focusCardButton(card.segmentId, "Override");
+    const state = await decide(current, card, { action: "approve" });
+    if (session !== current) return;
+    setStatus(`Approved ${decidedOn(card)}: ${DECISION_LABELS[state.decision].toLowerCase()}.`);
+    if (showsScheme(card.schemeId)) focusCardButton(card.segmentId, "Override");
   } catch (error) {
-    report(error, `approve ${card.segmentId}`);
+    if (session === current) report(error, `approve ${decidedOn(card)}`);
   }
 }
 
@@ -317,8 +380,9 @@ function openOverride(card: BoardCard): void {
 
 async function submitOverride(event: SubmitEvent): Promise<void> {
   event.preventDefault();
-  const card = session?.overriding;
-  if (!card) return;
+  const current = session;
+  const card = current?.overriding;
+  if (!current || !card) return;
   const rationale = elements.overrideRationale.value.trim();
   if (rationale.length < 10) {
     elements.overrideError.textContent =
@@ -327,16 +391,20 @@ async function submitOverride(event: SubmitEvent): Promise<void> {
     return;
   }
   const decision = elements.overrideDecision.value as BoardCard["overrideChoices"][number];
+  // The dialog may have been closed while the answer was on its way, or opened again for another card.
+  const dialogStillFor = () => elements.overrideDialog.open && current.overriding === card;
   try {
-    const state = await decide(card, { action: "override", decision, rationale });
-    elements.overrideDialog.close();
+    const state = await decide(current, card, { action: "override", decision, rationale });
+    if (session !== current) return;
+    if (dialogStillFor()) elements.overrideDialog.close();
     setStatus(
-      `Overrode ${card.segmentId}: ${DECISION_LABELS[state.decision].toLowerCase()} instead of ${card.decisionLabel.toLowerCase()}.`,
+      `Overrode ${decidedOn(card)}: ${DECISION_LABELS[state.decision].toLowerCase()} instead of ${card.decisionLabel.toLowerCase()}.`,
     );
-    focusCardButton(card.segmentId, "Override");
+    if (showsScheme(card.schemeId)) focusCardButton(card.segmentId, "Override");
   } catch (error) {
-    if (error instanceof ApiFailure && error.status === 401) {
-      report(error, "override");
+    if (session !== current) return;
+    if ((error instanceof ApiFailure && error.status === 401) || !dialogStillFor()) {
+      report(error, `override ${decidedOn(card)}`);
       return;
     }
     const detail =
@@ -347,23 +415,33 @@ async function submitOverride(event: SubmitEvent): Promise<void> {
   }
 }
 
-async function openDetail(segmentId: string): Promise<void> {
+/**
+ * Opens a segment of a scheme in the detail dialog. Only the segment opened last is drawn, and
+ * nothing once the dialog is closed: a slower answer for another segment is dropped.
+ */
+async function openDetail(schemeId: string, segmentId: string): Promise<void> {
   if (!session) return;
-  const scheme = session.schemes.find((candidate) => candidate.id === session?.schemeId);
-  const costPools = (scheme?.costPools ?? {}) as { components?: SchemeContext["costComponents"] };
+  const current = session;
+  const tag = detailRequests.tag(segmentId);
+  const costPools = (schemeOf(current, schemeId)?.costPools ?? {}) as {
+    components?: SchemeContext["costComponents"];
+  };
   elements.detailDialog.dataset.ready = "false";
+  renderDetailLoading(segmentId, elements.detailTitle, elements.detailBody);
   if (!elements.detailDialog.open) elements.detailDialog.showModal();
   elements.detailClose.focus();
   try {
-    await renderSegmentDetail(
-      session.api,
-      { schemeId: session.schemeId, costComponents: costPools.components ?? [] },
-      segmentId,
+    const detail = await loadSegmentDetail(current.api, schemeId, segmentId);
+    if (!detailRequests.isLatest(tag)) return;
+    renderSegmentDetail(
+      detail,
+      { costComponents: costPools.components ?? [] },
       elements.detailTitle,
       elements.detailBody,
     );
     elements.detailDialog.dataset.ready = "true";
   } catch (error) {
+    if (!detailRequests.isLatest(tag)) return;
     if (error instanceof ApiFailure && error.status === 401) {
       report(error, "open the segment");
       return;
@@ -403,7 +481,12 @@ function start(): void {
     if (session) session.overriding = undefined;
   });
   elements.detailClose.addEventListener("click", () => elements.detailDialog.close());
-  elements.detailDialog.addEventListener("close", () => destroyChartsIn(elements.detailBody));
+  elements.detailDialog.addEventListener("close", () => {
+    // The event comes a task after the closing: the dialog may have been opened again since.
+    if (elements.detailDialog.open) return;
+    detailRequests.cancel();
+    destroyChartsIn(elements.detailBody);
+  });
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (token) void enter(token);
   else showSignIn();

@@ -3,16 +3,18 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page, type Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
 import {
   BOARD_READY_AT,
   COLUMN_BOXES,
   canvasInk,
+  chartsIn,
   DOM_READY_AT,
   FOCUS_OUTLINE,
   LOW_CONTRAST_TEXT,
+  SETTLED,
   UNLABELLED_CONTROLS,
 } from "./page-probes.ts";
 
@@ -20,9 +22,10 @@ import {
  * The leadership page in a real browser (Debian's chromium, driven by playwright-core) against the
  * local stack this test starts with the sample data: signing in, the board's three lists as the API
  * gives them, approving and overriding from the page and finding both in the audit trail through the
- * API, a segment's detail and charts, the keyboard and contrast, a tablet's screen. It measures the
- * page's weight and its time to an interactive board, prints both and writes them with screenshots
- * to test-artifacts/.
+ * API, a segment's detail and charts, the keyboard and contrast, a tablet's screen, answers that
+ * arrive late (held back by the test) and a kept token the API refuses. It measures the page's
+ * weight and its time to an interactive board, prints both and writes them with screenshots to
+ * test-artifacts/.
  */
 
 /** Debian's chromium; SEGFOCUS_CHROMIUM names another build of Chromium. */
@@ -47,6 +50,20 @@ const RATIONALE = "Retail chains renegotiate terms in Q1; reprice before walking
 interface BoardItemAnswer {
   readonly id: string;
   readonly decision: string;
+  readonly values: Record<string, string>;
+}
+interface SchemeAnswer {
+  readonly id: string;
+  readonly segmentCount: number;
+}
+/** Requests of the page the test holds back, to answer them when it chooses: late. */
+interface HeldRequests {
+  /** Resolves once as many requests as expected are held. */
+  readonly arrived: Promise<void>;
+  /** Lets them through to the API, and waits until the page has taken the answers. */
+  release(): Promise<void>;
+  /** Answers them with a 503 of the API, and waits until the page has taken it. */
+  fail(): Promise<void>;
 }
 interface AuditEntry {
   readonly by: string;
@@ -80,6 +97,74 @@ describe.skipIf(!hasChromium)("the leadership page, in chromium, on the local st
 
   async function boardReady(): Promise<void> {
     await page.locator('body[data-ready="true"]').waitFor();
+  }
+
+  async function showScheme(schemeId: string): Promise<void> {
+    await page.getByLabel("Segment scheme").selectOption(schemeId);
+    await boardReady();
+  }
+
+  /** The segment ids each column shows, in order. */
+  async function columnIds(): Promise<Record<string, string[]>> {
+    const shown: Record<string, string[]> = {};
+    for (const list of ["yes", "fix", "no"]) {
+      shown[list] = await page
+        .locator(`.column[data-list="${list}"] .card`)
+        .evaluateAll((cards) => cards.map((card) => card.getAttribute("data-segment-id") ?? ""));
+    }
+    return shown;
+  }
+
+  /** The first page of each list of a scheme's board, as the API answers it. */
+  async function firstPages(schemeId: string): Promise<Record<string, string[]>> {
+    const lists: Record<string, string[]> = {};
+    for (const list of ["yes", "fix", "no"]) {
+      const answer = await api<{ items: BoardItemAnswer[] }>(
+        `/schemes/${schemeId}/decisions?list=${list}&limit=25`,
+      );
+      lists[list] = answer.items.map((item) => item.id);
+    }
+    return lists;
+  }
+
+  /** Holds back the page's next `count` requests that `matches` until the test releases them. */
+  async function hold(count: number, matches: (url: URL, method: string) => boolean): Promise<HeldRequests> {
+    const held: Route[] = [];
+    let allArrived: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      allArrived = resolve;
+    });
+    const handler = async (route: Route) => {
+      if (held.length >= count || !matches(new URL(route.request().url()), route.request().method())) {
+        await route.fallback();
+        return;
+      }
+      held.push(route);
+      if (held.length === count) allArrived();
+    };
+    await page.route("**/*", handler);
+    const answer = async (send: (route: Route) => Promise<void>) => {
+      const finished = held.map((route) =>
+        page.waitForEvent("requestfinished", (request) => request === route.request()),
+      );
+      // Answered before the handler goes: without any route, the browser lets held requests through.
+      await Promise.all(held.map(send));
+      await page.unroute("**/*", handler);
+      await Promise.all(finished);
+      await page.evaluate(SETTLED);
+    };
+    return {
+      arrived,
+      release: () => answer((route) => route.continue()),
+      fail: () =>
+        answer((route) =>
+          route.fulfill({
+            status: 503,
+            contentType: "application/json",
+            body: JSON.stringify({ error: { code: "UNAVAILABLE", message: "the store timed out" } }),
+          }),
+        ),
+    };
   }
 
   beforeAll(async () => {
@@ -349,6 +434,117 @@ describe.skipIf(!hasChromium)("the leadership page, in chromium, on the local st
     expect(median(runs)).toBeGreaterThan(0);
   });
 
+  describe("answers that arrive late", () => {
+    /** The scheme with the most segments: its lists run to several pages. */
+    let big: SchemeAnswer;
+
+    beforeAll(async () => {
+      await page.setViewportSize(LAPTOP);
+      const { schemes } = await api<{ schemes: SchemeAnswer[] }>("/schemes");
+      big = [...schemes].sort((a, b) => b.segmentCount - a.segmentCount)[0] as SchemeAnswer;
+      expect(big.id).not.toBe(SCHEME);
+    });
+
+    it("drops a page of Show more that answers after the scheme changed", async () => {
+      await showScheme(big.id);
+      const more = await hold(1, (url) => url.searchParams.has("cursor"));
+      await page.locator("#columns button.more").first().click();
+      await more.arrived;
+      await showScheme(SCHEME);
+      await more.release();
+      expect(await columnIds()).toEqual(await firstPages(SCHEME));
+    });
+
+    it("does not report a board that failed after the scheme changed over the board now shown", async () => {
+      const board = await hold(3, (url) => url.pathname === `/schemes/${big.id}/decisions`);
+      await page.getByLabel("Segment scheme").selectOption(big.id);
+      await board.arrived;
+      await showScheme(SCHEME);
+      await board.fail();
+      expect(await page.locator("#status").textContent()).toBe("");
+      expect(await columnIds()).toEqual(await firstPages(SCHEME));
+    });
+
+    it("marks an approval answered after the scheme changed on the board it was made on, not the next", async () => {
+      const card = page.locator('#columns .card[data-state="recommended"]').first();
+      const segmentId = (await card.getAttribute("data-segment-id")) as string;
+      const decision = await hold(
+        1,
+        (url, method) => method === "POST" && url.pathname.endsWith("/decision"),
+      );
+      await page.getByRole("button", { name: `Approve ${segmentId}`, exact: true }).click();
+      await decision.arrived;
+      const board = await hold(3, (url) => url.pathname === `/schemes/${big.id}/decisions`);
+      await page.getByLabel("Segment scheme").selectOption(big.id);
+      await board.arrived;
+      await decision.release();
+      // The board still shown is the one the card was approved on; the next scheme's is not drawn yet.
+      const approved = page.locator(`#columns .card[data-segment-id="${segmentId}"]`);
+      expect(await approved.getAttribute("data-state")).toBe("approved");
+      expect(await page.locator("#columns .empty").count()).toBe(0);
+      await board.release();
+      await boardReady();
+      expect(await columnIds()).toEqual(await firstPages(big.id));
+      const trail = await api<{ items: AuditEntry[] }>(
+        `/schemes/${SCHEME}/segments/${encodeURIComponent(segmentId)}/decision-history`,
+      );
+      expect(trail.items).toEqual([expect.objectContaining({ action: "approve" })]);
+      await showScheme(SCHEME);
+    });
+
+    it("shows the segment opened last whatever order the details answer in, and no chart outlives the dialog", async () => {
+      const { items } = await api<{ items: BoardItemAnswer[] }>(
+        `/schemes/${SCHEME}/decisions?list=yes&limit=2`,
+      );
+      const [first, second] = items as [BoardItemAnswer, BoardItemAnswer];
+      const isFirst = (url: URL) =>
+        url.pathname.startsWith(`/schemes/${SCHEME}/segments/${encodeURIComponent(first.id)}`);
+      const dialog = page.locator("#detail-dialog");
+      const lead = dialog.locator(".detail-lead");
+      const valuesOf = (item: BoardItemAnswer) =>
+        Object.entries(item.values)
+          .map(([dimension, value]) => `${dimension}: ${value}`)
+          .join(" · ");
+
+      // The first segment answers only after the second was opened and drawn.
+      const slow = await hold(4, isFirst);
+      await page.getByRole("button", { name: `Open ${first.id}`, exact: true }).click();
+      await slow.arrived;
+      await page.keyboard.press("Escape");
+      await page.getByRole("button", { name: `Open ${second.id}`, exact: true }).click();
+      await page.locator('#detail-dialog[data-ready="true"]').waitFor();
+      await slow.release();
+      expect(await page.locator("#detail-title").textContent()).toBe(second.id);
+      expect(await lead.textContent()).toContain(valuesOf(second));
+      expect(await page.evaluate<number>(chartsIn("detail-body"))).toBe(3);
+      await page.keyboard.press("Escape");
+      await page.locator("#detail-dialog:not([open])").waitFor({ state: "attached" });
+      expect(await page.evaluate<number>(chartsIn("detail-body"))).toBe(0);
+
+      // A segment that answers after its dialog was closed draws nothing.
+      const closed = await hold(4, isFirst);
+      await page.getByRole("button", { name: `Open ${first.id}`, exact: true }).click();
+      await closed.arrived;
+      await page.keyboard.press("Escape");
+      await page.locator("#detail-dialog:not([open])").waitFor({ state: "attached" });
+      await closed.release();
+      expect(await page.evaluate<number>(chartsIn("detail-body"))).toBe(0);
+      expect(await lead.count()).toBe(0);
+    });
+
+    it("leaves nothing of a board that answers after signing out", async () => {
+      const board = await hold(3, (url) => url.pathname === `/schemes/${big.id}/decisions`);
+      await page.getByLabel("Segment scheme").selectOption(big.id);
+      await board.arrived;
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await board.release();
+      expect(await page.locator("body").getAttribute("data-ready")).toBeNull();
+      expect(await page.locator("#columns .card").count()).toBe(0);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await boardReady();
+    });
+  });
+
   it("signs out: the token leaves the tab and the sign-in form is back", async () => {
     await page.setViewportSize(LAPTOP);
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -358,5 +554,19 @@ describe.skipIf(!hasChromium)("the leadership page, in chromium, on the local st
     await page.reload();
     await page.getByLabel("Access token").waitFor();
     expect(await page.locator("body").getAttribute("data-ready")).toBeNull();
+  });
+
+  it("forgets a kept token that the API refuses, and says why on the sign-in form", async () => {
+    const refusals = [
+      { token: "not-a-token", reason: /^The token was refused: the API does not accept it\b/ },
+      { token: stack.tokens.ingest, reason: /^The token was refused: .*planner.*leader/ },
+    ];
+    for (const { token, reason } of refusals) {
+      await page.evaluate(`sessionStorage.setItem("segfocus.token", ${JSON.stringify(token)})`);
+      await page.reload();
+      await expect.poll(() => page.locator("#sign-in-error").textContent()).toMatch(reason);
+      expect(await page.getByLabel("Access token").isVisible()).toBe(true);
+      expect(await page.evaluate<string | null>('sessionStorage.getItem("segfocus.token")')).toBeNull();
+    }
   });
 });

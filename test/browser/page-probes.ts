@@ -109,3 +109,14 @@ export const COLUMN_BOXES = `[...document.querySelectorAll("#columns > .column")
   const box = column.getBoundingClientRect();
   return { list: column.dataset.list, x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width) };
 })`;
+
+/**
+ * How many canvases inside the element with this id still hold a Chart.js chart: Chart.js marks a
+ * canvas it draws on with a `$chartjs` property and removes it when the chart is destroyed.
+ */
+export function chartsIn(id: string): string {
+  return `[...(document.getElementById(${JSON.stringify(id)})?.querySelectorAll("canvas") ?? [])].filter((canvas) => canvas.$chartjs !== undefined).length`;
+}
+
+/** Resolves after the page has run what a just-arrived answer set off: its promise callbacks and a timer turn. */
+export const SETTLED = `new Promise((resolve) => setTimeout(resolve, 100))`;

@@ -136,6 +136,11 @@ describe("a card of the board", () => {
     });
   });
 
+  it("carries the scheme of its segment, under which a decision on it is recorded", () => {
+    expect(boardCard({ ...item("online", "choose"), schemeId: "channel" }).schemeId).toBe("channel");
+    expect(boardCard({ ...item("C-0042", "decline"), schemeId: "customer" }).schemeId).toBe("customer");
+  });
+
   it("has no reason when the decision carries none", () => {
     expect(boardCard({ ...item("online", "choose"), reasons: [] }).reason).toBeNull();
   });
