@@ -272,10 +272,11 @@ export class SegmentFocusStack extends Stack {
     listing(score, BlobKeys.partialsPrefix, SEGMENT_SNAPSHOTS_PREFIX);
     tableItems(score, readWriteItems, true);
 
-    objects(planRanges, ["s3:GetObject"], `${BlobKeys.incomingPrefix}*`);
+    // The big-file steps read the upload pinned to its version (a re-upload must not mix into a run).
+    objects(planRanges, ["s3:GetObject", "s3:GetObjectVersion"], `${BlobKeys.incomingPrefix}*`);
     tableItems(planRanges, batchStatus);
 
-    objects(ingestRange, ["s3:GetObject"], `${BlobKeys.incomingPrefix}*`);
+    objects(ingestRange, ["s3:GetObject", "s3:GetObjectVersion"], `${BlobKeys.incomingPrefix}*`);
     objects(ingestRange, ["s3:PutObject"], `${RangeKeys.prefix}*`);
 
     objects(mergeRanges, ["s3:GetObject"], `${RangeKeys.prefix}*`);
@@ -382,7 +383,7 @@ export class SegmentFocusStack extends Stack {
     acknowledge(
       ingest,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${stateMachineId}.Name>:*]`,
-      "Execution names are derived per upload at run time (batch id and entity tag); the ingest function may only describe executions of this one state machine, to tell a running one from a failed one.",
+      "Execution names are derived per upload at run time (batch id and the upload's version id, or its entity tag and event sequencer); the ingest function may only describe executions of this one state machine, to tell a running one from a failed one.",
     );
     // Whether an earlier execution for the same content failed (then the content gets a next one).
     ingest.addToRolePolicy(

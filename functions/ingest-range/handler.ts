@@ -1,5 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { ingestPartStep, partStepInputSchema } from "#pipeline/distributed-ingest.ts";
+import { ingestPartStep, type PartStepResult, partStepInputSchema } from "#pipeline/distributed-ingest.ts";
 import { createS3Client, endpointsFromEnvironment } from "#store/aws-clients.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
 
@@ -10,9 +10,12 @@ if (!bucket) throw new Error("SEGFOCUS_BUCKET must name the bucket");
 const blobs = new S3BlobStore(createS3Client(endpointsFromEnvironment()), bucket);
 
 /** One item of the Distributed Map: one byte range (or whole object) → its stored partial cube and counts. */
-export async function handler(event: unknown): Promise<Awaited<ReturnType<typeof ingestPartStep>>> {
+export async function handler(event: unknown): Promise<PartStepResult> {
   const input = partStepInputSchema.parse(event);
   const result = await ingestPartStep(blobs, input);
-  logger.info("part ingested", { key: input.object.key, ...result });
+  logger.info(result.superseded ? "part skipped: a newer upload replaced this one" : "part ingested", {
+    key: input.object.key,
+    ...result,
+  });
   return result;
 }

@@ -19,11 +19,12 @@ export async function handler(event: SQSEvent | S3Event): Promise<SQSBatchRespon
     try {
       if (distributed?.takes(object)) {
         const execution = await distributed.start(object);
-        logger.info("big file handed to the state machine", {
-          key: object.key,
-          size: object.size,
-          ...execution,
-        });
+        const fields = { key: object.key, size: object.size, ...execution };
+        if (execution.started) logger.info("big file handed to the state machine", fields);
+        else if (execution.status === "SUCCEEDED")
+          logger.info("this upload's execution has ended already: none started", fields);
+        // A redelivered message of an upload whose execution failed: the batch says why and to send the file again.
+        else logger.warn("this upload's execution has ended without success: none started", fields);
         continue;
       }
       const batch = await ingestBatch(context, object);

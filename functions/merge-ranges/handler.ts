@@ -18,9 +18,29 @@ const context = contextFromEnvironment();
  */
 export async function handler(event: unknown): Promise<Pick<BatchRecord, "batchId" | "status"> | undefined> {
   const failed = failedStepInputSchema.safeParse(event);
-  const batch = failed.success
-    ? await recordFailedIngestStep(context, failed.data)
-    : await mergePartsStep(context, mergeStepInputSchema.parse(event));
-  logger.info("parts merged", { batchId: batch?.batchId, status: batch?.status, error: batch?.error });
+  if (failed.success) {
+    const batch = await recordFailedIngestStep(context, failed.data);
+    logger.error("a step failed after its retries: batch marked failed", {
+      key: failed.data.object.key,
+      failure: failed.data.failure,
+      batchId: batch?.batchId,
+      status: batch?.status,
+    });
+    return batch && { batchId: batch.batchId, status: batch.status };
+  }
+  const input = mergeStepInputSchema.parse(event);
+  const { outcome, batch } = await mergePartsStep(context, input);
+  const fields = {
+    key: input.object.key,
+    parts: input.parts.length,
+    batchId: batch?.batchId,
+    status: batch?.status,
+  };
+  if (outcome === "superseded")
+    logger.warn("a newer upload replaced this one while its parts were read: nothing merged", fields);
+  else if (outcome === "counted") logger.info("this content is counted already: nothing merged", fields);
+  else if (batch?.status === "aggregated")
+    logger.info("parts merged", { ...fields, accepted: batch.accepted, rejected: batch.rejected });
+  else logger.warn("parts merged: the file failed", { ...fields, error: batch?.error });
   return batch && { batchId: batch.batchId, status: batch.status };
 }

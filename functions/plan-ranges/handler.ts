@@ -18,6 +18,7 @@ export async function handler(event: unknown): Promise<IngestPlan> {
     key: plan.object.key,
     action: plan.action,
     parts: plan.action === "ingest" ? plan.parts.length : 0,
+    ...(plan.action === "skip" && { status: plan.status, superseded: plan.superseded }),
   });
   return plan;
 }

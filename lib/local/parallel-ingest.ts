@@ -10,18 +10,21 @@ import type { BlobStore } from "#store/blob-store.ts";
 /** Uncompressed objects at least this large are split into byte ranges, one worker thread per core. */
 export const PARALLEL_INGEST_BYTES = 64 * 1024 * 1024;
 
-/**
- * Ingests an object with every core, with the steps of the cloud's Distributed Map
- * (lib/pipeline/distributed-ingest.ts): plan the parts, ingest each in a worker thread, merge them
- * in file order. Gzip, NDJSON and small objects are read whole. Duplicate transaction ids are caught
- * within a range.
- */
+/** How many worker threads a big object is split over, and from what size on. */
 export interface ParallelSettings {
   readonly workers: number;
   /** Objects smaller than this are read whole. */
   readonly minimumBytes: number;
 }
 
+/**
+ * Ingests an object with every core, with the steps of the cloud's Distributed Map
+ * (lib/pipeline/distributed-ingest.ts): plan the parts, ingest each in a worker thread, merge them
+ * in file order. Gzip, NDJSON, CSV files with line breaks in quoted fields and small objects are
+ * read whole. Duplicate transaction ids are caught within a range. Every part reads the upload it
+ * was given (If-Match on its entity tag: s3rver keeps no versions); when the file was sent again
+ * meanwhile, the ingest throws ObjectSuperseded and the batch is left to the newer upload.
+ */
 export function parallelIngester(
   blobs: BlobStore,
   endpoints: AwsEndpoints,

@@ -6,25 +6,24 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { distributedIngestSizes } from "#pipeline/distributed-ingest.ts";
+import { distributedIngestSizes, uploadIdentity } from "#pipeline/distributed-ingest.ts";
 import type { UploadedObject } from "#pipeline/ingest-batch.ts";
 import { parseIncomingKey } from "#store/blob-store.ts";
-
-/** How many executions one content may get: the first, and one more each time the one before failed. */
-const MAX_ATTEMPTS = 5;
-/** An execution that is still going or went well: the upload needs no other. */
-const SETTLED: ReadonlySet<ExecutionStatus | undefined> = new Set<ExecutionStatus | undefined>([
-  "RUNNING",
-  "SUCCEEDED",
-  "PENDING_REDRIVE",
-]);
 
 /** The big-file path as the ingest function sees it: which uploads it takes, and how to start one. */
 export interface DistributedIngest {
   /** An upload under incoming/{batchId}/ at least as large as the threshold. */
   takes(object: UploadedObject): boolean;
-  start(object: UploadedObject): Promise<{ readonly executionArn: string; readonly started: boolean }>;
+  start(object: UploadedObject): Promise<ExecutionStart>;
 }
+
+/**
+ * The upload's execution: `started` when this call started it or found it running (StartExecution
+ * answers both alike); otherwise it had ended already, with `status`.
+ */
+export type ExecutionStart =
+  | { readonly executionArn: string; readonly started: true }
+  | { readonly executionArn: string; readonly started: false; readonly status: ExecutionStatus | undefined };
 
 /**
  * The Distributed Map state machine that SEGFOCUS_INGEST_STATE_MACHINE names, for uploads of at
@@ -45,41 +44,45 @@ export function distributedIngestFromEnvironment(
 }
 
 /**
- * Starts the state machine for an upload once per content: executions are named from the batch id
- * and the entity tag, so a redelivered message finds its execution (ExecutionAlreadyExists) and
- * starts none. Only when that execution failed (a fault past its retries; a bad file ends in a
- * succeeded execution that failed the batch) does the same content, sent again, get a next one.
+ * Starts the state machine once per upload: the execution is named from the batch id and the
+ * upload's identity (executionName), and its input is the upload and nothing else, so a redelivered
+ * message sends the very same name and input. Step Functions answers that, while the execution
+ * runs, with the running one (no second start), and once it has ended with ExecutionAlreadyExists:
+ * then nothing starts either. An ended execution — succeeded, or failed past its retries, which
+ * marked the batch failed — is not started again for the same upload: a new upload of the file,
+ * with the same content or not, has an identity of its own and starts an execution of its own.
  */
 async function startExecution(
   sfn: SFNClient,
   stateMachineArn: string,
   object: UploadedObject,
-): Promise<{ executionArn: string; started: boolean }> {
-  const base = executionName(object);
-  // The upload and nothing else (not the SQS message id): a redelivery sends the very same input.
-  const input = JSON.stringify({ object: { key: object.key, size: object.size, etag: object.etag } });
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const name = attempt === 1 ? base : `${base}-${attempt}`;
-    try {
-      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
-      return { executionArn: executionArn ?? executionArnOf(stateMachineArn, name), started: true };
-    } catch (error) {
-      if (!(error instanceof ExecutionAlreadyExists) && (error as Error).name !== "ExecutionAlreadyExists")
-        throw error;
-    }
-    const executionArn = executionArnOf(stateMachineArn, name);
-    const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-    if (SETTLED.has(status)) return { executionArn, started: false };
+): Promise<ExecutionStart> {
+  const name = executionName(object);
+  const { key, size, etag, versionId, sequencer } = object;
+  const input = JSON.stringify({ object: { key, size, etag, versionId, sequencer } });
+  try {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+    return { executionArn: executionArn ?? executionArnOf(stateMachineArn, name), started: true };
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists) && (error as Error).name !== "ExecutionAlreadyExists")
+      throw error;
   }
-  throw new Error(
-    `${object.key}: the last ${MAX_ATTEMPTS} executions for this content failed; see the state machine's failed executions`,
-  );
+  const executionArn = executionArnOf(stateMachineArn, name);
+  const { status } = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  return { executionArn, started: false, status };
 }
 
-/** At most 80 characters of [A-Za-z0-9_-]: the batch id made safe and cut, then a digest that keeps it unique. */
+/**
+ * At most 80 characters of [A-Za-z0-9_-]: the batch id made safe and cut, then a digest of the
+ * batch id and the upload's identity (its version id, or its entity tag and S3 sequencer) that
+ * keeps it unique per upload.
+ */
 export function executionName(object: UploadedObject): string {
   const batchId = parseIncomingKey(object.key)?.batchId ?? "upload";
-  const digest = createHash("sha256").update(`${batchId}\n${object.etag}`).digest("hex").slice(0, 32);
+  const digest = createHash("sha256")
+    .update(`${batchId}\n${uploadIdentity(object)}`)
+    .digest("hex")
+    .slice(0, 32);
   return `${batchId.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 40)}-${digest}`;
 }
 

@@ -6,16 +6,21 @@ import { IngestError } from "#ingest/ingest-error.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
 import type { Reject } from "#ingest/reject.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
-import { BlobKeys, parseIncomingKey } from "#store/blob-store.ts";
+import { BlobKeys, ObjectSuperseded, parseIncomingKey, type ReadOptions } from "#store/blob-store.ts";
 import type { BatchRecord } from "#store/records.ts";
 
 /** The rejects file lists at most this many rows; past 5% of rows the batch fails anyway. */
 export const MAX_REJECTS_LISTED = 1_000_000;
 
+/** An upload as its S3 event announces it. */
 export interface UploadedObject {
   readonly key: string;
   readonly size: number;
   readonly etag: string;
+  /** The upload's version in a versioned bucket: what a read pins to, and what names this upload. */
+  readonly versionId?: string;
+  /** S3's per-upload ordering value for the key; names the upload where there is no version id. */
+  readonly sequencer?: string;
 }
 
 /**
@@ -163,6 +168,12 @@ export async function completeIngest(
       updatedAt: context.now().toISOString(),
     });
   } catch (error) {
+    if (error instanceof ObjectSuperseded) {
+      // A newer upload replaced this one while it was read: that upload's own ingest settles the
+      // batch, so this one leaves the batch, its partial and its rejects file as they are.
+      rejects.abandon();
+      return context.repository.getBatch(batchId);
+    }
     const rejectsKey = await rejects.finish().catch(() => undefined);
     return failIngest(context, object, error, { rejectsKey, readFailure: timing.readFailure?.() });
   }
@@ -224,12 +235,12 @@ export class Download {
   constructor(
     private readonly blobs: PipelineContext["blobs"],
     private readonly key: string,
-    private readonly range?: { readonly start: number; readonly end: number },
+    private readonly options?: ReadOptions,
   ) {}
 
   async *bytes(): AsyncGenerator<Uint8Array> {
     try {
-      yield* await this.blobs.getStream(this.key, this.range);
+      yield* await this.blobs.getStream(this.key, this.options);
     } catch (error) {
       this.failure = error;
       throw error;
@@ -262,6 +273,11 @@ class RejectsFile {
       this.upload.catch(() => undefined);
     }
     this.stream.write(`${JSON.stringify(reject)}\n`);
+  }
+
+  /** Gives the upload up, so that no rejects file is written: the upload fails with the stream. */
+  abandon(): void {
+    this.stream?.destroy(new Error("the rejects of a superseded upload are not kept"));
   }
 
   /** Completes the upload; the key of the rejects file, or undefined when there was no reject. */

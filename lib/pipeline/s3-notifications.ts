@@ -36,10 +36,14 @@ function isObjectCreated(record: S3Event["Records"][number]): boolean {
   return record.eventName?.startsWith("ObjectCreated") ?? false;
 }
 
+/** The upload a record announces; its version id (a versioned bucket) and sequencer tell it from other uploads of the key. */
 function objectOf(record: S3Event["Records"][number]): UploadedObject {
+  const { key, size, eTag, versionId, sequencer } = record.s3.object;
   return {
-    key: decodeURIComponent(record.s3.object.key.replaceAll("+", " ")),
-    size: record.s3.object.size ?? 0,
-    etag: (record.s3.object.eTag ?? "").replaceAll('"', ""),
+    key: decodeURIComponent(key.replaceAll("+", " ")),
+    size: size ?? 0,
+    etag: (eTag ?? "").replaceAll('"', ""),
+    ...(versionId && { versionId }),
+    ...(sequencer && { sequencer }),
   };
 }

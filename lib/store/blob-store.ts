@@ -6,16 +6,44 @@ export interface BlobStore {
   putStream(key: string, body: AsyncIterable<Uint8Array>, contentType?: string): Promise<void>;
   /** The object's bytes, or undefined when there is none. */
   getBytes(key: string): Promise<Uint8Array | undefined>;
-  /** Streams the object, or the byte range [start, end) of it. */
-  getStream(
-    key: string,
-    range?: { readonly start: number; readonly end: number },
-  ): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * Streams the object, or the byte range [start, end) of it; pinned to one upload by `versionId` or
+   * `ifMatch`, it throws ObjectSuperseded when the key holds other content now (ifMatch only: a
+   * version, once written, is never replaced).
+   */
+  getStream(key: string, options?: ReadOptions): Promise<AsyncIterable<Uint8Array>>;
   head(key: string): Promise<BlobInfo | undefined>;
   list(prefix: string): Promise<BlobInfo[]>;
   delete(key: string): Promise<void>;
   /** A URL that accepts one HTTP PUT of the object's body until it expires. */
   presignPut(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** Which bytes of which content a read takes: S3's Range, VersionId and If-Match. */
+export interface ReadOptions {
+  /** The first byte read; 0 when absent. */
+  readonly start?: number;
+  /** One past the last byte read; the object's end when absent. */
+  readonly end?: number;
+  /** This version of the object, in a versioned bucket. */
+  readonly versionId?: string;
+  /** Only while the object still has this entity tag (without quotes). */
+  readonly ifMatch?: string;
+}
+
+/**
+ * A read pinned to an entity tag found other content under the key (S3's 412 Precondition Failed):
+ * a newer upload replaced the one being read, and that upload's own ingest will settle its batch.
+ */
+export class ObjectSuperseded extends Error {
+  override readonly name = "ObjectSuperseded";
+
+  /** The failed read of `key` pinned to entity tag `etag`. */
+  static at(key: string, etag: string): ObjectSuperseded {
+    return new ObjectSuperseded(
+      `${key} no longer holds the upload with entity tag ${etag}: a newer upload replaced it`,
+    );
+  }
 }
 
 export interface BlobInfo {

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  type GetObjectCommandOutput,
   HeadObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
@@ -11,7 +12,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { BlobInfo, BlobStore } from "#store/blob-store.ts";
+import { type BlobInfo, type BlobStore, ObjectSuperseded, type ReadOptions } from "#store/blob-store.ts";
 
 /** The BlobStore on S3 (and on s3rver locally, through the same client). */
 export class S3BlobStore implements BlobStore {
@@ -47,14 +48,31 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
-  async getStream(key: string, range?: { start: number; end: number }): Promise<AsyncIterable<Uint8Array>> {
-    const response = await this.s3.send(
-      new GetObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Range: range ? `bytes=${range.start}-${range.end - 1}` : undefined,
-      }),
-    );
+  async getStream(key: string, options: ReadOptions = {}): Promise<AsyncIterable<Uint8Array>> {
+    const { start, end, versionId, ifMatch } = options;
+    let response: GetObjectCommandOutput;
+    try {
+      response = await this.s3.send(
+        new GetObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Range:
+            start === undefined && end === undefined
+              ? undefined
+              : `bytes=${start ?? 0}-${end === undefined ? "" : end - 1}`,
+          VersionId: versionId,
+          IfMatch: ifMatch === undefined ? undefined : `"${ifMatch}"`,
+        }),
+      );
+    } catch (error) {
+      if (ifMatch !== undefined && isPreconditionFailed(error)) throw ObjectSuperseded.at(key, ifMatch);
+      throw error;
+    }
+    // s3rver ignores If-Match: the entity tag of the answer is checked too, so the pin holds locally.
+    if (ifMatch !== undefined && response.ETag !== undefined && unquote(response.ETag) !== ifMatch) {
+      (response.Body as Readable | undefined)?.destroy();
+      throw ObjectSuperseded.at(key, ifMatch);
+    }
     return response.Body as unknown as AsyncIterable<Uint8Array>;
   }
 
@@ -100,6 +118,13 @@ function isMissing(error: unknown): boolean {
     error instanceof NotFound ||
     (error as { name?: string }).name === "NotFound" ||
     (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+  );
+}
+
+function isPreconditionFailed(error: unknown): boolean {
+  return (
+    (error as { name?: string }).name === "PreconditionFailed" ||
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412
   );
 }
 

@@ -303,6 +303,10 @@ describe("least privilege", () => {
     expect(objectKeys("ScoreFunction", "s3:GetObject")).toEqual(["partials/*"]);
     expect(objectKeys("ScoreFunction", "s3:DeleteObject")).toEqual(["snapshots/*"]);
     expect(objectKeys("PlanRangesFunction", "s3:GetObject")).toEqual(["incoming/*"]);
+    // Their reads are pinned to the announced version of the upload, which needs GetObjectVersion.
+    expect(objectKeys("PlanRangesFunction", "s3:GetObjectVersion")).toEqual(["incoming/*"]);
+    expect(objectKeys("IngestRangeFunction", "s3:GetObjectVersion")).toEqual(["incoming/*"]);
+    expect(objectKeys("ApiFunction", "s3:GetObjectVersion")).toEqual([]);
     expect(objectKeys("PlanRangesFunction", "s3:PutObject")).toEqual([]);
     expect(objectKeys("IngestRangeFunction", "s3:GetObject")).toEqual(["incoming/*"]);
     expect(objectKeys("IngestRangeFunction", "s3:PutObject")).toEqual(["ranges/*"]);

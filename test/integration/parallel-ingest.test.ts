@@ -7,6 +7,7 @@ import { parallelIngester } from "#local/parallel-ingest.ts";
 import type { UploadedObject } from "#pipeline/ingest-batch.ts";
 import { generateRows } from "#sample/generator.ts";
 import { createS3Client } from "#store/aws-clients.ts";
+import { ObjectSuperseded } from "#store/blob-store.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
 
 /**
@@ -105,5 +106,43 @@ describe("ingesting a big file over worker threads", () => {
     );
     expect(readWhole).toBe(true);
     expect(report.rows).toBe(2_000);
+  });
+
+  it("reads a file whole when its quoted fields contain line breaks, and gets the rows right", async () => {
+    const lines = [...generateRows({ rows: 3_000, seed: 7, start: "2024-01", months: 12 })]
+      .join("")
+      .split("\n");
+    const header = (lines[0] as string).split(",");
+    const customer = header.indexOf("customer_id");
+    const text = lines
+      .map((line, i) => {
+        if (i === 0 || i % 3 !== 0 || line === "") return line;
+        const fields = line.split(",");
+        fields[customer] = `"${fields[customer]}\nbranch"`;
+        return fields.join(",");
+      })
+      .join("\n");
+    const object = await upload("incoming/quoted/lines.csv", text);
+    let readWhole = false;
+
+    const report = await ingester()(
+      object,
+      async function* () {
+        readWhole = true;
+        yield* await blobs.getStream(object.key);
+      },
+      options,
+    );
+
+    expect(readWhole).toBe(true);
+    expect([report.rows, report.rejected]).toEqual([3_000, 0]);
+  });
+
+  it("throws ObjectSuperseded when the file was sent again before it was read, although s3rver ignores If-Match", async () => {
+    const rows = [...generateRows({ rows: 3_000, seed: 8, start: "2024-01", months: 12 })].join("");
+    const first = await upload("incoming/again/lines.csv", rows);
+    await upload("incoming/again/lines.csv", rows.replaceAll(",online,", ",phone,"));
+
+    await expect(ingester()(first, async function* () {}, options)).rejects.toBeInstanceOf(ObjectSuperseded);
   });
 });

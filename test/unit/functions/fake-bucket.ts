@@ -8,13 +8,20 @@ import {
   PutObjectCommand,
   type PutObjectCommandInput,
   type S3Client,
+  S3ServiceException,
 } from "@aws-sdk/client-s3";
 import type { AwsClientStub } from "aws-sdk-client-mock";
 import { s3Body } from "../store/s3-body.ts";
 
-/** The bucket in memory behind aws-sdk-client-mock: GetObject, PutObject (also from lib-storage's Upload), ListObjectsV2. */
+/**
+ * The bucket in memory behind aws-sdk-client-mock: GetObject (with VersionId and If-Match), PutObject
+ * (also from lib-storage's Upload), ListObjectsV2. Versioned, it keeps every upload's bytes, as the
+ * AWS bucket does.
+ */
 export class FakeBucket {
   readonly objects = new Map<string, Uint8Array>();
+  private readonly versions = new Map<string, Uint8Array>();
+  private uploads = 0;
   private readonly faults: Array<{ key: string; error: () => Error; remaining: number; failed: number }> = [];
 
   /** Makes reads of one key fail with a fresh error each: every one, or the next `times` of them. */
@@ -31,11 +38,21 @@ export class FakeBucket {
     return this;
   }
 
+  constructor(private readonly options: { readonly versioned?: boolean } = {}) {}
+
   /** Stores an upload and returns the object as an S3 notification announces it. */
-  upload(key: string, content: string): { key: string; size: number; eTag: string } {
+  upload(
+    key: string,
+    content: string,
+  ): { key: string; size: number; eTag: string; versionId?: string; sequencer: string } {
     const bytes = new TextEncoder().encode(content);
     this.objects.set(key, bytes);
-    return { key, size: bytes.length, eTag: etagOf(bytes) };
+    const sequencer = (++this.uploads).toString(16).toUpperCase().padStart(16, "0");
+    const announced = { key, size: bytes.length, eTag: etagOf(bytes), sequencer };
+    if (!this.options.versioned) return announced;
+    const versionId = `version-${this.uploads}`;
+    this.versions.set(`${key}?versionId=${versionId}`, bytes);
+    return { ...announced, versionId };
   }
 
   text(key: string): string | undefined {
@@ -50,13 +67,25 @@ export class FakeBucket {
       fault.failed++;
       throw fault.error();
     }
-    const bytes = this.objects.get(input.Key ?? "");
+    const bytes =
+      input.VersionId === undefined
+        ? this.objects.get(input.Key ?? "")
+        : this.versions.get(`${input.Key}?versionId=${input.VersionId}`);
     if (!bytes)
       throw new NoSuchKey({
         message: "The specified key does not exist.",
         $metadata: { httpStatusCode: 404 },
       });
-    return { Body: s3Body(bytes), ContentLength: bytes.length, ETag: `"${etagOf(bytes)}"` };
+    if (input.IfMatch !== undefined && input.IfMatch.replaceAll('"', "") !== etagOf(bytes))
+      throw new S3ServiceException({
+        name: "PreconditionFailed",
+        $fault: "client",
+        message: "At least one of the pre-conditions you specified did not hold",
+        $metadata: { httpStatusCode: 412 },
+      });
+    const range = /^bytes=(\d+)-(\d*)$/.exec(input.Range ?? "");
+    const body = range ? bytes.slice(Number(range[1]), range[2] ? Number(range[2]) + 1 : undefined) : bytes;
+    return { Body: s3Body(body), ContentLength: body.length, ETag: `"${etagOf(bytes)}"` };
   }
 
   async put(input: PutObjectCommandInput) {

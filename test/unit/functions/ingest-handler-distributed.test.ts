@@ -1,18 +1,21 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import {
   DescribeExecutionCommand,
+  type DescribeExecutionCommandInput,
   ExecutionAlreadyExists,
+  type ExecutionStatus,
   SFNClient,
   SFNServiceException,
   StartExecutionCommand,
+  type StartExecutionCommandInput,
 } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { executionName } from "#pipeline/distributed-ingest-execution.ts";
 import { FakeTable } from "../store/fake-table.ts";
 import { FakeBucket } from "./fake-bucket.ts";
-import { sqsEvent } from "./lambda-events.ts";
+import { type AnnouncedObject, sqsEvent } from "./lambda-events.ts";
 
 const STATE_MACHINE = "arn:aws:states:eu-west-1:123456789012:stateMachine:DistributedIngest";
 const EXECUTIONS = "arn:aws:states:eu-west-1:123456789012:execution:DistributedIngest";
@@ -24,6 +27,7 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
 let bucket: FakeBucket;
 let table: FakeTable;
+let stateMachine: FakeStateMachine;
 let handler: typeof import("../../../functions/ingest/handler.ts").handler;
 
 beforeAll(async () => {
@@ -40,8 +44,9 @@ beforeEach(() => {
   s3.reset();
   dynamo.reset();
   sfn.reset();
-  bucket = new FakeBucket().attach(s3);
+  bucket = new FakeBucket({ versioned: true }).attach(s3);
   table = new FakeTable().attach(dynamo);
+  stateMachine = new FakeStateMachine().attach(sfn);
 });
 
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,channel,category";
@@ -54,14 +59,65 @@ function csvFile(rows: number): string {
   return `${HEADER}\n${lines.join("\n")}\n`;
 }
 
-const alreadyExists = () =>
-  new ExecutionAlreadyExists({ message: "Execution Already Exists", $metadata: { httpStatusCode: 400 } });
+/**
+ * Step Functions as StartExecution answers (the API reference's idempotency rule): a name not used
+ * yet starts an execution; the same name and input as a RUNNING execution is answered with that
+ * execution, as a success; the name of an execution that has ended, or with another input, is
+ * refused with ExecutionAlreadyExists. Executions are not redriven here.
+ */
+class FakeStateMachine {
+  readonly executions = new Map<string, { input: string; status: ExecutionStatus; startDate: Date }>();
+
+  attach(mock: AwsClientStub<SFNClient>): this {
+    mock.on(StartExecutionCommand).callsFake((input: StartExecutionCommandInput) => this.start(input));
+    mock
+      .on(DescribeExecutionCommand)
+      .callsFake((input: DescribeExecutionCommandInput) => this.describe(input));
+    return this;
+  }
+
+  /** Ends an execution, as the state machine would. */
+  end(name: string, status: Exclude<ExecutionStatus, "RUNNING">): void {
+    const execution = this.executions.get(name);
+    if (!execution) throw new Error(`no execution ${name}`);
+    execution.status = status;
+  }
+
+  private start({ name = "", input = "{}" }: StartExecutionCommandInput) {
+    const existing = this.executions.get(name);
+    if (existing && (existing.status !== "RUNNING" || existing.input !== input))
+      throw new ExecutionAlreadyExists({
+        message: `Execution Already Exists: '${EXECUTIONS}:${name}'`,
+        $metadata: { httpStatusCode: 400 },
+      });
+    const execution = existing ?? { input, status: "RUNNING" as const, startDate: new Date() };
+    this.executions.set(name, execution);
+    return { executionArn: `${EXECUTIONS}:${name}`, startDate: execution.startDate };
+  }
+
+  private describe({ executionArn = "" }: DescribeExecutionCommandInput) {
+    const name = executionArn.slice(`${EXECUTIONS}:`.length);
+    const execution = this.executions.get(name);
+    if (!execution) throw new Error(`ExecutionDoesNotExist: ${executionArn}`);
+    return { executionArn, status: execution.status, input: execution.input, startDate: execution.startDate };
+  }
+}
+
+/** The upload as the ingest function reads it from the notification. */
+function uploaded(object: AnnouncedObject) {
+  return {
+    key: object.key,
+    size: object.size,
+    etag: object.eTag,
+    versionId: object.versionId,
+    sequencer: object.sequencer,
+  };
+}
 
 describe("ingest handler: uploads past the size threshold", () => {
-  it("starts one execution of the state machine, named from the batch id and entity tag, and ingests nothing itself", async () => {
+  it("starts one execution of the state machine, named from the batch id and the upload's version, and ingests nothing itself", async () => {
     const big = bucket.upload("incoming/2026-11-22/lines.csv", csvFile(100));
     expect(big.size).toBeGreaterThanOrEqual(THRESHOLD);
-    sfn.on(StartExecutionCommand).resolves({ executionArn: `${EXECUTIONS}:x`, startDate: new Date() });
 
     const response = await handler(sqsEvent(["m-1", big]));
 
@@ -70,48 +126,83 @@ describe("ingest handler: uploads past the size threshold", () => {
     expect(starts).toEqual([
       {
         stateMachineArn: STATE_MACHINE,
-        name: executionName({ key: big.key, size: big.size, etag: big.eTag }),
-        input: JSON.stringify({ object: { key: big.key, size: big.size, etag: big.eTag } }),
+        name: executionName(uploaded(big)),
+        input: JSON.stringify({ object: uploaded(big) }),
       },
     ]);
+    expect(JSON.parse(starts[0]?.input ?? "{}").object).toMatchObject({
+      versionId: big.versionId,
+      sequencer: big.sequencer,
+    });
     expect(starts[0]?.name).toMatch(/^2026-11-22-[0-9a-f]{32}$/);
+    expect(stateMachine.executions.size).toBe(1);
     expect(bucket.objects.has("partials/2026-11-22.cube")).toBe(false);
     expect(table.item("BATCH#2026-11-22", "BATCH")).toBeUndefined();
   });
 
-  it("starts no second execution for a redelivered message while the first runs", async () => {
+  it("starts no second execution for a redelivered message while the first runs: Step Functions answers with the running one", async () => {
     const big = bucket.upload("incoming/b-1/lines.csv", csvFile(100));
-    sfn.on(StartExecutionCommand).rejects(alreadyExists());
-    sfn.on(DescribeExecutionCommand).resolves({ status: "RUNNING" });
+    await handler(sqsEvent(["m-1", big]));
 
     const response = await handler(sqsEvent(["m-1", big]));
 
     expect(response).toEqual({ batchItemFailures: [] });
-    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
-    const name = executionName({ key: big.key, size: big.size, etag: big.eTag });
-    expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({
-      executionArn: `${EXECUTIONS}:${name}`,
-    });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
+    expect(stateMachine.executions.size).toBe(1);
   });
 
-  it("starts a next execution for the same content sent again after the first one failed", async () => {
-    const big = bucket.upload("incoming/b-1/lines.csv", csvFile(100));
-    const name = executionName({ key: big.key, size: big.size, etag: big.eTag });
-    sfn
-      .on(StartExecutionCommand, { name })
-      .rejects(alreadyExists())
-      .on(StartExecutionCommand, { name: `${name}-2` })
-      .resolves({ executionArn: `${EXECUTIONS}:${name}-2`, startDate: new Date() });
-    sfn.on(DescribeExecutionCommand).resolves({ status: "FAILED" });
+  it.each([
+    ["succeeded", "SUCCEEDED"],
+    ["failed", "FAILED"],
+  ] as const)(
+    "starts none for a redelivered message once the upload's execution has %s",
+    async (_, status) => {
+      const big = bucket.upload("incoming/b-1/lines.csv", csvFile(100));
+      await handler(sqsEvent(["m-1", big]));
+      const name = executionName(uploaded(big));
+      stateMachine.end(name, status);
 
-    const response = await handler(sqsEvent(["m-1", big]));
+      const response = await handler(sqsEvent(["m-1", big]));
 
-    expect(response).toEqual({ batchItemFailures: [] });
-    expect(sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input.name)).toEqual([
-      name,
-      `${name}-2`,
-    ]);
-  });
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(stateMachine.executions.size).toBe(1);
+      expect(sfn.commandCalls(DescribeExecutionCommand).map((call) => call.args[0].input)).toEqual([
+        { executionArn: `${EXECUTIONS}:${name}` },
+      ]);
+    },
+  );
+
+  it.each([
+    ["a versioned bucket, by version id", true],
+    ["a bucket without versions, by entity tag and sequencer", false],
+  ])(
+    "starts an execution for every new upload, also of content counted before, in %s",
+    async (_, versioned) => {
+      bucket = new FakeBucket({ versioned }).attach(s3);
+      const key = "incoming/b-1/lines.csv";
+      const first = bucket.upload(key, csvFile(100));
+      await handler(sqsEvent(["m-1", first]));
+      stateMachine.end(executionName(uploaded(first)), "SUCCEEDED");
+      const second = bucket.upload(key, csvFile(120));
+      await handler(sqsEvent(["m-2", second]));
+      stateMachine.end(executionName(uploaded(second)), "SUCCEEDED");
+
+      const third = bucket.upload(key, csvFile(100));
+      const response = await handler(sqsEvent(["m-3", third]));
+
+      expect(response).toEqual({ batchItemFailures: [] });
+      expect(third.eTag).toBe(first.eTag);
+      expect(third.versionId === undefined).toBe(!versioned);
+      expect([...stateMachine.executions.values()].map((execution) => execution.status)).toEqual([
+        "SUCCEEDED",
+        "SUCCEEDED",
+        "RUNNING",
+      ]);
+      expect(JSON.parse([...stateMachine.executions.values()][2]?.input ?? "{}").object).toEqual(
+        uploaded(third),
+      );
+    },
+  );
 
   it("hands the message back to SQS when Step Functions refuses to start the execution", async () => {
     const big = bucket.upload("incoming/b-1/lines.csv", csvFile(100));

@@ -4,6 +4,9 @@ export interface AnnouncedObject {
   readonly key: string;
   readonly size: number;
   readonly eTag: string;
+  /** Present for a versioned bucket. */
+  readonly versionId?: string;
+  readonly sequencer?: string;
 }
 
 /** The notification S3 sends for a created object (its key URL-encoded, + for a space, as S3 writes it). */
@@ -29,7 +32,8 @@ export function objectCreated(object: AnnouncedObject): S3EventRecord {
         key: encodeURIComponent(object.key).replaceAll("%2F", "/").replaceAll("%20", "+"),
         size: object.size,
         eTag: object.eTag,
-        sequencer: "0A",
+        ...(object.versionId && { versionId: object.versionId }),
+        sequencer: object.sequencer ?? "0A",
       },
     },
   };

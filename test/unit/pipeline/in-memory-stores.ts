@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Policy } from "#domain/policy.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
-import type { BlobInfo, BlobStore } from "#store/blob-store.ts";
+import { type BlobInfo, type BlobStore, ObjectSuperseded, type ReadOptions } from "#store/blob-store.ts";
 import type {
   BatchRecord,
   BatchStatus,
@@ -24,21 +24,46 @@ interface StoredBlob {
   readonly etag: string;
 }
 
-/** A bucket in memory that remembers every write, for the pipeline's specifications. */
+/** What S3 announces for an upload: a version id in a versioned bucket, a sequencer always. */
+export interface AnnouncedUpload {
+  readonly key: string;
+  readonly size: number;
+  readonly etag: string;
+  readonly versionId?: string;
+  readonly sequencer: string;
+}
+
+/**
+ * A bucket in memory that remembers every write, for the pipeline's specifications. Versioned, it
+ * keeps every upload's bytes under a version id, as the AWS bucket does; unversioned, as s3rver,
+ * only the latest, and a read pinned to an older entity tag fails as S3's If-Match does.
+ */
 export class InMemoryBlobStore implements BlobStore {
   readonly bucket = "segfocus-test";
   readonly objects = new Map<string, StoredBlob>();
+  /** Every upload's bytes by key and version id, in a versioned bucket. */
+  readonly versions = new Map<string, StoredBlob>();
+  /** Every read of a stream, as asked for. */
+  readonly streamReads: Array<{ key: string } & ReadOptions> = [];
   /** Keys in the order they were written. */
   readonly writes: string[] = [];
   /** Faults to raise instead of doing the operation. */
   readonly faults: { getStream?: Error; midStream?: Error; put?: Error; putStream?: Error } = {};
 
+  private uploads = 0;
+
+  constructor(private readonly options: { readonly versioned?: boolean } = {}) {}
+
   /** Stores an object as an upload would, returning what S3 would announce for it. */
-  upload(key: string, body: string | Uint8Array): { key: string; size: number; etag: string } {
+  upload(key: string, body: string | Uint8Array): AnnouncedUpload {
     const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body.slice();
-    const etag = md5(bytes);
-    this.objects.set(key, { bytes, contentType: "text/csv", etag });
-    return { key, size: bytes.length, etag };
+    const stored = { bytes, contentType: "text/csv", etag: md5(bytes) };
+    this.objects.set(key, stored);
+    const sequencer = (++this.uploads).toString(16).toUpperCase().padStart(16, "0");
+    if (!this.options.versioned) return { key, size: bytes.length, etag: stored.etag, sequencer };
+    const versionId = `v${this.uploads}`;
+    this.versions.set(`${key}?versionId=${versionId}`, stored);
+    return { key, size: bytes.length, etag: stored.etag, versionId, sequencer };
   }
 
   text(key: string): string | undefined {
@@ -73,15 +98,18 @@ export class InMemoryBlobStore implements BlobStore {
     return this.objects.get(key)?.bytes.slice();
   }
 
-  async getStream(
-    key: string,
-    range?: { readonly start: number; readonly end: number },
-  ): Promise<AsyncIterable<Uint8Array>> {
+  async getStream(key: string, options: ReadOptions = {}): Promise<AsyncIterable<Uint8Array>> {
+    this.streamReads.push({ key, ...options });
     if (this.faults.getStream) throw this.faults.getStream;
-    const object = this.objects.get(key);
+    const object =
+      options.versionId === undefined
+        ? this.objects.get(key)
+        : this.versions.get(`${key}?versionId=${options.versionId}`);
     if (!object) throw Object.assign(new Error(`NoSuchKey: ${key}`), { name: "NoSuchKey" });
+    if (options.ifMatch !== undefined && options.ifMatch !== object.etag)
+      throw ObjectSuperseded.at(key, options.ifMatch);
     return chunksArrivingLikeNetworkReads(
-      object.bytes.slice(range?.start ?? 0, range?.end),
+      object.bytes.slice(options.start ?? 0, options.end),
       this.faults.midStream,
     );
   }

@@ -5,7 +5,7 @@ import { announcedObjects } from "#pipeline/s3-notifications.ts";
 /** An S3 event record as S3 writes it: the key URL-encoded with + for a space, the entity tag quoted or not. */
 function s3Record(
   key: string,
-  options: { eventName?: string; size?: number; eTag?: string } = {},
+  options: { eventName?: string; size?: number; eTag?: string; versionId?: string; sequencer?: string } = {},
 ): S3EventRecord {
   return {
     eventVersion: "2.1",
@@ -24,7 +24,8 @@ function s3Record(
         key,
         size: options.size ?? 100,
         eTag: options.eTag ?? "5d41402abc4b2a76b9719d911017c592",
-        sequencer: "0A",
+        ...(options.versionId && { versionId: options.versionId }),
+        sequencer: options.sequencer ?? "0A",
       },
     },
   };
@@ -63,9 +64,37 @@ describe("announcedObjects", () => {
     );
 
     expect(objects).toEqual([
-      { key: "incoming/b-1/orders.csv", size: 2048, etag: "aa11" },
-      { key: "incoming/b-2/orders.csv.gz", size: 512, etag: "bb22" },
+      { key: "incoming/b-1/orders.csv", size: 2048, etag: "aa11", sequencer: "0A" },
+      { key: "incoming/b-2/orders.csv.gz", size: 512, etag: "bb22", sequencer: "0A" },
     ]);
+  });
+
+  it("carries the upload's version id (a versioned bucket) and sequencer, which tell one upload of a key from another", () => {
+    const record = (sequencer: string, versionId?: string) =>
+      s3Record("incoming/b-1/orders.csv", { eTag: "aa11", sequencer, versionId });
+
+    const direct = announcedObjects(s3Event(record("0055AED6DCD90281E5", "3HL4kqtJlcpXroDTDmJ")));
+    const viaSqs = announcedObjects(sqsEvent(sqsRecord("m-1", wrapped(record("0055AED6DCD90281E6")))));
+
+    expect(direct).toEqual([
+      {
+        key: "incoming/b-1/orders.csv",
+        size: 100,
+        etag: "aa11",
+        versionId: "3HL4kqtJlcpXroDTDmJ",
+        sequencer: "0055AED6DCD90281E5",
+      },
+    ]);
+    expect(viaSqs).toEqual([
+      {
+        key: "incoming/b-1/orders.csv",
+        size: 100,
+        etag: "aa11",
+        sequencer: "0055AED6DCD90281E6",
+        messageId: "m-1",
+      },
+    ]);
+    expect("versionId" in (viaSqs[0] ?? {})).toBe(false);
   });
 
   it("reads S3 notifications wrapped in SQS messages, each object with its message id", () => {
@@ -83,9 +112,9 @@ describe("announcedObjects", () => {
     );
 
     expect(objects).toEqual([
-      { key: "incoming/b-1/orders.csv", size: 100, etag: "aa11", messageId: "m-1" },
-      { key: "incoming/b-2/a.csv", size: 100, etag: "bb22", messageId: "m-2" },
-      { key: "incoming/b-3/b.csv", size: 100, etag: "cc33", messageId: "m-2" },
+      { key: "incoming/b-1/orders.csv", size: 100, etag: "aa11", sequencer: "0A", messageId: "m-1" },
+      { key: "incoming/b-2/a.csv", size: 100, etag: "bb22", sequencer: "0A", messageId: "m-2" },
+      { key: "incoming/b-3/b.csv", size: 100, etag: "cc33", sequencer: "0A", messageId: "m-2" },
     ]);
   });
 
@@ -104,7 +133,7 @@ describe("announcedObjects", () => {
     const { size: _, ...object } = record.s3.object;
 
     expect(announcedObjects(s3Event({ ...record, s3: { ...record.s3, object: object as never } }))).toEqual([
-      { key: "incoming/b-1/orders.csv", size: 0, etag: "5d41402abc4b2a76b9719d911017c592" },
+      { key: "incoming/b-1/orders.csv", size: 0, etag: "5d41402abc4b2a76b9719d911017c592", sequencer: "0A" },
     ]);
   });
 

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
+import { ObjectSuperseded } from "#store/blob-store.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
 import { s3Body } from "./s3-body.ts";
 
@@ -112,6 +113,74 @@ describe("getStream", () => {
       "bytes=1000-1009",
       "bytes=0-0",
     ]);
+  });
+
+  it("reads from a start to the object's end when no end is given", async () => {
+    s3.on(GetObjectCommand).resolves({ Body: s3Body("56789") });
+
+    await blobs.getStream("quarantine/b-1/rejects.ndjson", { start: 5 });
+
+    expect(s3.commandCalls(GetObjectCommand)[0]?.args[0].input.Range).toBe("bytes=5-");
+  });
+
+  it("pins the read to a version, or to an entity tag as a quoted If-Match", async () => {
+    s3.on(GetObjectCommand).resolves({ Body: s3Body("x"), ETag: '"aa11"' });
+
+    await blobs.getStream("incoming/b-1/orders.csv", { start: 0, end: 10, versionId: "3HL4kqtJlcpXroDTDmJ" });
+    await blobs.getStream("incoming/b-1/orders.csv", { ifMatch: "aa11" });
+
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([
+      {
+        Bucket: BUCKET,
+        Key: "incoming/b-1/orders.csv",
+        Range: "bytes=0-9",
+        VersionId: "3HL4kqtJlcpXroDTDmJ",
+      },
+      { Bucket: BUCKET, Key: "incoming/b-1/orders.csv", IfMatch: '"aa11"' },
+    ]);
+  });
+
+  it("throws ObjectSuperseded when S3 answers a pinned read with 412 Precondition Failed", async () => {
+    s3.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: "PreconditionFailed",
+        $fault: "client",
+        message: "At least one of the pre-conditions you specified did not hold",
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
+
+    const read = blobs.getStream("incoming/b-1/orders.csv", { ifMatch: "aa11" });
+
+    await expect(read).rejects.toBeInstanceOf(ObjectSuperseded);
+    await expect(read).rejects.toThrow(
+      "incoming/b-1/orders.csv no longer holds the upload with entity tag aa11",
+    );
+  });
+
+  it("throws ObjectSuperseded when the answer carries another entity tag (s3rver ignores If-Match)", async () => {
+    const body = Readable.from(["newer bytes"]);
+    s3.on(GetObjectCommand).resolves({ Body: body as never, ETag: '"bb22"' });
+
+    await expect(blobs.getStream("incoming/b-1/orders.csv", { ifMatch: "aa11" })).rejects.toBeInstanceOf(
+      ObjectSuperseded,
+    );
+    expect(body.destroyed).toBe(true);
+  });
+
+  it("passes on a 412 of a read that was not pinned, and any other failure of a pinned one", async () => {
+    const preconditionFailed = new S3ServiceException({
+      name: "PreconditionFailed",
+      $fault: "client",
+      message: "At least one of the pre-conditions you specified did not hold",
+      $metadata: { httpStatusCode: 412 },
+    });
+    s3.on(GetObjectCommand).rejectsOnce(preconditionFailed).rejectsOnce(accessDenied());
+
+    await expect(blobs.getStream("incoming/b-1/orders.csv")).rejects.toBe(preconditionFailed);
+    await expect(blobs.getStream("incoming/b-1/orders.csv", { ifMatch: "aa11" })).rejects.toThrow(
+      "Access Denied",
+    );
   });
 });
 
