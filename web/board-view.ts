@@ -5,6 +5,8 @@ import { formatAmount, formatScore, formatShare } from "./format.ts";
 
 /** What a card's buttons ask the page to do. */
 export interface BoardActions {
+  /** Whether a decision on the card is on its way to the API: its decision buttons are disabled meanwhile. */
+  deciding(card: BoardCard): boolean;
   approve(card: BoardCard): void;
   override(card: BoardCard): void;
   open(card: BoardCard): void;
@@ -39,6 +41,7 @@ export function renderBoard(root: HTMLElement, columns: readonly BoardColumn[], 
 }
 
 function renderCard(card: BoardCard, actions: BoardActions): HTMLLIElement {
+  const deciding = actions.deciding(card);
   return h(
     "li",
     {
@@ -77,9 +80,13 @@ function renderCard(card: BoardCard, actions: BoardActions): HTMLLIElement {
       "div",
       { class: "card-actions" },
       card.canApprove &&
-        button("Approve", { "aria-label": `Approve ${card.segmentId}` }, () => actions.approve(card)),
-      button("Override…", { class: "secondary", "aria-label": `Override ${card.segmentId}` }, () =>
-        actions.override(card),
+        button("Approve", { "aria-label": `Approve ${card.segmentId}`, disabled: deciding }, () =>
+          actions.approve(card),
+        ),
+      button(
+        "Override…",
+        { class: "secondary", "aria-label": `Override ${card.segmentId}`, disabled: deciding },
+        () => actions.override(card),
       ),
     ),
   );
@@ -87,7 +94,7 @@ function renderCard(card: BoardCard, actions: BoardActions): HTMLLIElement {
 
 function button(
   text: string,
-  attributes: Readonly<Record<string, string>>,
+  attributes: Readonly<Record<string, string | boolean>>,
   onClick: () => void,
 ): HTMLButtonElement {
   const element = h("button", { type: "button", ...attributes }, text);

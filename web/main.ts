@@ -21,23 +21,39 @@ import {
 } from "./detail-view.ts";
 import { byId, figureItems } from "./dom.ts";
 import { formatAmount, formatShare } from "./format.ts";
+import { type HostedSignIn, hostedSignInOf } from "./hosted-sign-in.ts";
 import { LatestRequest, type RequestTag } from "./latest-request.ts";
+import {
+  exchangeCode,
+  leaveForHostedSignIn,
+  leaveForHostedSignOut,
+  takeHostedSignInReturn,
+} from "./pool-sign-in.ts";
 import { tokenRefusal } from "./token-refusal.ts";
 
 /**
- * The leadership page: sign in with a token, pick a scheme, read the say-yes / fix / say-no board,
- * approve or override, and open a segment for its numbers, charts and audit trail.
+ * The leadership page: sign in (through the user pool where the API offers it, or with a token),
+ * pick a scheme, read the say-yes / fix / say-no board, approve or override, and open a segment for
+ * its numbers, charts and audit trail.
  */
 
 const TOKEN_KEY = "segfocus.token";
+/** Set while the kept token came from the user pool: signing out then ends the pool's session too. */
+const SIGNED_IN_WITH_KEY = "segfocus.signed-in-with";
 /** Cards a column shows at first and adds with "Show more": a customer scheme has thousands. */
 const BOARD_PAGE_SIZE = 25;
 /** The matrix draws the largest segments by revenue; more bubbles only hide each other. */
 const MATRIX_SEGMENTS = 300;
 const LISTS: readonly BoardList[] = ["yes", "fix", "no"];
 
+/** The user pool's sign-in, when the API offers it on `<body>`; locally there is none. */
+const hostedSignIn = hostedSignInOf(document.body.dataset);
+
 const elements = {
   signIn: byId("sign-in"),
+  hostedSignIn: byId("hosted-sign-in"),
+  hostedSignInStart: byId<HTMLButtonElement>("hosted-sign-in-start"),
+  hostedSignInStatus: byId("hosted-sign-in-status"),
   signInForm: byId<HTMLFormElement>("sign-in-form"),
   token: byId<HTMLInputElement>("token"),
   tokenHint: byId("token-hint"),
@@ -61,6 +77,7 @@ const elements = {
   overrideRationale: byId<HTMLTextAreaElement>("override-rationale"),
   overrideError: byId("override-error"),
   overrideCancel: byId<HTMLButtonElement>("override-cancel"),
+  overrideSubmit: byId<HTMLButtonElement>("override-submit"),
   detailDialog: byId<HTMLDialogElement>("detail-dialog"),
   detailTitle: byId("detail-title"),
   detailBody: byId("detail-body"),
@@ -105,12 +122,16 @@ function showSignIn(message = ""): void {
   elements.session.hidden = true;
   elements.signIn.hidden = false;
   elements.signInError.textContent = message;
-  elements.token.focus();
+  elements.hostedSignInStart.disabled = false;
+  elements.hostedSignInStatus.textContent = "";
+  (hostedSignIn ? elements.hostedSignInStart : elements.token).focus();
 }
 
+/** Ends the session in the page: no token is kept, and the sign-in form is back with `message`. */
 function signOut(message = ""): void {
   signIns.cancel();
   sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(SIGNED_IN_WITH_KEY);
   destroyChartsIn(document);
   elements.columns.replaceChildren();
   if (elements.detailDialog.open) elements.detailDialog.close();
@@ -129,8 +150,14 @@ function report(error: unknown, doing: string): void {
   setStatus(`Could not ${doing}: ${message}`, "error");
 }
 
-/** Signs in with a token typed or kept in the tab; a token the API refuses is no longer kept. */
-async function enter(token: string): Promise<void> {
+/** How the token was had: pasted (or pre-filled) into the form, or from the user pool's sign-in. */
+type SignedInWith = "token" | "organisation";
+
+/**
+ * Signs in with a token typed, kept in the tab or had from the user pool; a token the API refuses is
+ * no longer kept.
+ */
+async function enter(token: string, signedInWith: SignedInWith = "token"): Promise<void> {
   const attempt = signIns.tag();
   const api = new ApiClient(token);
   let schemes: readonly SchemeRecord[];
@@ -139,12 +166,17 @@ async function enter(token: string): Promise<void> {
   } catch (error) {
     if (!signIns.isLatest(attempt)) return;
     const refusal = error instanceof ApiFailure ? tokenRefusal(error.status, error.message) : undefined;
-    if (refusal && sessionStorage.getItem(TOKEN_KEY) === token) sessionStorage.removeItem(TOKEN_KEY);
+    if (refusal && sessionStorage.getItem(TOKEN_KEY) === token) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      sessionStorage.removeItem(SIGNED_IN_WITH_KEY);
+    }
     showSignIn(refusal ?? `The API could not be read: ${(error as Error).message}`);
     return;
   }
   if (!signIns.isLatest(attempt)) return;
   sessionStorage.setItem(TOKEN_KEY, token);
+  if (signedInWith === "organisation") sessionStorage.setItem(SIGNED_IN_WITH_KEY, signedInWith);
+  else sessionStorage.removeItem(SIGNED_IN_WITH_KEY);
   elements.signIn.hidden = true;
   elements.app.hidden = false;
   elements.session.hidden = false;
@@ -165,6 +197,60 @@ async function enter(token: string): Promise<void> {
   );
   elements.scheme.value = schemeId;
   await loadScheme(schemeId);
+}
+
+/** Leaves for the user pool's sign-in page, which sends the browser back to this page with a code. */
+async function startHostedSignIn(signIn: HostedSignIn): Promise<void> {
+  elements.signInError.textContent = "";
+  elements.hostedSignInStart.disabled = true;
+  elements.hostedSignInStatus.textContent = "Opening your organisation's sign-in…";
+  try {
+    await leaveForHostedSignIn(signIn);
+  } catch (error) {
+    elements.hostedSignInStart.disabled = false;
+    elements.hostedSignInStatus.textContent = "";
+    elements.signInError.textContent = `The organisation sign-in could not be started: ${(error as Error).message}`;
+  }
+}
+
+/**
+ * Completes the sign-in through the user pool that the page came back from: the code is exchanged for
+ * the access token, which then signs in as a pasted one does. A failed exchange signs nobody in, and
+ * says why on the sign-in form.
+ */
+async function completeHostedSignIn(signIn: HostedSignIn, code: string, verifier: string): Promise<void> {
+  showSignIn();
+  const attempt = signIns.tag();
+  elements.hostedSignInStart.disabled = true;
+  elements.hostedSignInStatus.textContent = "Completing your sign-in…";
+  const exchanged = await exchangeCode(signIn, code, verifier);
+  if (!signIns.isLatest(attempt)) return;
+  if ("message" in exchanged) {
+    signOut(exchanged.message);
+    return;
+  }
+  await enter(exchanged.token, "organisation");
+}
+
+/**
+ * Where the page starts: the return from the user pool's sign-in if the address holds one, else the
+ * token kept in the tab, else the sign-in form.
+ */
+function resume(): void {
+  const returned = hostedSignIn ? takeHostedSignInReturn() : undefined;
+  if (returned?.kind === "refused") {
+    signOut(returned.message);
+    return;
+  }
+  if (returned?.kind === "code" && hostedSignIn) {
+    void completeHostedSignIn(hostedSignIn, returned.code, returned.verifier);
+    return;
+  }
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const signedInWith: SignedInWith =
+    sessionStorage.getItem(SIGNED_IN_WITH_KEY) === "organisation" ? "organisation" : "token";
+  if (token) void enter(token, signedInWith);
+  else showSignIn();
 }
 
 /**
@@ -242,6 +328,7 @@ function drawBoard(): void {
   if (!session || !board) return;
   const scheme = schemeOf(session, board.tag.subject);
   renderBoard(elements.columns, boardColumns(board.pages, listTotals(scheme?.decisions ?? {})), {
+    deciding: (card) => decisionsInFlight.has(decisionKey(card)),
     approve: (card) => void approve(card),
     override: openOverride,
     open: (card) => void openDetail(card.schemeId, card.segmentId),
@@ -322,18 +409,44 @@ function applyState(board: ShownBoard, segmentId: string, state: DecisionState):
 }
 
 /**
+ * The cards whose decision is on its way to the API, by scheme and segment. Their decision buttons
+ * stay disabled until it answers, through any redraw: a second click would record a second decision
+ * in the audit trail.
+ */
+const decisionsInFlight = new Set<string>();
+
+function decisionKey(card: BoardCard): string {
+  return JSON.stringify([card.schemeId, card.segmentId]);
+}
+
+function setDeciding(card: BoardCard, deciding: boolean): void {
+  if (deciding) decisionsInFlight.add(decisionKey(card));
+  else decisionsInFlight.delete(decisionKey(card));
+  if (!showsScheme(card.schemeId)) return;
+  const buttons = elements.columns.querySelectorAll<HTMLButtonElement>(
+    `[data-segment-id="${CSS.escape(card.segmentId)}"] .card-actions button`,
+  );
+  for (const button of buttons) button.disabled = deciding;
+}
+
+/**
  * Records a decision on a card under the card's own scheme, and shows it on the board if the board
- * on screen is still of that scheme.
+ * on screen is still of that scheme. The card's buttons are disabled until the API answers.
  */
 async function decide(current: Session, card: BoardCard, request: DecisionRequest): Promise<DecisionState> {
-  const state = await current.api.post<DecisionState>(
-    `schemes/${pathPart(card.schemeId)}/segments/${pathPart(card.segmentId)}/decision`,
-    request,
-  );
-  if (session === current && current.board && showsScheme(card.schemeId)) {
-    applyState(current.board, card.segmentId, state);
+  setDeciding(card, true);
+  try {
+    const state = await current.api.post<DecisionState>(
+      `schemes/${pathPart(card.schemeId)}/segments/${pathPart(card.segmentId)}/decision`,
+      request,
+    );
+    if (session === current && current.board && showsScheme(card.schemeId)) {
+      applyState(current.board, card.segmentId, state);
+    }
+    return state;
+  } finally {
+    setDeciding(card, false);
   }
-  return state;
 }
 
 /** What a decision's answer says in the status line: which scheme, when the board now shows another. */
@@ -352,7 +465,7 @@ function focusCardButton(segmentId: string, label: string): void {
 }
 
 async function approve(card: BoardCard): Promise<void> {
-  if (!session) return;
+  if (!session || decisionsInFlight.has(decisionKey(card))) return;
   const current = session;
   setStatus(`Approving ${card.segmentId}…`);
   try {
@@ -382,7 +495,7 @@ async function submitOverride(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   const current = session;
   const card = current?.overriding;
-  if (!current || !card) return;
+  if (!current || !card || decisionsInFlight.has(decisionKey(card))) return;
   const rationale = elements.overrideRationale.value.trim();
   if (rationale.length < 10) {
     elements.overrideError.textContent =
@@ -393,8 +506,10 @@ async function submitOverride(event: SubmitEvent): Promise<void> {
   const decision = elements.overrideDecision.value as BoardCard["overrideChoices"][number];
   // The dialog may have been closed while the answer was on its way, or opened again for another card.
   const dialogStillFor = () => elements.overrideDialog.open && current.overriding === card;
+  elements.overrideSubmit.disabled = true;
   try {
     const state = await decide(current, card, { action: "override", decision, rationale });
+    elements.overrideSubmit.disabled = false;
     if (session !== current) return;
     if (dialogStillFor()) elements.overrideDialog.close();
     setStatus(
@@ -402,6 +517,7 @@ async function submitOverride(event: SubmitEvent): Promise<void> {
     );
     if (showsScheme(card.schemeId)) focusCardButton(card.segmentId, "Override");
   } catch (error) {
+    elements.overrideSubmit.disabled = false;
     if (session !== current) return;
     if ((error instanceof ApiFailure && error.status === 401) || !dialogStillFor()) {
       report(error, `override ${decidedOn(card)}`);
@@ -451,6 +567,16 @@ async function openDetail(schemeId: string, segmentId: string): Promise<void> {
 }
 
 function start(): void {
+  if (hostedSignIn) {
+    elements.hostedSignIn.hidden = false;
+    elements.hostedSignInStart.addEventListener("click", () => void startHostedSignIn(hostedSignIn));
+    // Back from the pool's page, the browser may show this page as it was left: on its way out.
+    window.addEventListener("pageshow", (event) => {
+      if (!event.persisted || elements.signIn.hidden) return;
+      elements.hostedSignInStart.disabled = false;
+      elements.hostedSignInStatus.textContent = "";
+    });
+  }
   const prefill = document.body.dataset.prefillToken;
   if (prefill) {
     elements.token.value = prefill;
@@ -468,7 +594,11 @@ function start(): void {
     elements.signInError.textContent = "";
     void enter(token);
   });
-  elements.signOut.addEventListener("click", () => signOut());
+  elements.signOut.addEventListener("click", () => {
+    const signedInWithPool = sessionStorage.getItem(SIGNED_IN_WITH_KEY) === "organisation";
+    signOut();
+    if (hostedSignIn && signedInWithPool) leaveForHostedSignOut(hostedSignIn);
+  });
   elements.scheme.addEventListener("change", () => {
     const schemeId = elements.scheme.value;
     history.replaceState(null, "", `#scheme=${encodeURIComponent(schemeId)}`);
@@ -487,9 +617,7 @@ function start(): void {
     detailRequests.cancel();
     destroyChartsIn(elements.detailBody);
   });
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  if (token) void enter(token);
-  else showSignIn();
+  resume();
 }
 
 start();

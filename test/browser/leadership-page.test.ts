@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
-import { type Browser, chromium, type Page, type Route } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page, type Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
 import {
@@ -17,15 +17,17 @@ import {
   SETTLED,
   UNLABELLED_CONTROLS,
 } from "./page-probes.ts";
+import { startUserPoolStandIn, type UserPoolStandIn } from "./user-pool-stand-in.ts";
 
 /**
  * The leadership page in a real browser (Debian's chromium, driven by playwright-core) against the
  * local stack this test starts with the sample data: signing in, the board's three lists as the API
  * gives them, approving and overriding from the page and finding both in the audit trail through the
  * API, a segment's detail and charts, the keyboard and contrast, a tablet's screen, answers that
- * arrive late (held back by the test) and a kept token the API refuses. It measures the page's
- * weight and its time to an interactive board, prints both and writes them with screenshots to
- * test-artifacts/.
+ * arrive late (held back by the test), a decision button pressed twice, a kept token the API refuses,
+ * and signing in and out through a stand-in for the user pool (authorization code with PKCE). It
+ * measures the page's weight and its time to an interactive board, prints both and writes them with
+ * screenshots to test-artifacts/.
  */
 
 /** Debian's chromium; SEGFOCUS_CHROMIUM names another build of Chromium. */
@@ -344,6 +346,71 @@ describe.skipIf(!hasChromium)("the leadership page, in chromium, on the local st
     ]);
   });
 
+  it("records a decision once however quickly its button is pressed again, and frees the card's buttons when it fails", async () => {
+    // Two cards of the board not decided on above.
+    const lists = await Promise.all(
+      ["yes", "fix", "no"].map((list) =>
+        api<{ items: BoardItemAnswer[] }>(`/schemes/${SCHEME}/decisions?list=${list}&limit=25`),
+      ),
+    );
+    const [approved, overridden] = lists
+      .flatMap((list) => list.items)
+      .filter((item) => item.id !== decided.approved?.id && item.id !== decided.overridden?.id);
+    if (!approved || !overridden) throw new Error(`the ${SCHEME} board needs four segments`);
+    const isDecision = (url: URL, method: string) => method === "POST" && url.pathname.endsWith("/decision");
+    const posted: string[] = [];
+    const countPosts = (request: { url(): string; method(): string }) => {
+      if (isDecision(new URL(request.url()), request.method())) posted.push(request.url());
+    };
+    page.on("request", countPosts);
+    const history = async (segmentId: string) =>
+      (
+        await api<{ items: AuditEntry[] }>(
+          `/schemes/${SCHEME}/segments/${encodeURIComponent(segmentId)}/decision-history`,
+        )
+      ).items;
+
+    // Held and then failed: the card's buttons are disabled while it is on its way, enabled after.
+    const approve = page.getByRole("button", { name: `Approve ${approved.id}`, exact: true });
+    const override = page.getByRole("button", { name: `Override ${approved.id}`, exact: true });
+    const failing = await hold(1, isDecision);
+    await approve.dblclick();
+    await failing.arrived;
+    expect(await approve.isDisabled()).toBe(true);
+    expect(await override.isDisabled()).toBe(true);
+    await failing.fail();
+    expect(await approve.isEnabled()).toBe(true);
+    expect(await override.isEnabled()).toBe(true);
+    expect(await page.locator("#status").textContent()).toContain(`Could not approve ${approved.id}`);
+    expect(posted).toHaveLength(1);
+
+    await approve.dblclick();
+    const approvedCard = page.locator(`.card[data-segment-id="${approved.id}"]`);
+    await expect.poll(() => approvedCard.getAttribute("data-state")).toBe("approved");
+    expect(posted).toHaveLength(2);
+    expect((await history(approved.id)).map((entry) => entry.action)).toEqual(["approve"]);
+
+    await page.getByRole("button", { name: `Override ${overridden.id}`, exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Override the recommendation" });
+    await dialog.getByLabel("Decision instead").selectOption({ index: 0 });
+    await dialog.getByLabel("Rationale").fill(RATIONALE);
+    const submit = dialog.getByRole("button", { name: "Override", exact: true });
+    const held = await hold(1, isDecision);
+    await submit.dblclick();
+    await held.arrived;
+    expect(await submit.isDisabled()).toBe(true);
+    await held.release();
+    await dialog.waitFor({ state: "hidden" });
+    const overriddenCard = page.locator(`.card[data-segment-id="${overridden.id}"]`);
+    await expect.poll(() => overriddenCard.getAttribute("data-state")).toBe("overridden");
+    expect(await page.locator("#override-submit").isEnabled(), "the dialog's Override, for the next").toBe(
+      true,
+    );
+    expect(posted).toHaveLength(3);
+    expect((await history(overridden.id)).map((entry) => entry.action)).toEqual(["override"]);
+    page.off("request", countPosts);
+  });
+
   it("draws the scheme's whale curve and profitability × growth matrix", async () => {
     await page.locator('body[data-charts-ready="true"]').waitFor();
     for (const id of ["whale-chart", "matrix-chart"]) {
@@ -568,5 +635,118 @@ describe.skipIf(!hasChromium)("the leadership page, in chromium, on the local st
       expect(await page.getByLabel("Access token").isVisible()).toBe(true);
       expect(await page.evaluate<string | null>('sessionStorage.getItem("segfocus.token")')).toBeNull();
     }
+  });
+
+  describe("signing in through the user pool", () => {
+    /** The client id the stand-in pool knows the page by, as the stack's people's app client. */
+    const CLIENT_ID = "people-client-0123";
+    const SIGN_IN_ENV = ["SEGFOCUS_SIGN_IN_URL", "SEGFOCUS_SIGN_IN_CLIENT_ID"] as const;
+    const savedEnv = new Map<string, string | undefined>();
+    let pool: UserPoolStandIn;
+    let context: BrowserContext;
+    let tab: Page;
+    /** What the page wrote to its console: no token may be there. */
+    const consoleText: string[] = [];
+
+    beforeAll(async () => {
+      pool = await startUserPoolStandIn({
+        pageUrl: stack.pageUrl as string,
+        clientId: CLIENT_ID,
+        accessToken: stack.tokens.leader,
+      });
+      for (const name of SIGN_IN_ENV) savedEnv.set(name, process.env[name]);
+      // The API reads these per request, as the stack sets them in AWS.
+      process.env.SEGFOCUS_SIGN_IN_URL = pool.origin;
+      process.env.SEGFOCUS_SIGN_IN_CLIENT_ID = CLIENT_ID;
+      context = await browser.newContext({ viewport: LAPTOP });
+      tab = await context.newPage();
+      tab.setDefaultTimeout(15_000);
+      tab.on("console", (message) => consoleText.push(message.text()));
+      tab.on("pageerror", (error) => consoleText.push(error.message));
+    });
+
+    afterAll(async () => {
+      for (const [name, value] of savedEnv) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await context?.close();
+      await pool?.close();
+    });
+
+    const poolButton = () => tab.getByRole("button", { name: "Sign in with your organisation account" });
+    const keptToken = () => tab.evaluate<string | null>('sessionStorage.getItem("segfocus.token")');
+    const signInError = (text: RegExp) => tab.locator("#sign-in-error", { hasText: text }).waitFor();
+
+    it("offers the organisation's sign-in first, and the token field as the alternative", async () => {
+      await tab.goto(stack.pageUrl as string);
+      await poolButton().waitFor();
+      expect(await tab.evaluate<string | undefined>("document.activeElement?.textContent")).toBe(
+        "Sign in with your organisation account",
+      );
+      expect(
+        await tab.getByRole("heading", { name: "Or sign in with an access token", exact: true }).isVisible(),
+      ).toBe(true);
+      expect(await tab.getByLabel("Access token").isVisible()).toBe(true);
+      expect(await tab.getByRole("button", { name: "Sign in", exact: true }).isVisible()).toBe(true);
+      expect(await tab.evaluate<string[]>(UNLABELLED_CONTROLS)).toEqual([]);
+      const contrast = await tab.evaluate<{ checked: number; failures: unknown[] }>(LOW_CONTRAST_TEXT);
+      expect(contrast.checked).toBeGreaterThan(5);
+      expect(contrast.failures).toEqual([]);
+      await tab.screenshot({ path: join(ARTIFACTS, "sign-in.png") });
+    });
+
+    it("refuses an answer whose state is not the one the tab sent, saying so, and signs nobody in", async () => {
+      pool.tamperNextState = true;
+      await poolButton().click();
+      await signInError(/does not belong to a sign-in started in this tab/);
+      expect(pool.served.authorize).toBe(1);
+      expect(pool.served.token, "no code is exchanged").toBe(0);
+      expect(new URL(tab.url()).search).toBe("");
+      expect(await keptToken()).toBeNull();
+      expect(await tab.locator("#app").isVisible()).toBe(false);
+      expect(
+        await tab.evaluate<string | null>('sessionStorage.getItem("segfocus.sign-in-pending")'),
+      ).toBeNull();
+    });
+
+    it("signs nobody in when the pool will not exchange the code, and says what it answered", async () => {
+      pool.refuseNextCode = true;
+      await poolButton().click();
+      await signInError(/the user pool refused the code \(invalid_grant\)/);
+      expect(pool.served.token).toBe(1);
+      expect(new URL(tab.url()).search).toBe("");
+      expect(await keptToken()).toBeNull();
+      expect(await tab.locator("#app").isVisible()).toBe(false);
+    });
+
+    it("signs in through the pool and lands on the board as the leader, with no code left in the address", async () => {
+      await poolButton().click();
+      await tab.locator('body[data-ready="true"]').waitFor();
+      expect(pool.problems).toEqual([]);
+      expect(pool.served).toMatchObject({ authorize: 3, token: 2, logout: 0 });
+      const address = new URL(tab.url());
+      expect(`${address.origin}${address.pathname}`).toBe(stack.pageUrl);
+      expect(address.searchParams.has("code")).toBe(false);
+      expect(address.searchParams.has("state")).toBe(false);
+      expect(await keptToken()).toBe(stack.tokens.leader);
+      expect(await tab.locator("#session-label").textContent()).toBe("Signed in");
+      expect(await tab.locator("#columns .card").count()).toBeGreaterThan(0);
+      expect(await tab.locator("body").textContent()).not.toContain(stack.tokens.leader);
+      expect(consoleText.filter((text) => text.includes(stack.tokens.leader))).toEqual([]);
+    });
+
+    it("signs out through the pool's logout, which ends its session, and comes back to the sign-in form", async () => {
+      await tab.getByRole("button", { name: "Sign out" }).click();
+      await tab.waitForURL(stack.pageUrl as string);
+      await poolButton().waitFor();
+      expect(pool.served.logout).toBe(1);
+      expect(pool.problems).toEqual([]);
+      expect(await keptToken()).toBeNull();
+      expect(
+        await tab.evaluate<string | null>('sessionStorage.getItem("segfocus.signed-in-with")'),
+      ).toBeNull();
+      expect(await tab.locator("#app").isVisible()).toBe(false);
+    });
   });
 });
