@@ -7,6 +7,7 @@ import {
   fileNameSchema,
   pageOf,
 } from "#api/schemas.ts";
+import { issueMessage } from "#domain/document-problems.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 
 /**
@@ -20,10 +21,7 @@ export const mappingReferenceSchema = z.unknown().transform((reference, context)
   );
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    // zod reports a refused record key only as "Invalid key in record"; the reason it was refused is inside.
-    const message =
-      issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
-    context.addIssue({ code: "custom", path: issue.path, message });
+    context.addIssue({ code: "custom", path: issue.path, message: issueMessage(issue) });
   }
   return z.NEVER;
 });

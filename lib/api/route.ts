@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import * as z from "zod";
 import { authorize, callerId, callerRoles, type Role, type RouteAccess } from "#api/auth.ts";
 import { ApiError } from "#api/http-error.ts";
+import { issueMessage } from "#domain/document-problems.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -102,14 +103,7 @@ export async function answer(
   const params = validate(target.params, pathParameters(target, event, issues), "params", issues);
   const query = validate(target.query, event.queryStringParameters ?? {}, "query", issues);
   const body = validate(target.body, rawBody, "body", issues);
-  if (issues.length > 0) {
-    throw new ApiError(
-      400,
-      "INVALID_REQUEST",
-      "the request is not valid; see details for each problem",
-      issues,
-    );
-  }
+  if (issues.length > 0) throw invalidRequest(issues);
   const header = (name: string) => (event.headers?.[name] ?? "").toLowerCase();
   const response = await target.handle(
     {
@@ -142,6 +136,24 @@ export interface RequestIssue {
   readonly message: string;
 }
 
+/** 400 INVALID_REQUEST, with every problem of the request in its details. */
+export function invalidRequest(issues: readonly RequestIssue[]): ApiError {
+  return new ApiError(
+    400,
+    "INVALID_REQUEST",
+    "the request is not valid; see details for each problem",
+    issues,
+  );
+}
+
+/** A zod error's problems with one part of the request: `body.growth`, and why. */
+export function requestIssues(error: z.ZodError, part: "params" | "query" | "body"): RequestIssue[] {
+  return error.issues.map((issue) => ({
+    path: [part, ...issue.path.map(String)].join("."),
+    message: issueMessage(issue),
+  }));
+}
+
 function validate(
   schema: z.ZodType | undefined,
   value: unknown,
@@ -153,14 +165,7 @@ function validate(
   if (result.success) return result.data;
   // A parameter that could not even be decoded is already reported; zod would only add "received undefined".
   const reported = new Set(issues.map((issue) => issue.path));
-  for (const issue of result.error.issues) {
-    const path = [part, ...issue.path.map(String)].join(".");
-    if (reported.has(path)) continue;
-    // zod reports a refused record key only as "Invalid key in record"; the reason is inside.
-    const message =
-      issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
-    issues.push({ path, message });
-  }
+  issues.push(...requestIssues(result.error, part).filter((issue) => !reported.has(issue.path)));
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { documentProblems } from "#domain/document-problems.ts";
 import { dimensionNameSchema } from "#domain/scheme.ts";
 
 /**
@@ -62,9 +63,6 @@ export const forceListSchema = z.array(forceOfChangeSchema).superRefine((forces,
 
 export const forcesEnvelopeSchema = z.object({ forces: forceListSchema }).strict();
 
-/** A forces document: one force, an array of forces, or `{ "forces": [...] }`; ids are unique. */
-export const forcesDocumentSchema = z.union([forcesEnvelopeSchema, forceListSchema, forceOfChangeSchema]);
-
 /**
  * Validates a forces document, or throws an Error naming each wrong field path and why. The document's
  * shape picks the schema it is checked against, so the paths are those of the document as written
@@ -81,13 +79,7 @@ export function parseForces(document: unknown): ForceOfChange[] {
 function parsed<Schema extends z.ZodType>(schema: Schema, document: unknown): z.infer<Schema> {
   const result = schema.safeParse(document);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    // zod reports a refused record key only as "Invalid key in record"; the reason it was refused is inside.
-    const message =
-      issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
-    return `${issue.path.join(".") || "(root)"}: ${message}`;
-  });
-  throw new Error(`the forces of change are not valid: ${problems.join("; ")}`);
+  throw new Error(`the forces of change are not valid: ${documentProblems(result.error).join("; ")}`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { documentProblems } from "#domain/document-problems.ts";
 import { dimensionNameSchema } from "#domain/scheme.ts";
 
 /**
@@ -121,7 +122,5 @@ export class PolicyError extends Error {
 export function parsePolicy(document: unknown): Policy {
   const result = policySchema.safeParse(document);
   if (result.success) return result.data;
-  throw new PolicyError(
-    result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`),
-  );
+  throw new PolicyError(documentProblems(result.error));
 }

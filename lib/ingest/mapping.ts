@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { documentProblems } from "#domain/document-problems.ts";
 import { CUSTOMER_DIMENSION, dimensionNameSchema } from "#domain/scheme.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 
@@ -60,12 +61,7 @@ export type ColumnMappingInput = z.input<typeof columnMappingSchema>;
 export function parseColumnMapping(document: unknown, file: string): ColumnMapping {
   const result = columnMappingSchema.safeParse(document);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    // zod reports a refused record key only as "Invalid key in record"; the reason it was refused is inside.
-    const message =
-      issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
-    return `${issue.path.join(".") || "(root)"}: ${message}`;
-  });
+  const problems = documentProblems(result.error);
   throw new IngestError("INVALID_MAPPING", `the column mapping is not valid: ${problems.join("; ")}`, {
     file,
     issues: problems,

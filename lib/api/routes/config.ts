@@ -1,4 +1,3 @@
-import type * as z from "zod";
 import {
   fitCheckResponseSchema,
   fitRequestSchema,
@@ -12,7 +11,7 @@ import {
   scenariosResponseSchema,
 } from "#api/config-schemas.ts";
 import { ApiError } from "#api/http-error.ts";
-import { PLANNERS, type RequestIssue, type Route, route } from "#api/route.ts";
+import { invalidRequest, PLANNERS, type RequestIssue, type Route, requestIssues, route } from "#api/route.ts";
 import { segmentIdSchema } from "#api/schemas.ts";
 import { fitCheck } from "#domain/fit.ts";
 import { forceOfChangeSchema } from "#domain/forces.ts";
@@ -108,7 +107,7 @@ const scenarioRoutes: readonly Route[] = [
         ]);
       }
       const parsed = forceOfChangeSchema.safeParse({ ...body, id: scenarioId });
-      if (!parsed.success) throw invalidRequest(issuesOf(parsed.error));
+      if (!parsed.success) throw invalidRequest(requestIssues(parsed.error, "body"));
       const scenario = parsed.data;
       const { created } = await context.config.putScenario(scenario);
       await requestRescoring(context, `scenario "${scenarioId}" ${created ? "created" : "replaced"}`);
@@ -168,7 +167,7 @@ const policyRoutes: readonly Route[] = [
     body: policyDocumentSchema,
     async handle({ body }, context) {
       const parsed = policySchema.safeParse(body);
-      if (!parsed.success) throw invalidPolicy(issuesOf(parsed.error));
+      if (!parsed.success) throw invalidPolicy(requestIssues(parsed.error, "body"));
       const current = (await context.repository.getPolicy()) ?? DEFAULT_POLICY;
       if (body.version !== undefined && parsed.data.version !== current.version) {
         throw policyConflict(
@@ -304,25 +303,6 @@ export async function storedMapping(config: PipelineContext["config"], name: str
 
 function policyConflict(message: string, details: Record<string, number>): ApiError {
   return new ApiError(409, "POLICY_CONFLICT", message, details);
-}
-
-/** The body's problems, as the route's own validation reports them: `body.growth`, and why. */
-function issuesOf(error: z.ZodError): RequestIssue[] {
-  return error.issues.map((issue) => ({
-    path: ["body", ...issue.path.map(String)].join("."),
-    // zod reports a refused record key only as "Invalid key in record"; the reason it was refused is inside.
-    message:
-      issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message,
-  }));
-}
-
-function invalidRequest(issues: readonly RequestIssue[]): ApiError {
-  return new ApiError(
-    400,
-    "INVALID_REQUEST",
-    "the request is not valid; see details for each problem",
-    issues,
-  );
 }
 
 function invalidPolicy(issues: readonly RequestIssue[]): ApiError {

@@ -11,7 +11,7 @@ import {
 } from "#api/decision-schemas.ts";
 import { ApiError } from "#api/http-error.ts";
 import { PLANNERS, type Route, type RouteResponse, route } from "#api/route.ts";
-import { requireScheme } from "#api/routes/schemes.ts";
+import { schemeOrNotFound } from "#api/routes/schemes.ts";
 import { pageQuerySchema, schemeParamsSchema, segmentParamsSchema } from "#api/schemas.ts";
 import { csvField } from "#domain/csv-field.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
@@ -36,7 +36,8 @@ export const decisionRoutes: readonly Route[] = [
         context.repository.listDecisions(params.schemeId, list, page),
         context.decisions.listStates(params.schemeId),
       ]);
-      if (decisions.items.length === 0) await requireScheme(params.schemeId, context);
+      // An empty page is either an empty list or an unknown scheme; only the second is a 404.
+      if (decisions.items.length === 0) await schemeOrNotFound(params.schemeId, context);
       const standing = bySegment(states);
       const items = decisions.items.map((segment) => ({
         ...segment,
@@ -173,8 +174,7 @@ async function boardCsv(
   list: DecisionList,
   { repository, decisions }: Pick<PipelineContext, "repository" | "decisions">,
 ): Promise<RouteResponse> {
-  const scheme = await repository.getScheme(schemeId);
-  if (!scheme) throw new ApiError(404, "SCHEME_NOT_FOUND", `no scheme has the id "${schemeId}"`);
+  const scheme = await schemeOrNotFound(schemeId, { repository }, true);
   const standing = bySegment(await decisions.listStates(schemeId));
   const lines = [csvLine(csvHeader(scheme.dimensions))];
   let rows = 0;

@@ -1,5 +1,5 @@
 import { ApiError } from "#api/http-error.ts";
-import { PLANNERS, type Route, route } from "#api/route.ts";
+import { invalidRequest, PLANNERS, type Route, route } from "#api/route.ts";
 import { schemeParamsSchema, segmentParamsSchema } from "#api/schemas.ts";
 import {
   cursorOffset,
@@ -222,11 +222,6 @@ export const schemeRoutes: readonly Route[] = [
   }),
 ];
 
-/** An empty page is either an empty list or an unknown scheme; only the second is a 404. */
-export async function requireScheme(schemeId: string, context: Pick<PipelineContext, "repository">) {
-  await schemeOrNotFound(schemeId, context);
-}
-
 /** How long a warm Lambda reuses a scheme record: a new scoring run shows in lists within this. */
 export const SCHEME_RECORD_TTL_MS = 1000;
 
@@ -239,7 +234,7 @@ const schemeRecords = new WeakMap<
  * The scheme's record, reused for a second by the lists that read it on every request: under load the
  * store round trip, not the in-memory list, is what a page costs. `fresh` reads the store.
  */
-async function schemeOrNotFound(
+export async function schemeOrNotFound(
   schemeId: string,
   { repository }: Pick<PipelineContext, "repository">,
   fresh = false,
@@ -302,10 +297,7 @@ async function segmentOrNotFound(
 function refuseUnknownDimensions(scheme: SchemeRecord, dimensions: readonly string[]): void {
   const unknown = dimensions.filter((dimension) => !scheme.dimensions.includes(dimension));
   if (unknown.length === 0) return;
-  throw new ApiError(
-    400,
-    "INVALID_REQUEST",
-    "the request is not valid; see details for each problem",
+  throw invalidRequest(
     unknown.map((dimension) => ({
       path: `query.${DIMENSION_FILTER_PREFIX}${dimension}`,
       message: `scheme "${scheme.id}" has no dimension "${dimension}"; its dimensions are ${scheme.dimensions.join(", ")}`,
