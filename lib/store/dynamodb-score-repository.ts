@@ -13,6 +13,7 @@ import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { Policy } from "#domain/policy.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
 import { pageCursor, startKeyOf } from "#store/cursors.ts";
+import { bodiesUnder } from "#store/query-all.ts";
 import {
   type BatchRecord,
   type BatchStatus,
@@ -184,23 +185,8 @@ export class DynamoDbScoreRepository implements ScoreRepository {
     return { written, unchanged, removed };
   }
 
-  async listSchemes(): Promise<SchemeRecord[]> {
-    const schemes: SchemeRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.queryPage(
-        {
-          KeyConditionExpression: "#pk = :pk",
-          ExpressionAttributeNames: { "#pk": TABLE.partitionKey },
-          ExpressionAttributeValues: { ":pk": "SCHEMES" },
-        },
-        { limit: 100, cursor },
-        (item) => JSON.parse(item.body as string) as SchemeRecord,
-      );
-      schemes.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor);
-    return schemes;
+  listSchemes(): Promise<SchemeRecord[]> {
+    return bodiesUnder<SchemeRecord>(this.db, this.tableName, "SCHEMES", "SCHEME#");
   }
 
   async getScheme(schemeId: string): Promise<SchemeRecord | undefined> {
