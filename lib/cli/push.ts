@@ -5,7 +5,13 @@ import { basename } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Command, Option } from "commander";
 import * as z from "zod";
-import { batchIdSchema, type CreateBatchResponse, createBatchResponseSchema } from "#api/schemas.ts";
+import { rejectSchema } from "#api/batch-schemas.ts";
+import {
+  BATCH_STATUSES,
+  batchIdSchema,
+  type CreateBatchResponse,
+  createBatchResponseSchema,
+} from "#api/schemas.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
 import { describeReject } from "#ingest/reject.ts";
 
@@ -354,17 +360,10 @@ class UploadProgress {
   }
 }
 
-const rejectSchema = z.object({
-  line: z.number(),
-  column: z.string().nullable(),
-  value: z.string(),
-  reason: z.string(),
-});
-
 /** The fields of GET /batches/{batchId} this command reads. */
 const batchStatusSchema = z.object({
   batchId: z.string(),
-  status: z.enum(["awaiting_upload", "ingesting", "aggregated", "scored", "failed"]),
+  status: z.enum(BATCH_STATUSES),
   updatedAt: z.string(),
   contentHash: z.string().optional(),
   accepted: z.number().optional(),

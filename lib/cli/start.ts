@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
+import type { LocalStack } from "#local/local-stack.ts";
 import type { ScoreRepository } from "#store/score-repository.ts";
 
 interface StartOptions {
@@ -19,6 +19,9 @@ export function startCommand(): Command {
     .option("--no-sample", "do not load the generated sample batch on first start")
     .action(async (options: StartOptions) => {
       const log = (line: string) => process.stderr.write(`${line}\n`);
+      // Loaded here, not at the top: the embedded stack (dynalite, s3rver, the API) would otherwise
+      // add most of a second to every other command's start-up.
+      const { startLocalStack } = await import("#local/local-stack.ts");
       const stack = await startLocalStack({
         port: options.port,
         dataDir: options.dataDir,
