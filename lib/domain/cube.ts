@@ -359,23 +359,14 @@ export class SchemeAggregate {
 
   private growSegmentCaches(segment: number): void {
     const size = Math.max(segment + 1, this.lastMonthOf.length * 2);
-    const grow = (old: Int32Array) => {
-      const grown = new Int32Array(size);
-      grown.set(old);
-      return grown;
-    };
-    this.lastMonthOf = grow(this.lastMonthOf);
-    this.lastMonthRowOf = grow(this.lastMonthRowOf);
+    this.lastMonthOf = enlarged(this.lastMonthOf, size);
+    this.lastMonthRowOf = enlarged(this.lastMonthRowOf, size);
   }
 
   private growCustomerCaches(customer: number): void {
     const size = Math.max(customer + 1, this.lastSegmentOf.length * 2);
-    const grown = new Int32Array(size);
-    grown.set(this.lastSegmentOf);
-    this.lastSegmentOf = grown;
-    const grownRows = new Int32Array(size);
-    grownRows.set(this.lastSegmentRowOf);
-    this.lastSegmentRowOf = grownRows;
+    this.lastSegmentOf = enlarged(this.lastSegmentOf, size);
+    this.lastSegmentRowOf = enlarged(this.lastSegmentRowOf, size);
   }
 
   /** Adds a scheme of another cube whose ids are translated by the remaps. */
@@ -591,6 +582,13 @@ export class SchemeAggregate {
     facts.set(this.customerFactData);
     this.customerFactData = facts;
   }
+}
+
+/** A copy of `array` with room for `size` entries, the new ones 0. */
+function enlarged(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(size);
+  grown.set(array);
+  return grown;
 }
 
 /** Keeps the two smallest distinct non-zero hashes: the union of such pairs is the pair of the union. */
