@@ -108,14 +108,19 @@ export interface BoardCard {
   readonly overrideChoices: readonly LeaderDecision[];
 }
 
+/** A segment's dimension values in words, as its card and its detail show them: `channel: online · region: north`. */
+export function segmentValuesLabel(values: BoardItem["values"]): string {
+  return Object.entries(values)
+    .map(([dimension, value]) => `${dimension}: ${value}`)
+    .join(" · ");
+}
+
 export function boardCard(item: BoardItem): BoardCard {
   const state = decisionStateView(item);
   return {
     schemeId: item.schemeId,
     segmentId: item.id,
-    values: Object.entries(item.values)
-      .map(([dimension, value]) => `${dimension}: ${value}`)
-      .join(" · "),
+    values: segmentValuesLabel(item.values),
     decision: item.decision,
     decisionLabel: DECISION_LABELS[item.decision],
     focus: item.scores.focus,

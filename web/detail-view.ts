@@ -1,6 +1,6 @@
 import { type ApiClient, pathPart } from "./api-client.ts";
 import type { DecisionHistoryPage, SegmentHistory, SegmentProjection, SegmentResponse } from "./api-types.ts";
-import { DECISION_LABELS } from "./board.ts";
+import { DECISION_LABELS, segmentValuesLabel } from "./board.ts";
 import { destroyChartsIn, drawCostToServe, drawHistory, drawProjection } from "./charts.ts";
 import { figures, h } from "./dom.ts";
 import { formatAmount, formatInstant, formatScore, formatShare, humanName } from "./format.ts";
@@ -55,9 +55,6 @@ export function renderSegmentDetail(
   const { segment, history, projection, trail } = detail;
   destroyChartsIn(body);
   title.textContent = segment.id;
-  const values = Object.entries(segment.values)
-    .map(([dimension, value]) => `${dimension}: ${value}`)
-    .join(" · ");
   const costs = costToServeRows(segment.metrics, scheme.costComponents);
   const canvases = {
     history: chartCanvas("detail-history", "Monthly revenue and profit"),
@@ -70,7 +67,7 @@ export function renderSegmentDetail(
       { class: "detail-lead" },
       h("span", { class: `badge decision-${segment.decision}` }, DECISION_LABELS[segment.decision]),
       " ",
-      values,
+      segmentValuesLabel(segment.values),
       ` · ${humanName(segment.profitClass)}`,
     ),
     h(

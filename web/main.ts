@@ -303,18 +303,17 @@ function focusLost(): boolean {
 }
 
 function renderSummary(scheme: SchemeRecord): void {
-  const count = (...decisions: Array<keyof typeof scheme.decisions>) =>
-    decisions.reduce((sum, decision) => sum + (scheme.decisions[decision] ?? 0), 0);
+  const lists = listTotals(scheme.decisions);
   elements.summary.replaceChildren(
     ...figureItems([
       ["Revenue", formatAmount(scheme.totals.revenue)],
       ["Profit", formatAmount(scheme.totals.profit)],
       ["Margin", formatShare(scheme.totals.margin)],
       ["Segments", String(scheme.segmentCount)],
-      ["Say yes", String(count("choose", "develop"))],
-      ["Fix", String(count("fix"))],
-      ["Say no", String(count("decline"))],
-      ["Too little data", String(count("insufficient_data"))],
+      ["Say yes", String(lists.yes)],
+      ["Fix", String(lists.fix)],
+      ["Say no", String(lists.no)],
+      ["Too little data", String(scheme.decisions.insufficient_data ?? 0)],
     ]),
   );
   elements.summary.setAttribute(

@@ -2,8 +2,6 @@
  * Locally, bearer tokens stand in for the JWT authorizer: each maps to the claims a Cognito token of
  * that role would carry. Overridable by environment (SEGFOCUS_INGEST_TOKEN, …) for shared machines.
  */
-export type LocalRole = "ingest" | "planner" | "leader";
-
 export interface LocalTokens {
   readonly ingest: string;
   readonly planner: string;
