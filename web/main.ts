@@ -122,16 +122,26 @@ function showSignIn(message = ""): void {
   elements.session.hidden = true;
   elements.signIn.hidden = false;
   elements.signInError.textContent = message;
-  elements.hostedSignInStart.disabled = false;
-  elements.hostedSignInStatus.textContent = "";
+  showHostedSignInProgress();
   (hostedSignIn ? elements.hostedSignInStart : elements.token).focus();
+}
+
+/** Says how far a sign-in through the user pool has got, its button disabled meanwhile; none, usable again. */
+function showHostedSignInProgress(progress = ""): void {
+  elements.hostedSignInStart.disabled = progress !== "";
+  elements.hostedSignInStatus.textContent = progress;
+}
+
+/** The tab keeps no token, nor how it was had. */
+function forgetToken(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(SIGNED_IN_WITH_KEY);
 }
 
 /** Ends the session in the page: no token is kept, and the sign-in form is back with `message`. */
 function signOut(message = ""): void {
   signIns.cancel();
-  sessionStorage.removeItem(TOKEN_KEY);
-  sessionStorage.removeItem(SIGNED_IN_WITH_KEY);
+  forgetToken();
   destroyChartsIn(document);
   elements.columns.replaceChildren();
   if (elements.detailDialog.open) elements.detailDialog.close();
@@ -166,10 +176,7 @@ async function enter(token: string, signedInWith: SignedInWith = "token"): Promi
   } catch (error) {
     if (!signIns.isLatest(attempt)) return;
     const refusal = error instanceof ApiFailure ? tokenRefusal(error.status, error.message) : undefined;
-    if (refusal && sessionStorage.getItem(TOKEN_KEY) === token) {
-      sessionStorage.removeItem(TOKEN_KEY);
-      sessionStorage.removeItem(SIGNED_IN_WITH_KEY);
-    }
+    if (refusal && sessionStorage.getItem(TOKEN_KEY) === token) forgetToken();
     showSignIn(refusal ?? `The API could not be read: ${(error as Error).message}`);
     return;
   }
@@ -202,13 +209,11 @@ async function enter(token: string, signedInWith: SignedInWith = "token"): Promi
 /** Leaves for the user pool's sign-in page, which sends the browser back to this page with a code. */
 async function startHostedSignIn(signIn: HostedSignIn): Promise<void> {
   elements.signInError.textContent = "";
-  elements.hostedSignInStart.disabled = true;
-  elements.hostedSignInStatus.textContent = "Opening your organisation's sign-in…";
+  showHostedSignInProgress("Opening your organisation's sign-in…");
   try {
     await leaveForHostedSignIn(signIn);
   } catch (error) {
-    elements.hostedSignInStart.disabled = false;
-    elements.hostedSignInStatus.textContent = "";
+    showHostedSignInProgress();
     elements.signInError.textContent = `The organisation sign-in could not be started: ${(error as Error).message}`;
   }
 }
@@ -221,8 +226,7 @@ async function startHostedSignIn(signIn: HostedSignIn): Promise<void> {
 async function completeHostedSignIn(signIn: HostedSignIn, code: string, verifier: string): Promise<void> {
   showSignIn();
   const attempt = signIns.tag();
-  elements.hostedSignInStart.disabled = true;
-  elements.hostedSignInStatus.textContent = "Completing your sign-in…";
+  showHostedSignInProgress("Completing your sign-in…");
   const exchanged = await exchangeCode(signIn, code, verifier);
   if (!signIns.isLatest(attempt)) return;
   if ("message" in exchanged) {
@@ -572,8 +576,7 @@ function start(): void {
     // Back from the pool's page, the browser may show this page as it was left: on its way out.
     window.addEventListener("pageshow", (event) => {
       if (!event.persisted || elements.signIn.hidden) return;
-      elements.hostedSignInStart.disabled = false;
-      elements.hostedSignInStatus.textContent = "";
+      showHostedSignInProgress();
     });
   }
   const prefill = document.body.dataset.prefillToken;
