@@ -1,6 +1,5 @@
 import "./styles.css";
 import { ApiFailure } from "./api-client.ts";
-import { type BoardCard, DECISION_LABELS } from "./board.ts";
 import { BoardController } from "./board-controller.ts";
 import { destroyChartsIn } from "./charts.ts";
 import {
@@ -12,6 +11,7 @@ import {
 import { byId } from "./dom.ts";
 import { hostedSignInOf } from "./hosted-sign-in.ts";
 import { LatestRequest } from "./latest-request.ts";
+import { OverrideDialog } from "./override-dialog.ts";
 import { PageSession, schemeOf } from "./page-session.ts";
 import { StatusLine } from "./status-line.ts";
 
@@ -21,19 +21,12 @@ import { StatusLine } from "./status-line.ts";
  * its numbers, charts and audit trail.
  */
 
-const elements = {
-  overrideDialog: byId<HTMLDialogElement>("override-dialog"),
-  overrideForm: byId<HTMLFormElement>("override-form"),
-  overrideContext: byId("override-context"),
-  overrideDecision: byId<HTMLSelectElement>("override-decision"),
-  overrideRationale: byId<HTMLTextAreaElement>("override-rationale"),
-  overrideError: byId("override-error"),
-  overrideCancel: byId<HTMLButtonElement>("override-cancel"),
-  overrideSubmit: byId<HTMLButtonElement>("override-submit"),
-  detailDialog: byId<HTMLDialogElement>("detail-dialog"),
-  detailTitle: byId("detail-title"),
-  detailBody: byId("detail-body"),
-  detailClose: byId<HTMLButtonElement>("detail-close"),
+/** The dialog that shows a segment in detail. */
+const detail = {
+  dialog: byId<HTMLDialogElement>("detail-dialog"),
+  title: byId("detail-title"),
+  body: byId("detail-body"),
+  close: byId<HTMLButtonElement>("detail-close"),
 };
 
 /**
@@ -69,8 +62,8 @@ const pageSession = new PageSession(
     signedOut: () => {
       destroyChartsIn(document);
       board.clear();
-      if (elements.detailDialog.open) elements.detailDialog.close();
-      if (elements.overrideDialog.open) elements.overrideDialog.close();
+      if (detail.dialog.open) detail.dialog.close();
+      overrideDialog.close();
     },
   },
 );
@@ -88,62 +81,24 @@ const board: BoardController = new BoardController(
   status,
   {
     open: (schemeId, segmentId) => void openDetail(schemeId, segmentId),
-    override: openOverride,
+    override: (card) => overrideDialog.open(card),
   },
 );
-
-function openOverride(card: BoardCard): void {
-  if (!pageSession.current) return;
-  pageSession.current.overriding = card;
-  elements.overrideContext.textContent = `${card.segmentId} (${card.values}) is recommended: ${card.decisionLabel.toLowerCase()}.`;
-  elements.overrideDecision.replaceChildren(
-    ...card.overrideChoices.map((decision) => new Option(DECISION_LABELS[decision], decision)),
-  );
-  elements.overrideRationale.value = "";
-  elements.overrideError.textContent = "";
-  elements.overrideDialog.showModal();
-  elements.overrideDecision.focus();
-}
-
-async function submitOverride(event: SubmitEvent): Promise<void> {
-  event.preventDefault();
-  const current = pageSession.current;
-  const card = current?.overriding;
-  if (!current || !card || board.isDeciding(card)) return;
-  const rationale = elements.overrideRationale.value.trim();
-  if (rationale.length < 10) {
-    elements.overrideError.textContent =
-      "Give a rationale of at least 10 characters: it is kept in the audit trail.";
-    elements.overrideRationale.focus();
-    return;
-  }
-  const decision = elements.overrideDecision.value as BoardCard["overrideChoices"][number];
-  // The dialog may have been closed while the answer was on its way, or opened again for another card.
-  const dialogStillFor = () => elements.overrideDialog.open && current.overriding === card;
-  elements.overrideSubmit.disabled = true;
-  try {
-    const state = await board.decide(current, card, { action: "override", decision, rationale });
-    elements.overrideSubmit.disabled = false;
-    if (pageSession.current !== current) return;
-    if (dialogStillFor()) elements.overrideDialog.close();
-    status.show(
-      `Overrode ${board.decidedOn(card)}: ${DECISION_LABELS[state.decision].toLowerCase()} instead of ${card.decisionLabel.toLowerCase()}.`,
-    );
-    if (board.showsScheme(card.schemeId)) board.focusCardButton(card.segmentId, "Override");
-  } catch (error) {
-    elements.overrideSubmit.disabled = false;
-    if (pageSession.current !== current) return;
-    if ((error instanceof ApiFailure && error.status === 401) || !dialogStillFor()) {
-      pageSession.report(error, `override ${board.decidedOn(card)}`);
-      return;
-    }
-    const detail =
-      error instanceof ApiFailure && Array.isArray(error.details)
-        ? (error.details as Array<{ message?: string }>).map((issue) => issue.message).join("; ")
-        : "";
-    elements.overrideError.textContent = `${(error as Error).message}${detail ? `: ${detail}` : ""}`;
-  }
-}
+const overrideDialog = new OverrideDialog(
+  {
+    dialog: byId<HTMLDialogElement>("override-dialog"),
+    form: byId<HTMLFormElement>("override-form"),
+    context: byId("override-context"),
+    decision: byId<HTMLSelectElement>("override-decision"),
+    rationale: byId<HTMLTextAreaElement>("override-rationale"),
+    error: byId("override-error"),
+    cancel: byId<HTMLButtonElement>("override-cancel"),
+    submit: byId<HTMLButtonElement>("override-submit"),
+  },
+  pageSession,
+  board,
+  status,
+);
 
 /**
  * Opens a segment of a scheme in the detail dialog. Only the segment opened last is drawn, and
@@ -156,44 +111,32 @@ async function openDetail(schemeId: string, segmentId: string): Promise<void> {
   const costPools = (schemeOf(current, schemeId)?.costPools ?? {}) as {
     components?: SchemeContext["costComponents"];
   };
-  elements.detailDialog.dataset.ready = "false";
-  renderDetailLoading(segmentId, elements.detailTitle, elements.detailBody);
-  if (!elements.detailDialog.open) elements.detailDialog.showModal();
-  elements.detailClose.focus();
+  detail.dialog.dataset.ready = "false";
+  renderDetailLoading(segmentId, detail.title, detail.body);
+  if (!detail.dialog.open) detail.dialog.showModal();
+  detail.close.focus();
   try {
-    const detail = await loadSegmentDetail(current.api, schemeId, segmentId);
+    const segment = await loadSegmentDetail(current.api, schemeId, segmentId);
     if (!detailRequests.isLatest(tag)) return;
-    renderSegmentDetail(
-      detail,
-      { costComponents: costPools.components ?? [] },
-      elements.detailTitle,
-      elements.detailBody,
-    );
-    elements.detailDialog.dataset.ready = "true";
+    renderSegmentDetail(segment, { costComponents: costPools.components ?? [] }, detail.title, detail.body);
+    detail.dialog.dataset.ready = "true";
   } catch (error) {
     if (!detailRequests.isLatest(tag)) return;
     if (error instanceof ApiFailure && error.status === 401) {
       pageSession.report(error, "open the segment");
       return;
     }
-    elements.detailBody.textContent = `Could not open ${segmentId}: ${(error as Error).message}`;
+    detail.body.textContent = `Could not open ${segmentId}: ${(error as Error).message}`;
   }
 }
 
 function start(): void {
-  elements.overrideForm.addEventListener("submit", (event) => void submitOverride(event));
-  elements.overrideCancel.addEventListener("click", () => elements.overrideDialog.close());
-  elements.overrideDialog.addEventListener("close", () => {
-    if (pageSession.current?.overriding)
-      board.focusCardButton(pageSession.current.overriding.segmentId, "Override");
-    if (pageSession.current) pageSession.current.overriding = undefined;
-  });
-  elements.detailClose.addEventListener("click", () => elements.detailDialog.close());
-  elements.detailDialog.addEventListener("close", () => {
+  detail.close.addEventListener("click", () => detail.dialog.close());
+  detail.dialog.addEventListener("close", () => {
     // The event comes a task after the closing: the dialog may have been opened again since.
-    if (elements.detailDialog.open) return;
+    if (detail.dialog.open) return;
     detailRequests.cancel();
-    destroyChartsIn(elements.detailBody);
+    destroyChartsIn(detail.body);
   });
   pageSession.resume();
 }
