@@ -70,8 +70,7 @@ export interface SessionEvents {
 }
 
 export class PageSession {
-  /** Absent while nobody is signed in. */
-  current: Session | undefined;
+  private session: Session | undefined;
   /** Sign-ins whose answers arrive in any order, of which only the latest is drawn. */
   private readonly signIns = new LatestRequest<void>();
 
@@ -115,6 +114,11 @@ export class PageSession {
     });
   }
 
+  /** The session of whoever is signed in; absent while nobody is. */
+  get current(): Session | undefined {
+    return this.session;
+  }
+
   /**
    * Where the page starts: the return from the user pool's sign-in if the address holds one, else the
    * token kept in the tab, else the sign-in form.
@@ -156,7 +160,7 @@ export class PageSession {
   }
 
   private showSignIn(message = ""): void {
-    this.current = undefined;
+    this.session = undefined;
     this.events.ended();
     delete document.body.dataset.ready;
     this.elements.app.hidden = true;
@@ -198,8 +202,8 @@ export class PageSession {
     this.elements.app.hidden = false;
     this.elements.session.hidden = false;
     this.elements.sessionLabel.textContent = "Signed in";
-    this.current = { api, schemes };
-    await this.events.began(this.current);
+    this.session = { api, schemes };
+    await this.events.began(this.session);
   }
 
   /** Leaves for the user pool's sign-in page, which sends the browser back to this page with a code. */
