@@ -647,13 +647,6 @@ export function forEachBit(low: number, high: number, visit: (bit: number) => vo
   for (let bit = 0; bit < 32; bit++) if ((high >>> bit) & 1) visit(bit + 32);
 }
 
-/** Counts the set bits of a 64-bit word held as two 32-bit halves. */
-export function bitCount(low: number, high: number): number {
-  let count = 0;
-  forEachBit(low, high, () => count++);
-  return count;
-}
-
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

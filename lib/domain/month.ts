@@ -4,7 +4,6 @@
  */
 export const FIRST_YEAR = 1900;
 export const LAST_YEAR = 2199;
-export const MONTH_COUNT = (LAST_YEAR - FIRST_YEAR + 1) * 12;
 
 export function monthIndex(year: number, month: number): number {
   return (year - FIRST_YEAR) * 12 + (month - 1);
