@@ -1,7 +1,7 @@
 import { money, percent, textTable } from "#cli/table.ts";
-import { csvField } from "#domain/csv-field.ts";
 import type { Decision } from "#domain/decisions.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
+import { csvField } from "#format/csv-field.ts";
 
 /** How many segments each list shows in the table format; the CSV has them all. */
 export const TABLE_LIST_LIMIT = 15;

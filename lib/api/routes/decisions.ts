@@ -13,7 +13,7 @@ import { ApiError } from "#api/http-error.ts";
 import { PLANNERS, type Route, type RouteResponse, route } from "#api/route.ts";
 import { schemeOrNotFound } from "#api/routes/schemes.ts";
 import { pageQuerySchema, schemeParamsSchema, segmentParamsSchema } from "#api/schemas.ts";
-import { csvField } from "#domain/csv-field.ts";
+import { csvField } from "#format/csv-field.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { DecisionState } from "#store/decision-repository.ts";
 import type { DecisionList, SegmentRecord } from "#store/records.ts";
