@@ -9,21 +9,20 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { type DecisionList, decisionList } from "#domain/decision-list.ts";
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { Policy } from "#domain/policy.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
 import { pageCursor, startKeyOf } from "#store/cursors.ts";
 import { bodiesUnder } from "#store/query-all.ts";
-import {
-  type BatchRecord,
-  type BatchStatus,
-  type DecisionList,
-  decisionList,
-  type Page,
-  type RunRecord,
-  type SchemeRecord,
-  type SegmentHistoryRecord,
-  type SegmentRecord,
+import type {
+  BatchRecord,
+  BatchStatus,
+  Page,
+  RunRecord,
+  SchemeRecord,
+  SegmentHistoryRecord,
+  SegmentRecord,
 } from "#store/records.ts";
 import type {
   PageRequest,

@@ -34,23 +34,6 @@ export interface BatchError {
   readonly retryable: boolean;
 }
 
-/** Which list a decision belongs to on the leadership's board. */
-export type DecisionList = "yes" | "fix" | "no" | "insufficient";
-
-export function decisionList(decision: Decision): DecisionList {
-  switch (decision) {
-    case "choose":
-    case "develop":
-      return "yes";
-    case "fix":
-      return "fix";
-    case "decline":
-      return "no";
-    case "insufficient_data":
-      return "insufficient";
-  }
-}
-
 /** A segment as stored: the scored segment without its monthly history, with its scheme and run. */
 export type SegmentRecord = Omit<ScoredSegment, "history"> & {
   readonly schemeId: string;

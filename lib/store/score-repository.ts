@@ -1,9 +1,9 @@
+import type { DecisionList } from "#domain/decision-list.ts";
 import type { Policy } from "#domain/policy.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
 import type {
   BatchRecord,
   BatchStatus,
-  DecisionList,
   Page,
   RunRecord,
   SchemeRecord,

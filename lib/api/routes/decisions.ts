@@ -13,10 +13,11 @@ import { ApiError } from "#api/http-error.ts";
 import { PLANNERS, type Route, type RouteResponse, route } from "#api/route.ts";
 import { schemeOrNotFound } from "#api/routes/schemes.ts";
 import { pageQuerySchema, schemeParamsSchema, segmentParamsSchema } from "#api/schemas.ts";
+import type { DecisionList } from "#domain/decision-list.ts";
 import { csvField } from "#format/csv-field.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { DecisionState } from "#store/decision-repository.ts";
-import type { DecisionList, SegmentRecord } from "#store/records.ts";
+import type { SegmentRecord } from "#store/records.ts";
 
 /** Leadership's board: the say-yes / fix / say-no lists, decisions on them, their audit trail and reviews. */
 export const decisionRoutes: readonly Route[] = [

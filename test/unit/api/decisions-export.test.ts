@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CSV_EXPORT_MAX_ROWS } from "#api/routes/decisions.ts";
+import type { DecisionList } from "#domain/decision-list.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import type { DecisionList } from "#store/records.ts";
 import type { PageRequest, ScoreRepository } from "#store/score-repository.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";

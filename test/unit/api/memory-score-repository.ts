@@ -1,14 +1,7 @@
+import { type DecisionList, decisionList } from "#domain/decision-list.ts";
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
-import {
-  type BatchRecord,
-  type DecisionList,
-  decisionList,
-  type Page,
-  type SchemeRecord,
-  type SegmentHistoryRecord,
-  type SegmentRecord,
-} from "#store/records.ts";
+import type { BatchRecord, Page, SchemeRecord, SegmentHistoryRecord, SegmentRecord } from "#store/records.ts";
 import {
   InvalidCursorError,
   type PageRequest,

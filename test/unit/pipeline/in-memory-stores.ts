@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
+import type { DecisionList } from "#domain/decision-list.ts";
 import type { Policy } from "#domain/policy.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
 import { type BlobInfo, type BlobStore, ObjectSuperseded, type ReadOptions } from "#store/blob-store.ts";
 import type {
   BatchRecord,
   BatchStatus,
-  DecisionList,
   Page,
   RunRecord,
   SchemeRecord,
