@@ -1,7 +1,7 @@
 import * as z from "zod";
 import type { Decision, Reason } from "#domain/decisions.ts";
 import { dimensionNameSchema } from "#domain/scheme.ts";
-import type { ScoredScheme, ScoringResult } from "#domain/scoring.ts";
+import type { ScoredSegment } from "#domain/scoring.ts";
 import { segmentId } from "#domain/segment-id.ts";
 
 export const MAX_PROSPECT_DIMENSIONS = 20;
@@ -61,11 +61,24 @@ export interface FitCheck {
 
 export const NEW_KIND_NOTE = "no such segment in the data: a new kind of customer";
 
+/** What the fit check reads of a segment: what the score store keeps of it is enough. */
+export type FitSegment = Pick<ScoredSegment, "id" | "values" | "decision" | "reasons" | "guidance">;
+
+/** What the fit check reads of a scheme: a scoring run's scheme, or the segments a store found for the prospect. */
+export interface FitScheme {
+  readonly id: string;
+  readonly dimensions: readonly string[];
+  readonly segments: readonly FitSegment[];
+}
+
 const REASONS_SHOWN = 3;
 const SAY_YES: ReadonlySet<Decision> = new Set<Decision>(["choose", "develop"]);
 
 /** "Choose your customer" at the moment a salesperson needs it: the segments a prospect falls into, and their decisions. */
-export function fitCheck(result: ScoringResult, prospect: Readonly<Record<string, string>>): FitCheck {
+export function fitCheck(
+  result: { readonly schemes: readonly FitScheme[] },
+  prospect: Readonly<Record<string, string>>,
+): FitCheck {
   const given = (dimension: string) => Object.hasOwn(prospect, dimension);
   const segments: Array<FitMatch | FitNewKind> = [];
   const unmatched: FitUnmatched[] = [];
@@ -80,7 +93,7 @@ export function fitCheck(result: ScoringResult, prospect: Readonly<Record<string
   return { overall, summary: summaryOf(overall, segments, unmatched), segments, unmatched, ignored };
 }
 
-function placeIn(scheme: ScoredScheme, prospect: Readonly<Record<string, string>>): FitMatch | FitNewKind {
+function placeIn(scheme: FitScheme, prospect: Readonly<Record<string, string>>): FitMatch | FitNewKind {
   const values = Object.fromEntries(
     scheme.dimensions.map((dimension) => [dimension, prospect[dimension] as string]),
   );

@@ -16,7 +16,6 @@ import { segmentIdSchema } from "#api/schemas.ts";
 import { fitCheck } from "#domain/fit.ts";
 import { forceOfChangeSchema } from "#domain/forces.ts";
 import { DEFAULT_POLICY, type Policy, policySchema } from "#domain/policy.ts";
-import type { ScoringResult } from "#domain/scoring.ts";
 import { segmentId } from "#domain/segment-id.ts";
 import { type ColumnMapping, columnMappingSchema } from "#ingest/mapping.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
@@ -266,9 +265,7 @@ const fitRoutes: readonly Route[] = [
           return { id, dimensions, segments: segment ? [segment] : [] };
         }),
       );
-      // fitCheck reads only each scheme's id and dimensions and its segments' id, values, decision,
-      // reasons and guidance: what is stored, without the monthly history and the run's other fields.
-      return { status: 200, body: fitCheck({ schemes } as unknown as ScoringResult, prospect) };
+      return { status: 200, body: fitCheck({ schemes }, prospect) };
     },
   }),
 ];
