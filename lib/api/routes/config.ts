@@ -15,12 +15,12 @@ import { invalidRequest, PLANNERS, type RequestIssue, type Route, requestIssues,
 import { segmentIdSchema } from "#api/schemas.ts";
 import { fitCheck } from "#domain/fit.ts";
 import { forceOfChangeSchema } from "#domain/forces.ts";
-import { DEFAULT_POLICY, type Policy, policySchema } from "#domain/policy.ts";
+import { policySchema } from "#domain/policy.ts";
 import { segmentId } from "#domain/segment-id.ts";
 import { type ColumnMapping, columnMappingSchema } from "#ingest/mapping.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { requestRescoring } from "#pipeline/request-rescoring.ts";
-import { BlobKeys } from "#store/blob-store.ts";
+import { changePolicy, readPolicyInForce } from "#use-cases/change-policy.ts";
 
 /**
  * A change of the configuration is stored at once; the scores that depend on it follow with the
@@ -145,10 +145,7 @@ const policyRoutes: readonly Route[] = [
     summary: "Read the scoring policy in force",
     roles: PLANNERS,
     responses: { 200: policySchema },
-    handle: async (_, { repository }) => ({
-      status: 200,
-      body: (await repository.getPolicy()) ?? DEFAULT_POLICY,
-    }),
+    handle: async (_, context) => ({ status: 200, body: await readPolicyInForce(context) }),
   }),
 
   /**
@@ -167,47 +164,30 @@ const policyRoutes: readonly Route[] = [
     async handle({ body }, context) {
       const parsed = policySchema.safeParse(body);
       if (!parsed.success) throw invalidPolicy(requestIssues(parsed.error, "body"));
-      const current = (await context.repository.getPolicy()) ?? DEFAULT_POLICY;
-      if (body.version !== undefined && parsed.data.version !== current.version) {
-        throw policyConflict(
-          `the policy is at version ${current.version}, not version ${parsed.data.version} this change was made to; read it again (GET /policy) and apply the change to it`,
-          { basedOnVersion: parsed.data.version, currentVersion: current.version },
-        );
+      const change = await changePolicy(context, {
+        policy: parsed.data,
+        ...(body.version !== undefined && { basedOnVersion: parsed.data.version }),
+      });
+      switch (change.outcome) {
+        case "stale":
+          throw policyConflict(
+            `the policy is at version ${change.currentVersion}, not version ${change.basedOnVersion} this change was made to; read it again (GET /policy) and apply the change to it`,
+            { basedOnVersion: change.basedOnVersion, currentVersion: change.currentVersion },
+          );
+        case "breadth_locked":
+          throw invalidPolicy([{ path: "body.breadthDimension", message: change.message }]);
+        case "raced":
+          throw policyConflict(
+            `another change to the policy was stored while this one was made to version ${change.basedOnVersion}; read it again (GET /policy) and apply the change to it`,
+            { basedOnVersion: change.basedOnVersion },
+          );
+        case "stored":
+          await requestRescoring(context, `policy version ${change.policy.version}`);
+          return { status: 200, body: { policy: change.policy, rescoring: RESCORING_REQUESTED } };
       }
-      await requireSameBreadth(parsed.data, current, context);
-      const next: Policy = { ...parsed.data, version: current.version + 1 };
-      if (!(await context.config.putPolicy(next, current.version))) {
-        throw policyConflict(
-          `another change to the policy was stored while this one was made to version ${current.version}; read it again (GET /policy) and apply the change to it`,
-          { basedOnVersion: current.version },
-        );
-      }
-      await requestRescoring(context, `policy version ${next.version}`);
-      return { status: 200, body: { policy: next, rescoring: RESCORING_REQUESTED } };
     },
   }),
 ];
-
-/**
- * Every batch's partial counts cross-buy breadth by the breadth dimension in force when it was
- * ingested, and partials counted by different dimensions cannot be merged: scoring would fail on the
- * next run. So the dimension can change only while no batch is aggregated.
- */
-async function requireSameBreadth(
-  next: Policy,
-  current: Policy,
-  { blobs }: Pick<PipelineContext, "blobs">,
-): Promise<void> {
-  if (next.breadthDimension === current.breadthDimension) return;
-  const partials = await blobs.list(BlobKeys.partialsPrefix);
-  if (partials.length === 0) return;
-  const message =
-    `breadthDimension cannot change from "${current.breadthDimension}" to "${next.breadthDimension}": ` +
-    `the ${partials.length} aggregated batch${partials.length === 1 ? "" : "es"} counted cross-buy breadth by ` +
-    `"${current.breadthDimension}", and counts by different dimensions cannot be merged; ` +
-    `send breadthDimension "${current.breadthDimension}" (a policy without it means "${DEFAULT_POLICY.breadthDimension}")`;
-  throw invalidPolicy([{ path: "body.breadthDimension", message }]);
-}
 
 /** Column mappings stored by name, for batches to refer to instead of sending the document each time. */
 const mappingRoutes: readonly Route[] = [
