@@ -1,32 +1,7 @@
 import type { Decision } from "#domain/decisions.ts";
+import type { DecisionEntry } from "#domain/leader-decision.ts";
 import type { Page } from "#store/records.ts";
 import type { PageRequest } from "#store/score-repository.ts";
-
-/** A leader's act on a recommendation: approve it as it stands, or override it with another decision. */
-export type DecisionAction = "approve" | "override";
-
-/** One line of a segment's audit trail: who, when, from which recommendation to which decision, and why. */
-export interface DecisionEntry {
-  readonly schemeId: string;
-  readonly segmentId: string;
-  readonly at: string;
-  readonly by: string;
-  readonly action: DecisionAction;
-  /** The recommendation at that moment. */
-  readonly from: Decision;
-  /** The decision taken: `from` for an approval. */
-  readonly to: Decision;
-  readonly rationale?: string;
-  /** The segment's scores at that moment. */
-  readonly scores: {
-    readonly profitability: number;
-    readonly growth: number;
-    readonly defensibility: number;
-    readonly focus: number;
-  };
-  /** The scoring run whose recommendation was decided on. */
-  readonly runId: string;
-}
 
 /** The decision standing on a segment, and whether a later scoring run has put it in question. */
 export interface DecisionState {

@@ -7,9 +7,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import type { DecisionEntry } from "#domain/leader-decision.ts";
 import { pageCursor, startKeyOf } from "#store/cursors.ts";
 import {
-  type DecisionEntry,
   type DecisionRepository,
   type DecisionState,
   standingDecisionOf,

@@ -1,9 +1,9 @@
 import type { ForceOfChange } from "#domain/forces.ts";
+import type { DecisionEntry } from "#domain/leader-decision.ts";
 import type { Policy } from "#domain/policy.ts";
 import type { ColumnMapping } from "#ingest/mapping.ts";
 import type { ConfigRepository } from "#store/config-repository.ts";
 import {
-  type DecisionEntry,
   type DecisionRepository,
   type DecisionState,
   standingDecisionOf,

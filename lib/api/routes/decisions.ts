@@ -18,6 +18,7 @@ import { csvField } from "#format/csv-field.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { DecisionState } from "#store/decision-repository.ts";
 import type { SegmentRecord } from "#store/records.ts";
+import { decideSegment } from "#use-cases/decide-segment.ts";
 
 /** Leadership's board: the say-yes / fix / say-no lists, decisions on them, their audit trail and reviews. */
 export const decisionRoutes: readonly Route[] = [
@@ -58,30 +59,20 @@ export const decisionRoutes: readonly Route[] = [
     body: decisionRequestSchema,
     async handle({ params, body, caller }, context) {
       const { schemeId, segmentId } = params;
-      const segment = await context.repository.getSegment(schemeId, segmentId);
-      if (!segment) throw segmentNotFound(schemeId, segmentId);
-      if (body.action === "override" && body.decision === segment.decision) {
-        throw new ApiError(
-          400,
-          "OVERRIDE_MATCHES_RECOMMENDATION",
-          `"${segment.decision}" is already the recommendation: send { "action": "approve" } to approve it`,
-          { recommendation: segment.decision },
-        );
+      const decided = await decideSegment(context, { schemeId, segmentId, act: body, by: caller });
+      switch (decided.outcome) {
+        case "segment_not_found":
+          throw segmentNotFound(schemeId, segmentId);
+        case "override_matches_recommendation":
+          throw new ApiError(
+            400,
+            "OVERRIDE_MATCHES_RECOMMENDATION",
+            `"${decided.recommendation}" is already the recommendation: send { "action": "approve" } to approve it`,
+            { recommendation: decided.recommendation },
+          );
+        case "decided":
+          return { status: 201, body: decided.state };
       }
-      const { profitability, growth, defensibility, focus } = segment.scores;
-      const state = await context.decisions.record({
-        schemeId,
-        segmentId,
-        at: context.now().toISOString(),
-        by: caller,
-        action: body.action,
-        from: segment.decision,
-        to: body.action === "override" ? body.decision : segment.decision,
-        ...(body.rationale !== undefined && { rationale: body.rationale }),
-        scores: { profitability, growth, defensibility, focus },
-        runId: segment.runId,
-      });
-      return { status: 201, body: state };
     },
   }),
 
