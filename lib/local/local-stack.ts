@@ -20,6 +20,7 @@ import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
 import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
+import { newBatch } from "#use-cases/announce-batch.ts";
 import { buildWeb } from "../../scripts/build-web.ts";
 
 export interface LocalStackOptions {
@@ -154,14 +155,7 @@ async function loadSampleBatch(
     await rename(`${file}.partial`, file);
   }
   const fileName = "sample-batch.csv.gz";
-  const stamp = context.now().toISOString();
-  await context.repository.createBatch({
-    batchId: SAMPLE_BATCH_ID,
-    fileName,
-    status: "awaiting_upload",
-    createdAt: stamp,
-    updatedAt: stamp,
-  });
+  await context.repository.createBatch(newBatch({ batchId: SAMPLE_BATCH_ID, fileName }, context.now()));
   log("loading the sample batch…");
   await context.blobs.put(
     BlobKeys.incoming(SAMPLE_BATCH_ID, fileName),

@@ -8,6 +8,7 @@ import type { Reject } from "#ingest/reject.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { BlobKeys, ObjectSuperseded, parseIncomingKey, type ReadOptions } from "#store/blob-store.ts";
 import type { BatchRecord } from "#store/records.ts";
+import { newBatch } from "#use-cases/announce-batch.ts";
 
 /** The rejects file lists at most this many rows; past 5% of rows the batch fails anyway. */
 export const MAX_REJECTS_LISTED = 1_000_000;
@@ -82,18 +83,11 @@ export async function beginIngest(
   if (!location) return undefined;
   const { batchId, fileName } = location;
   const { repository } = context;
-  const stamp = context.now().toISOString();
+  const now = context.now();
+  const stamp = now.toISOString();
   const known =
     (await repository.getBatch(batchId)) ??
-    (
-      await repository.createBatch({
-        batchId,
-        fileName,
-        status: "awaiting_upload",
-        createdAt: stamp,
-        updatedAt: stamp,
-      })
-    ).batch;
+    (await repository.createBatch(newBatch({ batchId, fileName }, now))).batch;
   if (isCounted(known, object.etag)) return { batch: known, fileName, counted: true };
   await repository.updateBatch(batchId, {
     status: "ingesting",

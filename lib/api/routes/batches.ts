@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from "node:util";
 import {
   batchPageSchema,
   batchRecordSchema,
@@ -17,6 +16,7 @@ import {
   pageQuerySchema,
 } from "#api/schemas.ts";
 import { BlobKeys } from "#store/blob-store.ts";
+import { announceBatch, newBatch } from "#use-cases/announce-batch.ts";
 
 /** How long an upload URL accepts the file. */
 export const UPLOAD_URL_SECONDS = 15 * 60;
@@ -45,16 +45,12 @@ export const batchRoutes: readonly Route[] = [
       // A mapping given by name is stored on the batch as the document it names now.
       const mapping =
         typeof body.mapping === "string" ? await storedMapping(config, body.mapping) : body.mapping;
-      const { created, batch } = await repository.createBatch({
-        batchId,
-        fileName: body.fileName,
-        ...(mapping && { mapping }),
-        status: "awaiting_upload",
-        createdAt: requestedAt.toISOString(),
-        updatedAt: requestedAt.toISOString(),
-      });
-      // A re-send must mean the same batch: a different mapping would be silently ignored by ingest.
-      if (!created && !isDeepStrictEqual(batch.mapping, mapping)) {
+      const { outcome, batch } = await announceBatch(
+        repository,
+        { batchId, fileName: body.fileName, ...(mapping && { mapping }) },
+        requestedAt,
+      );
+      if (outcome === "mapping_conflict") {
         throw new ApiError(
           409,
           "BATCH_CONFLICT",
@@ -70,7 +66,7 @@ export const batchRoutes: readonly Route[] = [
         status: batch.status,
       };
       return {
-        status: created ? 201 : 200,
+        status: outcome === "created" ? 201 : 200,
         headers: { location: batchLocation(batchId) },
         body: answer,
       };
@@ -140,14 +136,7 @@ export const batchRoutes: readonly Route[] = [
             "; create it with POST /batches, or name the file with ?fileName= to create it with its content",
           );
         }
-        const receivedAt = now().toISOString();
-        ({ batch } = await repository.createBatch({
-          batchId,
-          fileName: query.fileName,
-          status: "awaiting_upload",
-          createdAt: receivedAt,
-          updatedAt: receivedAt,
-        }));
+        ({ batch } = await repository.createBatch(newBatch({ batchId, fileName: query.fileName }, now())));
       }
       await blobs.put(BlobKeys.incoming(batchId, query.fileName ?? batch.fileName), content);
       return { status: 202, headers: { location: batchLocation(batchId) }, body: batch };
