@@ -10,7 +10,7 @@ import { ValueDictionary } from "#domain/value-dictionary.ts";
  * merge is associative and commutative with the empty cube as identity: every figure is either a sum
  * of whole amount units (exact in float64), a min/max, a bitwise OR, or "the two smallest distinct
  * order hashes", all of which are order-free. Dictionary ids differ between cubes, so equality is
- * judged on `toCanonical()`, which speaks in values, not ids.
+ * judged on their canonical form (`canonicalCube`), which speaks in values, not ids.
  */
 
 /** Layout of one (segment, month) row in `monthFigures`; cost components follow from COST_OFFSET. */
@@ -27,7 +27,7 @@ export const COST_OFFSET = 6;
 
 /** Layout of one (segment, customer) row in `customerAmounts`. */
 export const CustomerAmount = { revenue: 0, profit: 1, lines: 2 } as const;
-const CUSTOMER_AMOUNT_STRIDE = 3;
+export const CUSTOMER_AMOUNT_STRIDE = 3;
 
 /** Layout of one (segment, customer) row in `customerFacts` (unsigned 32-bit words). */
 export const CustomerFact = {
@@ -43,8 +43,8 @@ export const CustomerFact = {
   categoryLow: 6,
   categoryHigh: 7,
 } as const;
-const CUSTOMER_FACT_STRIDE = 8;
-const CATEGORY_OVERFLOW_BIT = 63;
+export const CUSTOMER_FACT_STRIDE = 8;
+export const CATEGORY_OVERFLOW_BIT = 63;
 
 /** One invoice line as aggregation sees it. Ingestion refills one instance per row: no allocation per row. */
 export class LineFacts {
@@ -195,47 +195,6 @@ export class Cube {
     }
     return this;
   }
-
-  /** A plain, id-free, sorted description of every figure: equal cubes have deep-equal canonical forms. */
-  toCanonical(): CanonicalCube {
-    const breadthIndex = this.dimensionIds.get(this.breadthDimension);
-    const breadthValues = breadthIndex === undefined ? [] : this.dictionary(breadthIndex).values;
-    return {
-      breadthDimension: this.breadthDimension,
-      costComponents: [...this.costList].sort(),
-      schemes: this.schemeList
-        .map((scheme) => scheme.toCanonical(this, breadthValues))
-        .sort((a, b) => compareText(a.id, b.id)),
-    };
-  }
-}
-
-export interface CanonicalCube {
-  breadthDimension: string;
-  costComponents: string[];
-  schemes: CanonicalScheme[];
-}
-
-export interface CanonicalScheme {
-  id: string;
-  dimensions: string[];
-  segments: CanonicalSegment[];
-}
-
-export interface CanonicalSegment {
-  values: string[];
-  months: Array<{ month: number; figures: Record<string, number> }>;
-  customers: Array<{
-    customer: string;
-    revenue: number;
-    profit: number;
-    lines: number;
-    orderHashes: [number, number];
-    firstMonth: number;
-    lastMonth: number;
-    activeMonths: number[];
-    categories: string[];
-  }>;
 }
 
 /** The figures of one scheme: segments, their months and their customers. */
@@ -477,64 +436,6 @@ export class SchemeAggregate {
     this.monthStride = stride;
   }
 
-  toCanonical(cube: Cube, breadthValues: readonly string[]): CanonicalScheme {
-    const segments: CanonicalSegment[] = [];
-    for (let segment = 0; segment < this.segments.size; segment++) {
-      segments.push({
-        values: Array.from(this.picks, (pick, j) =>
-          cube.dictionary(pick).valueOf(this.segments.keyAt(segment, j)),
-        ),
-        months: [],
-        customers: [],
-      });
-    }
-    for (let row = 0; row < this.monthKeys.size; row++) {
-      const at = row * this.monthStride;
-      const figures: Record<string, number> = {};
-      for (const [name, offset] of Object.entries(MonthFigure))
-        figures[name] = this.monthData[at + offset] as number;
-      cube.costComponents.forEach((name, k) => {
-        figures[`cost:${name}`] = this.monthData[at + COST_OFFSET + k] as number;
-      });
-      (segments[this.monthKeys.keyAt(row, 0)] as CanonicalSegment).months.push({
-        month: this.monthKeys.keyAt(row, 1),
-        figures,
-      });
-    }
-    const customers = cube.dictionary(0);
-    for (let row = 0; row < this.customerKeys.size; row++) {
-      const amounts = row * CUSTOMER_AMOUNT_STRIDE;
-      const facts = row * CUSTOMER_FACT_STRIDE;
-      const fact = (offset: number) => this.customerFactData[facts + offset] as number;
-      const lastMonth = fact(CustomerFact.lastMonth);
-      const activeMonths: number[] = [];
-      forEachBit(fact(CustomerFact.activeLow), fact(CustomerFact.activeHigh), (bit) =>
-        activeMonths.push(lastMonth - bit),
-      );
-      const categories: string[] = [];
-      forEachBit(fact(CustomerFact.categoryLow), fact(CustomerFact.categoryHigh), (bit) =>
-        categories.push(bit === CATEGORY_OVERFLOW_BIT ? "…" : (breadthValues[bit] as string)),
-      );
-      (segments[this.customerKeys.keyAt(row, 0)] as CanonicalSegment).customers.push({
-        customer: customers.valueOf(this.customerKeys.keyAt(row, 1)),
-        revenue: this.customerAmountData[amounts + CustomerAmount.revenue] as number,
-        profit: this.customerAmountData[amounts + CustomerAmount.profit] as number,
-        lines: this.customerAmountData[amounts + CustomerAmount.lines] as number,
-        orderHashes: [fact(CustomerFact.orderLow), fact(CustomerFact.orderHigh)],
-        firstMonth: fact(CustomerFact.firstMonth),
-        lastMonth,
-        activeMonths: activeMonths.sort((a, b) => a - b),
-        categories: categories.sort(compareText),
-      });
-    }
-    for (const segment of segments) {
-      segment.months.sort((a, b) => a.month - b.month);
-      segment.customers.sort((a, b) => compareText(a.customer, b.customer));
-    }
-    segments.sort((a, b) => compareText(a.values.join("\u0000"), b.values.join("\u0000")));
-    return { id: this.id, dimensions: [...this.dimensions], segments };
-  }
-
   /** Restores raw rows decoded from the codec; the tables must be empty. */
   loadRows(
     segmentKeys: Int32Array,
@@ -645,8 +546,4 @@ function markCategory(facts: Uint32Array, at: number, category: number): void {
 export function forEachBit(low: number, high: number, visit: (bit: number) => void): void {
   for (let bit = 0; bit < 32; bit++) if ((low >>> bit) & 1) visit(bit);
   for (let bit = 0; bit < 32; bit++) if ((high >>> bit) & 1) visit(bit + 32);
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CanonicalScheme } from "#domain/cube.ts";
+import { type CanonicalScheme, canonicalCube } from "#domain/canonical-cube.ts";
 import { type IngestReport, ingest } from "#ingest/ingest.ts";
 import { generateRows, SAMPLE_COLUMNS } from "#sample/generator.ts";
 
@@ -57,7 +57,7 @@ const monthOf = "((year(date) - 1900) * 12 + month(date) - 1)";
 const keyColumns = (dims: string[]) => dims.map((d) => (d === "customer" ? "customer_id" : d));
 
 function scheme(id: string): CanonicalScheme {
-  const found = report.cube.toCanonical().schemes.find((s) => s.id === id);
+  const found = canonicalCube(report.cube).schemes.find((s) => s.id === id);
   if (!found) throw new Error(`no scheme ${id}`);
   return found;
 }

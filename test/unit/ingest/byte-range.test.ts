@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { canonicalCube } from "#domain/canonical-cube.ts";
 import { Cube } from "#domain/cube.ts";
 import { headerLine, ingestRange, planByteRanges, rangeLines } from "#ingest/byte-range.ts";
 import { ingest } from "#ingest/ingest.ts";
@@ -105,7 +106,7 @@ describe("a file's cube", () => {
           }
           expect(rows).toBe(lines.length);
           expect(linesAfterHeaders).toBe(whole.lines - 1);
-          expect(Cube.merged(parts).toCanonical()).toEqual(whole.cube.toCanonical());
+          expect(canonicalCube(Cube.merged(parts))).toEqual(canonicalCube(whole.cube));
         },
       ),
       { numRuns: 60 },
@@ -126,7 +127,7 @@ describe("a file's cube", () => {
           const shuffled = order.map((i) => original[i] as string);
           const a = await ingest(chunked(encoder.encode(TEST_CSV_HEADER + original.join(""))), options);
           const b = await ingest(chunked(encoder.encode(TEST_CSV_HEADER + shuffled.join(""))), options);
-          expect(b.cube.toCanonical()).toEqual(a.cube.toCanonical());
+          expect(canonicalCube(b.cube)).toEqual(canonicalCube(a.cube));
         },
       ),
       { numRuns: 60 },

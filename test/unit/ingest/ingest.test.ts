@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import type { CanonicalSegment } from "#domain/cube.ts";
+import { type CanonicalSegment, canonicalCube } from "#domain/canonical-cube.ts";
 import { monthIndex } from "#domain/month.ts";
 import { hashBytes } from "#ingest/byte-values.ts";
 import { type IngestOptions, type IngestReport, ingest } from "#ingest/ingest.ts";
@@ -34,7 +34,7 @@ async function failure(batch: Promise<unknown>): Promise<IngestError> {
 }
 
 function segmentsOf(report: IngestReport, schemeId: string): CanonicalSegment[] {
-  const scheme = report.cube.toCanonical().schemes.find((candidate) => candidate.id === schemeId);
+  const scheme = canonicalCube(report.cube).schemes.find((candidate) => candidate.id === schemeId);
   if (!scheme) throw new Error(`no scheme ${schemeId}`);
   return scheme.segments;
 }
@@ -52,7 +52,7 @@ function monthFigures(report: IngestReport, schemeId: string) {
 /** Everything a report says, in comparable form. */
 function summary(report: IngestReport) {
   const { cube, ...rest } = report;
-  return { ...rest, cube: cube.toCanonical() };
+  return { ...rest, cube: canonicalCube(cube) };
 }
 
 function orderHash(orderId: string): number {

@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
+import { canonicalCube } from "#domain/canonical-cube.ts";
 import { decodeCube } from "#domain/cube-codec.ts";
 import { planByteRanges } from "#ingest/byte-range.ts";
 import {
@@ -91,14 +92,14 @@ async function ingestedWhole(content: string | Uint8Array) {
   const partial = whole.blobs.objects.get(PARTIAL)?.bytes;
   return {
     batch,
-    cube: partial && decodeCube(partial).toCanonical(),
+    cube: partial && canonicalCube(decodeCube(partial)),
     rejects: whole.blobs.text(REJECTS),
   };
 }
 
 function partialCube() {
   const bytes = context.blobs.objects.get(PARTIAL)?.bytes;
-  return bytes && decodeCube(bytes).toCanonical();
+  return bytes && canonicalCube(decodeCube(bytes));
 }
 
 describe("planning the parts of an upload", () => {

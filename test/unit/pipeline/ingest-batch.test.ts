@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
+import { canonicalCube } from "#domain/canonical-cube.ts";
 import { decodeCube } from "#domain/cube-codec.ts";
 import { parsePolicy } from "#domain/policy.ts";
 import { ingest } from "#ingest/ingest.ts";
@@ -67,14 +68,14 @@ function statuses(): string[] {
 function partialCube() {
   const bytes = blobs.objects.get(PARTIAL)?.bytes;
   if (!bytes) throw new Error(`no partial at ${PARTIAL}`);
-  return decodeCube(bytes).toCanonical();
+  return canonicalCube(decodeCube(bytes));
 }
 
 async function expectedCube(content: string) {
   async function* whole() {
     yield new TextEncoder().encode(content);
   }
-  return (await ingest(whole(), { file: "orders.csv", now: NOW })).cube.toCanonical();
+  return canonicalCube((await ingest(whole(), { file: "orders.csv", now: NOW })).cube);
 }
 
 /** Revenue of one channel in the partial, summed over months, in amount units of 1/10,000. */
