@@ -1,15 +1,15 @@
+import type { Cube } from "#domain/cube.ts";
 import {
   CATEGORY_OVERFLOW_BIT,
   COST_OFFSET,
   CUSTOMER_AMOUNT_STRIDE,
   CUSTOMER_FACT_STRIDE,
-  type Cube,
   CustomerAmount,
   CustomerFact,
   forEachBit,
   MonthFigure,
   type SchemeAggregate,
-} from "#domain/cube.ts";
+} from "#domain/scheme-aggregate.ts";
 
 /**
  * A cube as plain, id-free, sorted data. Dictionary ids differ between cubes, so the laws of merge

@@ -1,5 +1,6 @@
-import { type Cube, CustomerAmount, type SchemeAggregate } from "#domain/cube.ts";
+import type { Cube } from "#domain/cube.ts";
 import { CUSTOMER_DIMENSION } from "#domain/scheme.ts";
+import { CustomerAmount, type SchemeAggregate } from "#domain/scheme-aggregate.ts";
 import { segmentId, segmentValuesOf } from "#domain/segment-id.ts";
 import type { ValueDictionary } from "#domain/value-dictionary.ts";
 

@@ -1,6 +1,7 @@
-import { type Cube, CustomerAmount, type SchemeAggregate } from "#domain/cube.ts";
+import type { Cube } from "#domain/cube.ts";
 import type { ForceOfChange } from "#domain/forces.ts";
 import { CUSTOMER_DIMENSION } from "#domain/scheme.ts";
+import { CustomerAmount, type SchemeAggregate } from "#domain/scheme-aggregate.ts";
 
 /**
  * How much of each segment of a scheme a force of change reaches, 0–1. A matched dimension that is

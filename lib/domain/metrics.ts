@@ -1,13 +1,13 @@
 import { fromAmountUnits } from "#domain/amount.ts";
+import type { Cube } from "#domain/cube.ts";
 import {
   COST_OFFSET,
-  type Cube,
   CustomerAmount,
   CustomerFact,
   forEachBit,
   MonthFigure,
   type SchemeAggregate,
-} from "#domain/cube.ts";
+} from "#domain/scheme-aggregate.ts";
 import { segmentId } from "#domain/segment-id.ts";
 
 /** What one segment's transactions say, in currency units, before any scoring. */

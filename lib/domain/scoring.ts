@@ -1,5 +1,5 @@
 import { costPools } from "#domain/cost-pools.ts";
-import type { Cube, SchemeAggregate } from "#domain/cube.ts";
+import type { Cube } from "#domain/cube.ts";
 import { type Reason, type Recommendation, recommend } from "#domain/decisions.ts";
 import { type Differentiator, schemeDifferentiators } from "#domain/differentiators.ts";
 import { forceExposure } from "#domain/force-exposure.ts";
@@ -18,6 +18,7 @@ import {
   type SegmentHistory,
 } from "#domain/projection.ts";
 import { CUSTOMER_DIMENSION } from "#domain/scheme.ts";
+import type { SchemeAggregate } from "#domain/scheme-aggregate.ts";
 import { type SegmentScores, scoreSegments } from "#domain/scores.ts";
 import { type WhaleCurve, whaleCurve } from "#domain/whale-curve.ts";
 
