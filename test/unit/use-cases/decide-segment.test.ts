@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { LeaderAct } from "#domain/leader-decision.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
 import { decideSegment } from "#use-cases/decide-segment.ts";
@@ -19,16 +20,16 @@ function stores() {
   return { repository, decisions, now: () => AT };
 }
 
+/** Lee's act on a segment of the channel scheme. */
+function decide(ports: ReturnType<typeof stores>, segmentId: string, act: LeaderAct) {
+  return decideSegment(ports, { schemeId: "channel", segmentId, act, by: "lee" });
+}
+
 describe("decideSegment", () => {
   it("records an override in the audit trail and makes it the standing decision", async () => {
     const ports = stores();
     const act = { action: "override", decision: "decline", rationale: "we leave wholesale" } as const;
-    const decided = await decideSegment(ports, {
-      schemeId: "channel",
-      segmentId: "wholesale",
-      act,
-      by: "lee",
-    });
+    const decided = await decide(ports, "wholesale", act);
     expect(decided).toMatchObject({
       outcome: "decided",
       state: { status: "overridden", decision: "decline", recommendation: "fix", by: "lee" },
@@ -41,12 +42,7 @@ describe("decideSegment", () => {
   it("refuses an override to the recommendation itself, recording nothing", async () => {
     const ports = stores();
     const act = { action: "override", decision: "fix", rationale: "fix it as recommended" } as const;
-    const decided = await decideSegment(ports, {
-      schemeId: "channel",
-      segmentId: "wholesale",
-      act,
-      by: "lee",
-    });
+    const decided = await decide(ports, "wholesale", act);
     expect(decided).toEqual({ outcome: "override_matches_recommendation", recommendation: "fix" });
     expect(ports.decisions.entries).toEqual([]);
   });
@@ -54,7 +50,7 @@ describe("decideSegment", () => {
   it("says so when the scheme has no such segment, recording nothing", async () => {
     const ports = stores();
     const act = { action: "approve" } as const;
-    const decided = await decideSegment(ports, { schemeId: "channel", segmentId: "telex", act, by: "lee" });
+    const decided = await decide(ports, "telex", act);
     expect(decided).toEqual({ outcome: "segment_not_found" });
     expect(ports.decisions.entries).toEqual([]);
   });
