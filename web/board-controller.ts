@@ -1,3 +1,4 @@
+import { boardStanding } from "#domain/leader-decision.ts";
 import { pathPart } from "./api-client.ts";
 import type {
   BoardList,
@@ -266,14 +267,7 @@ export class BoardController {
       for (const page of pages ?? []) {
         for (const item of page.items) {
           if (item.id !== segmentId) continue;
-          item.state = {
-            status: state.status,
-            decision: state.decision,
-            needsReview: state.needsReview,
-            by: state.by,
-            at: state.at,
-            ...(state.rationale !== undefined && { rationale: state.rationale }),
-          };
+          item.state = boardStanding(item.decision, state);
         }
       }
     }

@@ -1,3 +1,4 @@
+import { decisionList } from "#domain/decision-list.ts";
 import type { BoardItem, BoardList, BoardPage, Decision, LeaderDecision } from "./api-types.ts";
 
 /**
@@ -37,10 +38,8 @@ export const DECISION_LABELS: Readonly<Record<Decision, string>> = {
 
 /** The column of the board a decision belongs to; insufficient data is on none. */
 export function columnOf(decision: Decision): BoardList | undefined {
-  if (decision === "choose" || decision === "develop") return "yes";
-  if (decision === "fix") return "fix";
-  if (decision === "decline") return "no";
-  return undefined;
+  const list = decisionList(decision);
+  return list === "insufficient" ? undefined : list;
 }
 
 export type DecisionStateKind = "recommended" | "approved" | "overridden" | "needs-review";
@@ -147,8 +146,12 @@ export interface BoardColumn extends BoardColumnSpec {
 export function listTotals(
   decisions: Readonly<Partial<Record<Decision, number>>>,
 ): Record<BoardList, number> {
-  const count = (decision: Decision) => decisions[decision] ?? 0;
-  return { yes: count("choose") + count("develop"), fix: count("fix"), no: count("decline") };
+  const totals: Record<BoardList, number> = { yes: 0, fix: 0, no: 0 };
+  for (const [decision, count] of Object.entries(decisions) as [Decision, number | undefined][]) {
+    const list = columnOf(decision);
+    if (list) totals[list] += count ?? 0;
+  }
+  return totals;
 }
 
 /**

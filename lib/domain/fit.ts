@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { decisionList } from "#domain/decision-list.ts";
 import type { Decision, Reason } from "#domain/decisions.ts";
 import { dimensionNameSchema } from "#domain/scheme.ts";
 import type { ScoredSegment } from "#domain/scoring.ts";
@@ -72,7 +73,6 @@ export interface FitScheme {
 }
 
 const REASONS_SHOWN = 3;
-const SAY_YES: ReadonlySet<Decision> = new Set<Decision>(["choose", "develop"]);
 
 /** "Choose your customer" at the moment a salesperson needs it: the segments a prospect falls into, and their decisions. */
 export function fitCheck(
@@ -105,7 +105,7 @@ function placeIn(scheme: FitScheme, prospect: Readonly<Record<string, string>>):
     segmentId: segment.id,
     values: segment.values,
     decision: segment.decision,
-    sayYes: SAY_YES.has(segment.decision),
+    sayYes: decisionList(segment.decision) === "yes",
     reasons: segment.reasons.slice(0, REASONS_SHOWN),
     guidance: segment.guidance,
   };

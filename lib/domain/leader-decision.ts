@@ -60,3 +60,40 @@ export function decisionEntry(
     runId: recommended.runId,
   };
 }
+
+/** A leader's decision in force on a segment: approved or overridden, by whom and when. */
+export interface StandingDecision {
+  readonly status: "approved" | "overridden";
+  readonly decision: Decision;
+  readonly needsReview: boolean;
+  readonly by: string;
+  readonly at: string;
+  readonly rationale?: string;
+}
+
+/** Where a segment stands on the board: its recommendation, or a leader's decision on it. */
+export interface BoardStanding {
+  readonly status: "recommended" | StandingDecision["status"];
+  /** The decision in force: the leader's, else the recommendation. */
+  readonly decision: Decision;
+  readonly needsReview: boolean;
+  readonly by?: string;
+  readonly at?: string;
+  readonly rationale?: string;
+}
+
+/** As a leader decided it, or as recommended while no leader has. */
+export function boardStanding(
+  recommendation: Decision,
+  standing: StandingDecision | undefined,
+): BoardStanding {
+  if (!standing) return { status: "recommended", decision: recommendation, needsReview: false };
+  return {
+    status: standing.status,
+    decision: standing.decision,
+    needsReview: standing.needsReview,
+    by: standing.by,
+    at: standing.at,
+    ...(standing.rationale !== undefined && { rationale: standing.rationale }),
+  };
+}

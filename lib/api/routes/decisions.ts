@@ -14,6 +14,7 @@ import { PLANNERS, type Route, type RouteResponse, route } from "#api/route.ts";
 import { schemeOrNotFound } from "#api/routes/schemes.ts";
 import { pageQuerySchema, schemeParamsSchema, segmentParamsSchema } from "#api/schemas.ts";
 import type { DecisionList } from "#domain/decision-list.ts";
+import { boardStanding } from "#domain/leader-decision.ts";
 import { csvField } from "#format/csv-field.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { DecisionState } from "#store/decision-repository.ts";
@@ -43,7 +44,7 @@ export const decisionRoutes: readonly Route[] = [
       const standing = bySegment(states);
       const items = decisions.items.map((segment) => ({
         ...segment,
-        state: boardState(segment, standing.get(segment.id)),
+        state: boardStanding(segment.decision, standing.get(segment.id)),
       }));
       return { status: 200, body: { list, items, cursor: decisions.cursor } };
     },
@@ -125,19 +126,6 @@ function bySegment(states: readonly DecisionState[]): Map<string, DecisionState>
   return new Map(states.map((state) => [state.segmentId, state]));
 }
 
-/** Where a segment stands: as a leader decided it, or as recommended while no leader has. */
-function boardState(segment: SegmentRecord, state: DecisionState | undefined): BoardState {
-  if (!state) return { status: "recommended", decision: segment.decision, needsReview: false };
-  return {
-    status: state.status,
-    decision: state.decision,
-    needsReview: state.needsReview,
-    by: state.by,
-    at: state.at,
-    ...(state.rationale !== undefined && { rationale: state.rationale }),
-  };
-}
-
 /** What the latest run recommends for a segment whose standing decision is in question, and why. */
 function currentRecommendation(segment: SegmentRecord) {
   return {
@@ -179,7 +167,11 @@ async function boardCsv(
         truncated = true;
         break;
       }
-      lines.push(csvLine(csvRow(segment, scheme.dimensions, boardState(segment, standing.get(segment.id)))));
+      lines.push(
+        csvLine(
+          csvRow(segment, scheme.dimensions, boardStanding(segment.decision, standing.get(segment.id))),
+        ),
+      );
       rows++;
     }
     cursor = page.cursor;

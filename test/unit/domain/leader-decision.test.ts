@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  boardStanding,
   decisionEntry,
   type LeaderAct,
   overridesWithRecommendation,
@@ -59,5 +60,38 @@ describe("decisionEntry", () => {
     const scored = { ...RECOMMENDED, scores: { ...RECOMMENDED.scores, components: { margin: 1 } } };
     const entry = decisionEntry(SEGMENT, scored, { act: { action: "approve" }, by: "lee", at: AT });
     expect(Object.keys(entry.scores).sort()).toEqual(["defensibility", "focus", "growth", "profitability"]);
+  });
+});
+
+describe("boardStanding", () => {
+  it("shows the recommendation while no leader has decided", () => {
+    expect(boardStanding("fix", undefined)).toEqual({
+      status: "recommended",
+      decision: "fix",
+      needsReview: false,
+    });
+  });
+
+  it("shows a leader's override in force, with who, when and why, over the recommendation", () => {
+    const standing = {
+      status: "overridden",
+      decision: "decline",
+      needsReview: true,
+      by: "lee",
+      at: AT.toISOString(),
+      rationale: "a market we leave",
+    } as const;
+    expect(boardStanding("fix", standing)).toEqual(standing);
+  });
+
+  it("leaves the rationale out of an approval given without one", () => {
+    const standing = {
+      status: "approved",
+      decision: "fix",
+      needsReview: false,
+      by: "lee",
+      at: AT.toISOString(),
+    } as const;
+    expect(boardStanding("fix", standing)).not.toHaveProperty("rationale");
   });
 });
