@@ -141,7 +141,7 @@ export class SegmentFocusStack extends Stack {
       lifecycleRules: [
         // An upload's content lives on in its batch's partial cube; the raw file is kept a month to re-send or inspect.
         { id: "expire-incoming", prefix: BlobKeys.incomingPrefix, expiration: Duration.days(30) },
-        { id: "expire-quarantine", prefix: "quarantine/", expiration: Duration.days(90) },
+        { id: "expire-quarantine", prefix: BlobKeys.quarantinePrefix, expiration: Duration.days(90) },
         // Range results are needed only until their merge.
         { id: "expire-ranges", prefix: RangeKeys.prefix, expiration: Duration.days(2) },
         {
@@ -257,14 +257,14 @@ export class SegmentFocusStack extends Stack {
     // for a GetObject, which names no prefix), and a snapshot a run has just replaced or a rejects
     // file past its lifecycle would become a server error instead of the answer the API has for them.
     objects(api, ["s3:PutObject"], `${BlobKeys.incomingPrefix}*`);
-    objects(api, ["s3:GetObject"], `${SEGMENT_SNAPSHOTS_PREFIX}*`, "quarantine/*");
+    objects(api, ["s3:GetObject"], `${SEGMENT_SNAPSHOTS_PREFIX}*`, `${BlobKeys.quarantinePrefix}*`);
     objects(api, ["s3:PutObject"], BlobKeys.rescoreTrigger);
     api.addToRolePolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: [bucket.bucketArn] }));
     tableItems(api, readWriteItems, true);
 
     objects(ingest, ["s3:GetObject"], `${BlobKeys.incomingPrefix}*`);
     objects(ingest, ["s3:PutObject"], `${BlobKeys.partialsPrefix}*`);
-    objects(ingest, ["s3:PutObject", "s3:AbortMultipartUpload"], "quarantine/*");
+    objects(ingest, ["s3:PutObject", "s3:AbortMultipartUpload"], `${BlobKeys.quarantinePrefix}*`);
     tableItems(ingest, batchStatus);
 
     objects(score, ["s3:GetObject"], `${BlobKeys.partialsPrefix}*`);
@@ -281,7 +281,7 @@ export class SegmentFocusStack extends Stack {
 
     objects(mergeRanges, ["s3:GetObject"], `${RangeKeys.prefix}*`);
     objects(mergeRanges, ["s3:PutObject"], `${BlobKeys.partialsPrefix}*`);
-    objects(mergeRanges, ["s3:PutObject", "s3:AbortMultipartUpload"], "quarantine/*");
+    objects(mergeRanges, ["s3:PutObject", "s3:AbortMultipartUpload"], `${BlobKeys.quarantinePrefix}*`);
     tableItems(mergeRanges, ["GetItem", "UpdateItem"]);
 
     // ── The big-file path: a Step Functions Distributed Map over byte ranges ──────────────────────

@@ -60,6 +60,7 @@ export const BlobKeys = {
   partial: (batchId: string) => `partials/${batchId}.cube`,
   partialsPrefix: "partials/",
   rejects: (batchId: string) => `quarantine/${batchId}/rejects.ndjson`,
+  quarantinePrefix: "quarantine/",
   /** Writing it asks for a scoring run (a policy or a force of change changed); its event starts one. */
   rescoreTrigger: "triggers/rescore.json",
   triggersPrefix: "triggers/",
