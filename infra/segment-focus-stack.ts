@@ -1,5 +1,6 @@
 import {
   ArnFormat,
+  type CfnElement,
   CfnOutput,
   Duration,
   RemovalPolicy,
@@ -20,24 +21,13 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { AccountRecovery, Mfa, OAuthScope, ResourceServerScope, UserPool } from "aws-cdk-lib/aws-cognito";
-import { AttributeType, BillingMode, ProjectionType, Table } from "aws-cdk-lib/aws-dynamodb";
-import { type IGrantable, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { ICommandHooks } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  EventType,
-  ObjectOwnership,
-} from "aws-cdk-lib/aws-s3";
-import { SqsDestination } from "aws-cdk-lib/aws-s3-notifications";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
-import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import {
   type CfnStateMachine,
   Choice,
@@ -57,8 +47,10 @@ import { apiRoutes } from "#api/routes.ts";
 import { DISTRIBUTED_INGEST_BYTES, RANGE_BYTES, RangeKeys } from "#pipeline/distributed-ingest.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { SEGMENT_SNAPSHOTS_PREFIX } from "#store/segment-snapshots.ts";
-import { TABLE } from "#store/table-design.ts";
+import { BATCH_STATUS_ACTIONS, DataStore, READ_WRITE_ACTIONS } from "./constructs/data-store.ts";
 import { SegmentFocusFunction } from "./constructs/segment-focus-function.ts";
+import { WorkQueue } from "./constructs/work-queue.ts";
+import { logicalIdAt } from "./logical-id.ts";
 
 /**
  * A context value that must be a whole number of bytes: refused at synth, naming the flag, rather than
@@ -79,6 +71,9 @@ function positiveWholeBytes(flag: string, value: unknown): number {
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
   Validations.of(scope).acknowledge({ id, reason });
 }
+
+/** The constructs the stack is composed of: they group its resources without renaming them. */
+const PARTS = [DataStore];
 
 /** At most this many byte ranges of one upload are ingested at once (S3 reads and Lambda concurrency stay modest). */
 export const RANGE_CONCURRENCY = 40;
@@ -120,54 +115,12 @@ export class SegmentFocusStack extends Stack {
       this.node.tryGetContext("distributedIngestBytes") ?? DISTRIBUTED_INGEST_BYTES,
     );
 
-    // ── Storage ──────────────────────────────────────────────────────────────────────────────────
-    const accessLogs = new Bucket(this, "AccessLogs", {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ id: "expire-access-logs", expiration: Duration.days(365) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    const bucket = new Bucket(this, "Data", {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      serverAccessLogsBucket: accessLogs,
-      serverAccessLogsPrefix: "data/",
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        // An upload's content lives on in its batch's partial cube; the raw file is kept a month to re-send or inspect.
-        { id: "expire-incoming", prefix: BlobKeys.incomingPrefix, expiration: Duration.days(30) },
-        { id: "expire-quarantine", prefix: BlobKeys.quarantinePrefix, expiration: Duration.days(90) },
-        // Range results are needed only until their merge.
-        { id: "expire-ranges", prefix: RangeKeys.prefix, expiration: Duration.days(2) },
-        {
-          id: "expire-old-versions",
-          noncurrentVersionExpiration: Duration.days(30),
-          expiredObjectDeleteMarker: true,
-          abortIncompleteMultipartUploadAfter: Duration.days(7),
-        },
-      ],
-    });
-
-    const table = new Table(this, "Table", {
-      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    table.addGlobalSecondaryIndex({
-      indexName: TABLE.listIndex.name,
-      partitionKey: { name: TABLE.listIndex.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE.listIndex.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
-    const storeEnvironment = { SEGFOCUS_BUCKET: bucket.bucketName, SEGFOCUS_TABLE: table.tableName };
+    // The queues are the stack's own children: their paths name the functions' event source mappings,
+    // which a deploy cannot replace (Lambda refuses a second mapping of one queue to one function).
+    const ingestQueue = new WorkQueue(this, "IngestQueue", { consumerTimeout: Duration.minutes(15) });
+    const scoreQueue = new WorkQueue(this, "ScoreQueue", { consumerTimeout: Duration.minutes(10) });
+    const store = new DataStore(this, "DataStore", { deletionProtection, ingestQueue, scoreQueue });
+    const { bucket, environment: storeEnvironment } = store;
 
     // ── Functions ────────────────────────────────────────────────────────────────────────────────
     const api = new SegmentFocusFunction(this, "ApiFunction", {
@@ -217,72 +170,48 @@ export class SegmentFocusStack extends Stack {
     });
 
     // ── Least privilege: each function gets the object prefixes and table actions it uses ─────────
-    const bucketId = this.getLogicalId(bucket.node.defaultChild as CfnBucket);
-    const objects = (grantee: IGrantable & IConstruct, actions: string[], ...keys: string[]) => {
-      grantee.grantPrincipal.addToPrincipalPolicy(
-        new PolicyStatement({ actions, resources: keys.map((key) => bucket.arnForObjects(key)) }),
-      );
-      for (const key of keys.filter((candidate) => candidate.endsWith("*"))) {
-        acknowledge(
-          grantee,
-          `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${key}]`,
-          `Object keys under ${key.slice(0, -1)} are named at run time (batch ids, run ids): the grant is scoped to that one prefix of this bucket and to ${actions.join(", ")}, the narrowest S3 allows.`,
-        );
-      }
-    };
-    const listing = (grantee: IGrantable, ...prefixes: string[]) =>
-      grantee.grantPrincipal.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: ["s3:ListBucket"],
-          resources: [bucket.bucketArn],
-          conditions: { StringLike: { "s3:prefix": prefixes.map((prefix) => `${prefix}*`) } },
-        }),
-      );
-    const tableItems = (grantee: IGrantable, actions: string[], withIndex = false) =>
-      grantee.grantPrincipal.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: actions.map((action) => `dynamodb:${action}`),
-          resources: withIndex
-            ? [table.tableArn, `${table.tableArn}/index/${TABLE.listIndex.name}`]
-            : [table.tableArn],
-        }),
-      );
-    const batchStatus = ["GetItem", "PutItem", "UpdateItem"];
-    const readWriteItems = ["GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "BatchWriteItem"];
-
     // The API presigns upload URLs for incoming/ (a presigned PUT acts with the signer's s3:PutObject)
     // and takes small files inline; it reads snapshots and rejects, lists partials (a policy check)
     // and writes the rescore trigger. It may list the bucket's keys (names, not contents): without
     // s3:ListBucket, S3 answers a missing key with 403, not 404 (a prefix condition does not count
     // for a GetObject, which names no prefix), and a snapshot a run has just replaced or a rejects
     // file past its lifecycle would become a server error instead of the answer the API has for them.
-    objects(api, ["s3:PutObject"], `${BlobKeys.incomingPrefix}*`);
-    objects(api, ["s3:GetObject"], `${SEGMENT_SNAPSHOTS_PREFIX}*`, `${BlobKeys.quarantinePrefix}*`);
-    objects(api, ["s3:PutObject"], BlobKeys.rescoreTrigger);
-    api.addToRolePolicy(new PolicyStatement({ actions: ["s3:ListBucket"], resources: [bucket.bucketArn] }));
-    tableItems(api, readWriteItems, true);
+    store.grantObjects(api, ["s3:PutObject"], `${BlobKeys.incomingPrefix}*`);
+    store.grantObjects(
+      api,
+      ["s3:GetObject"],
+      `${SEGMENT_SNAPSHOTS_PREFIX}*`,
+      `${BlobKeys.quarantinePrefix}*`,
+    );
+    store.grantObjects(api, ["s3:PutObject"], BlobKeys.rescoreTrigger);
+    store.grantListing(api);
+    store.grantItems(api, READ_WRITE_ACTIONS, { withListIndex: true });
 
-    objects(ingest, ["s3:GetObject"], `${BlobKeys.incomingPrefix}*`);
-    objects(ingest, ["s3:PutObject"], `${BlobKeys.partialsPrefix}*`);
-    objects(ingest, ["s3:PutObject", "s3:AbortMultipartUpload"], `${BlobKeys.quarantinePrefix}*`);
-    tableItems(ingest, batchStatus);
+    store.grantObjects(ingest, ["s3:GetObject"], `${BlobKeys.incomingPrefix}*`);
+    store.grantObjects(ingest, ["s3:PutObject"], `${BlobKeys.partialsPrefix}*`);
+    store.grantObjects(ingest, ["s3:PutObject", "s3:AbortMultipartUpload"], `${BlobKeys.quarantinePrefix}*`);
+    store.grantItems(ingest, BATCH_STATUS_ACTIONS);
 
-    objects(score, ["s3:GetObject"], `${BlobKeys.partialsPrefix}*`);
-    objects(score, ["s3:PutObject", "s3:DeleteObject"], `${SEGMENT_SNAPSHOTS_PREFIX}*`);
-    listing(score, BlobKeys.partialsPrefix, SEGMENT_SNAPSHOTS_PREFIX);
-    tableItems(score, readWriteItems, true);
+    store.grantObjects(score, ["s3:GetObject"], `${BlobKeys.partialsPrefix}*`);
+    store.grantObjects(score, ["s3:PutObject", "s3:DeleteObject"], `${SEGMENT_SNAPSHOTS_PREFIX}*`);
+    store.grantListing(score, BlobKeys.partialsPrefix, SEGMENT_SNAPSHOTS_PREFIX);
+    store.grantItems(score, READ_WRITE_ACTIONS, { withListIndex: true });
 
     // The big-file steps read the upload pinned to its version (a re-upload must not mix into a run).
-    objects(planRanges, ["s3:GetObject", "s3:GetObjectVersion"], `${BlobKeys.incomingPrefix}*`);
-    tableItems(planRanges, batchStatus);
+    store.grantObjects(planRanges, ["s3:GetObject", "s3:GetObjectVersion"], `${BlobKeys.incomingPrefix}*`);
+    store.grantItems(planRanges, BATCH_STATUS_ACTIONS);
 
-    objects(ingestRange, ["s3:GetObject", "s3:GetObjectVersion"], `${BlobKeys.incomingPrefix}*`);
-    objects(ingestRange, ["s3:PutObject"], `${RangeKeys.prefix}*`);
+    store.grantObjects(ingestRange, ["s3:GetObject", "s3:GetObjectVersion"], `${BlobKeys.incomingPrefix}*`);
+    store.grantObjects(ingestRange, ["s3:PutObject"], `${RangeKeys.prefix}*`);
 
-    objects(mergeRanges, ["s3:GetObject"], `${RangeKeys.prefix}*`);
-    objects(mergeRanges, ["s3:PutObject"], `${BlobKeys.partialsPrefix}*`);
-    objects(mergeRanges, ["s3:PutObject", "s3:AbortMultipartUpload"], `${BlobKeys.quarantinePrefix}*`);
-    tableItems(mergeRanges, ["GetItem", "UpdateItem"]);
+    store.grantObjects(mergeRanges, ["s3:GetObject"], `${RangeKeys.prefix}*`);
+    store.grantObjects(mergeRanges, ["s3:PutObject"], `${BlobKeys.partialsPrefix}*`);
+    store.grantObjects(
+      mergeRanges,
+      ["s3:PutObject", "s3:AbortMultipartUpload"],
+      `${BlobKeys.quarantinePrefix}*`,
+    );
+    store.grantItems(mergeRanges, ["GetItem", "UpdateItem"]);
 
     // ── The big-file path: a Step Functions Distributed Map over byte ranges ──────────────────────
     const plan = new LambdaInvoke(this, "PlanRanges", {
@@ -400,46 +329,11 @@ export class SegmentFocusStack extends Stack {
       }),
     );
 
-    // ── Events: incoming/ → queue → ingest; partials/ and triggers/ → queue → score ──────────────
-    const queue = (name: string, visibility: Duration) => {
-      const deadLetters = new Queue(this, `${name}DeadLetters`, {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
-      const work = new Queue(this, name, {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        visibilityTimeout: visibility,
-        deadLetterQueue: { queue: deadLetters, maxReceiveCount: 3 },
-      });
-      return { work, deadLetters };
-    };
-    // Six times the function's timeout, as AWS advises for SQS event sources (throttled retries).
-    const ingestQueue = queue("IngestQueue", Duration.minutes(15 * 6));
-    const scoreQueue = queue("ScoreQueue", Duration.minutes(10 * 6));
-    bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(ingestQueue.work), {
-      prefix: BlobKeys.incomingPrefix,
-    });
-    for (const prefix of [BlobKeys.partialsPrefix, BlobKeys.triggersPrefix]) {
-      bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(scoreQueue.work), { prefix });
-    }
-    // CDK's own custom resource that configures the bucket's notifications.
-    for (const child of this.node.children.filter((node) =>
-      node.node.id.startsWith("BucketNotificationsHandler"),
-    )) {
-      acknowledge(
-        child,
-        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-        "CDK's bucket-notification custom resource logs through AWSLambdaBasicExecutionRole (logs:CreateLogGroup, CreateLogStream, PutLogEvents only); it runs at deploy time and touches no data.",
-      );
-    }
-    ingest.addEventSource(
-      new SqsEventSource(ingestQueue.work, { batchSize: 1, reportBatchItemFailures: true }),
-    );
+    // ── Events: the queues → ingest and score ────────────────────────────────────────────────────
+    ingest.addEventSource(new SqsEventSource(ingestQueue, { batchSize: 1, reportBatchItemFailures: true }));
     // A burst of new partials (or a policy change among them) makes one scoring run, not one each.
     score.addEventSource(
-      new SqsEventSource(scoreQueue.work, { batchSize: 100, maxBatchingWindow: Duration.seconds(20) }),
+      new SqsEventSource(scoreQueue, { batchSize: 100, maxBatchingWindow: Duration.seconds(20) }),
     );
 
     // ── People and machines: Cognito ─────────────────────────────────────────────────────────────
@@ -572,7 +466,10 @@ export class SegmentFocusStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       }).addAlarmAction(new SnsAction(alarms));
-    for (const [name, { deadLetters }] of Object.entries({ Ingest: ingestQueue, Score: scoreQueue })) {
+    for (const [name, deadLetters] of Object.entries({
+      Ingest: ingestQueue.deadLetters,
+      Score: scoreQueue.deadLetters,
+    })) {
       alarm(
         `${name}DeadLettersAlarm`,
         deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
@@ -606,7 +503,7 @@ export class SegmentFocusStack extends Stack {
       description: "the HTTP API (segfocus push --api)",
     });
     new CfnOutput(this, "BucketName", { value: bucket.bucketName });
-    new CfnOutput(this, "TableName", { value: table.tableName });
+    new CfnOutput(this, "TableName", { value: store.table.tableName });
     new CfnOutput(this, "UserPoolId", { value: userPool.userPoolId });
     new CfnOutput(this, "PeopleClientId", { value: people.userPoolClientId });
     new CfnOutput(this, "ErpClientId", { value: erp.userPoolClientId });
@@ -618,5 +515,19 @@ export class SegmentFocusStack extends Stack {
     new CfnOutput(this, "IngestScope", { value: `${RESOURCE_SERVER_ID}/${INGEST_SCOPE}` });
     new CfnOutput(this, "StateMachineArn", { value: stateMachine.stateMachineArn });
     new CfnOutput(this, "AlarmTopicArn", { value: alarms.topicArn });
+  }
+
+  /**
+   * A resource's logical ID leaves out the part of the stack it belongs to: the resources keep the IDs
+   * they were deployed with before the stack was split into parts, so a deploy replaces none of them.
+   */
+  protected override allocateLogicalId(element: CfnElement): string {
+    const scopes = element.node.scopes;
+    return logicalIdAt(
+      scopes
+        .slice(scopes.indexOf(this) + 1)
+        .filter((scope) => !PARTS.some((part) => scope instanceof part))
+        .map((scope) => scope.node.id),
+    );
   }
 }
