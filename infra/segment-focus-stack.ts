@@ -1,5 +1,4 @@
 import {
-  ArnFormat,
   type CfnElement,
   CfnOutput,
   Duration,
@@ -21,33 +20,18 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { AccountRecovery, Mfa, OAuthScope, ResourceServerScope, UserPool } from "aws-cdk-lib/aws-cognito";
-import { PolicyStatement } from "aws-cdk-lib/aws-iam";
-import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { ICommandHooks } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
-import {
-  type CfnStateMachine,
-  Choice,
-  Condition,
-  DefinitionBody,
-  DistributedMap,
-  Fail,
-  JsonPath,
-  LogLevel,
-  StateMachine,
-  Succeed,
-  TaskInput,
-} from "aws-cdk-lib/aws-stepfunctions";
-import { LambdaInvoke } from "aws-cdk-lib/aws-stepfunctions-tasks";
 import type { Construct, IConstruct } from "constructs";
 import { apiRoutes } from "#api/routes.ts";
-import { DISTRIBUTED_INGEST_BYTES, RANGE_BYTES, RangeKeys } from "#pipeline/distributed-ingest.ts";
+import { DISTRIBUTED_INGEST_BYTES } from "#pipeline/distributed-ingest.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { SEGMENT_SNAPSHOTS_PREFIX } from "#store/segment-snapshots.ts";
 import { BATCH_STATUS_ACTIONS, DataStore, READ_WRITE_ACTIONS } from "./constructs/data-store.ts";
+import { DistributedIngest } from "./constructs/distributed-ingest.ts";
 import { SegmentFocusFunction } from "./constructs/segment-focus-function.ts";
 import { WorkQueue } from "./constructs/work-queue.ts";
 import { logicalIdAt } from "./logical-id.ts";
@@ -73,10 +57,7 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
 }
 
 /** The constructs the stack is composed of: they group its resources without renaming them. */
-const PARTS = [DataStore];
-
-/** At most this many byte ranges of one upload are ingested at once (S3 reads and Lambda concurrency stay modest). */
-export const RANGE_CONCURRENCY = 40;
+const PARTS = [DataStore, DistributedIngest];
 
 /** The Cognito groups that make people planners or leaders, and the scope that makes a machine an ERP. */
 export const PEOPLE_GROUPS = ["planner", "leader"] as const;
@@ -147,27 +128,7 @@ export class SegmentFocusStack extends Stack {
       reservedConcurrentExecutions: 1,
       environment: storeEnvironment,
     });
-    const planRanges = new SegmentFocusFunction(this, "PlanRangesFunction", {
-      handlerFolder: "plan-ranges",
-      description: "segment-focus distributed ingest, step 1: plan the byte ranges of a big upload",
-      memorySize: 512,
-      timeout: Duration.minutes(1),
-      environment: { ...storeEnvironment, SEGFOCUS_RANGE_BYTES: String(RANGE_BYTES) },
-    });
-    const ingestRange = new SegmentFocusFunction(this, "IngestRangeFunction", {
-      handlerFolder: "ingest-range",
-      description: "segment-focus distributed ingest, step 2: one byte range → its partial cube",
-      memorySize: 2048,
-      timeout: Duration.minutes(15),
-      environment: { SEGFOCUS_BUCKET: bucket.bucketName },
-    });
-    const mergeRanges = new SegmentFocusFunction(this, "MergeRangesFunction", {
-      handlerFolder: "merge-ranges",
-      description: "segment-focus distributed ingest, step 3: the ranges → the batch's partial and status",
-      memorySize: 2048,
-      timeout: Duration.minutes(15),
-      environment: storeEnvironment,
-    });
+    const distributedIngest = new DistributedIngest(this, "DistributedIngest", { store });
 
     // ── Least privilege: each function gets the object prefixes and table actions it uses ─────────
     // The API presigns upload URLs for incoming/ (a presigned PUT acts with the signer's s3:PutObject)
@@ -197,137 +158,7 @@ export class SegmentFocusStack extends Stack {
     store.grantListing(score, BlobKeys.partialsPrefix, SEGMENT_SNAPSHOTS_PREFIX);
     store.grantItems(score, READ_WRITE_ACTIONS, { withListIndex: true });
 
-    // The big-file steps read the upload pinned to its version (a re-upload must not mix into a run).
-    store.grantObjects(planRanges, ["s3:GetObject", "s3:GetObjectVersion"], `${BlobKeys.incomingPrefix}*`);
-    store.grantItems(planRanges, BATCH_STATUS_ACTIONS);
-
-    store.grantObjects(ingestRange, ["s3:GetObject", "s3:GetObjectVersion"], `${BlobKeys.incomingPrefix}*`);
-    store.grantObjects(ingestRange, ["s3:PutObject"], `${RangeKeys.prefix}*`);
-
-    store.grantObjects(mergeRanges, ["s3:GetObject"], `${RangeKeys.prefix}*`);
-    store.grantObjects(mergeRanges, ["s3:PutObject"], `${BlobKeys.partialsPrefix}*`);
-    store.grantObjects(
-      mergeRanges,
-      ["s3:PutObject", "s3:AbortMultipartUpload"],
-      `${BlobKeys.quarantinePrefix}*`,
-    );
-    store.grantItems(mergeRanges, ["GetItem", "UpdateItem"]);
-
-    // ── The big-file path: a Step Functions Distributed Map over byte ranges ──────────────────────
-    const plan = new LambdaInvoke(this, "PlanRanges", {
-      lambdaFunction: planRanges,
-      payload: TaskInput.fromJsonPathAt("$.object"),
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: true,
-    });
-    const ingestOneRange = new LambdaInvoke(this, "IngestRange", {
-      lambdaFunction: ingestRange,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: true,
-    });
-    const merge = new LambdaInvoke(this, "MergeRanges", {
-      lambdaFunction: mergeRanges,
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: true,
-    });
-    const recordFailure = new LambdaInvoke(this, "RecordFailure", {
-      lambdaFunction: mergeRanges,
-      payload: TaskInput.fromObject({
-        object: JsonPath.objectAt("$.object"),
-        failure: JsonPath.objectAt("$.failure"),
-      }),
-      payloadResponseOnly: true,
-      retryOnServiceExceptions: true,
-    }).next(
-      new Fail(this, "IngestFailed", { error: "IngestFailed", cause: "a step failed after its retries" }),
-    );
-    // A fault (S3 or DynamoDB throttling, a Lambda hiccup) is retried with backoff; a bad file is no
-    // fault: its part records it, and the merge fails the batch with the reason.
-    for (const task of [plan, ingestOneRange, merge]) {
-      task.addRetry({
-        errors: ["States.TaskFailed"],
-        interval: Duration.seconds(2),
-        backoffRate: 2,
-        maxAttempts: 5,
-      });
-    }
-    plan.addCatch(recordFailure, { resultPath: "$.failure" });
-    for (const fn of [planRanges, ingestRange, mergeRanges]) {
-      acknowledge(
-        this,
-        `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
-        "Step Functions' Lambda task grants lambda:InvokeFunction on the function and its versions and aliases (<arn>:*), all of them this stack's own step functions.",
-      );
-    }
-    merge.addCatch(recordFailure, { resultPath: "$.failure" });
-
-    const ranges = new DistributedMap(this, "IngestRanges", {
-      itemsPath: "$.parts",
-      itemSelector: {
-        "object.$": "$.object",
-        "settings.$": "$.settings",
-        "part.$": "$$.Map.Item.Value",
-      },
-      maxConcurrency: RANGE_CONCURRENCY,
-      // A missing range would silently lose rows: any range that still fails after its retries fails the batch.
-      toleratedFailurePercentage: 0,
-      resultPath: JsonPath.DISCARD,
-    });
-    ranges.itemProcessor(ingestOneRange);
-    ranges.addCatch(recordFailure, { resultPath: "$.failure" });
-
-    const definition = plan.next(
-      new Choice(this, "AnythingToIngest")
-        .when(Condition.stringEquals("$.action", "skip"), new Succeed(this, "NothingToIngest"))
-        .otherwise(ranges.next(merge).next(new Succeed(this, "Ingested"))),
-    );
-    const stateMachine = new StateMachine(this, "DistributedIngest", {
-      definitionBody: DefinitionBody.fromChainable(definition),
-      timeout: Duration.hours(2),
-      tracingEnabled: true,
-      logs: {
-        destination: new LogGroup(this, "DistributedIngestLogs", {
-          retention: RetentionDays.ONE_MONTH,
-          removalPolicy: RemovalPolicy.DESTROY,
-        }),
-        level: LogLevel.ALL,
-      },
-    });
-    const stateMachineId = this.getLogicalId(stateMachine.node.defaultChild as CfnStateMachine);
-    const childExecutions = `{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stateMachineId}"}]}]}`;
-    for (const resource of [`${childExecutions}:*`, `${childExecutions}/*:*`]) {
-      acknowledge(
-        stateMachine,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${resource}]`,
-        "The Distributed Map starts, describes and stops its own child executions, whose names Step Functions generates at run time; the grant is limited to executions of this state machine.",
-      );
-    }
-    acknowledge(
-      stateMachine,
-      "AwsSolutions-IAM5[Resource::*]",
-      "X-Ray tracing (xray:PutTraceSegments and kin) and CloudWatch Logs delivery (logs:CreateLogDelivery and kin) support no resource-level permissions; the state machine reaches data only through its Lambda steps.",
-    );
-    ingest.addEnvironment("SEGFOCUS_INGEST_STATE_MACHINE", stateMachine.stateMachineArn);
-    stateMachine.grantStartExecution(ingest);
-    acknowledge(
-      ingest,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${stateMachineId}.Name>:*]`,
-      "Execution names are derived per upload at run time (batch id and the upload's version id, or its entity tag and event sequencer); the ingest function may only describe executions of this one state machine, to tell a running one from a failed one.",
-    );
-    // Whether an earlier execution for the same content failed (then the content gets a next one).
-    ingest.addToRolePolicy(
-      new PolicyStatement({
-        actions: ["states:DescribeExecution"],
-        resources: [
-          Stack.of(this).formatArn({
-            service: "states",
-            resource: "execution",
-            resourceName: `${stateMachine.stateMachineName}:*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
+    distributedIngest.letStart(ingest);
 
     // ── Events: the queues → ingest and score ────────────────────────────────────────────────────
     ingest.addEventSource(new SqsEventSource(ingestQueue, { batchSize: 1, reportBatchItemFailures: true }));
@@ -480,9 +311,7 @@ export class SegmentFocusStack extends Stack {
       Api: api,
       Ingest: ingest,
       Score: score,
-      PlanRanges: planRanges,
-      IngestRange: ingestRange,
-      MergeRanges: mergeRanges,
+      ...distributedIngest.functions,
     };
     for (const [name, fn] of Object.entries(functions)) {
       alarm(
@@ -493,7 +322,7 @@ export class SegmentFocusStack extends Stack {
     }
     alarm(
       "DistributedIngestFailedAlarm",
-      stateMachine.metricFailed({ period: Duration.minutes(5) }),
+      distributedIngest.stateMachine.metricFailed({ period: Duration.minutes(5) }),
       "a distributed ingest failed after its retries",
     );
 
@@ -513,7 +342,7 @@ export class SegmentFocusStack extends Stack {
     });
     new CfnOutput(this, "SignInUrl", { value: domain.baseUrl(), description: "where people sign in" });
     new CfnOutput(this, "IngestScope", { value: `${RESOURCE_SERVER_ID}/${INGEST_SCOPE}` });
-    new CfnOutput(this, "StateMachineArn", { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, "StateMachineArn", { value: distributedIngest.stateMachine.stateMachineArn });
     new CfnOutput(this, "AlarmTopicArn", { value: alarms.topicArn });
   }
 

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_ASSET_NAME } from "#api/routes/page.ts";
 import { apiRoutes } from "#api/routes.ts";
 import { TABLE } from "#store/table-design.ts";
-import { RANGE_CONCURRENCY, SegmentFocusStack } from "../../infra/segment-focus-stack.ts";
+import { RANGE_CONCURRENCY } from "../../infra/constructs/distributed-ingest.ts";
+import { SegmentFocusStack } from "../../infra/segment-focus-stack.ts";
 
 /**
  * The cloud stack as CloudFormation: one synthesis (bundling every function with the local
