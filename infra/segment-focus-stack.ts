@@ -20,7 +20,6 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { AccountRecovery, Mfa, OAuthScope, ResourceServerScope, UserPool } from "aws-cdk-lib/aws-cognito";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { ICommandHooks } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Topic } from "aws-cdk-lib/aws-sns";
@@ -30,8 +29,10 @@ import { apiRoutes } from "#api/routes.ts";
 import { DISTRIBUTED_INGEST_BYTES } from "#pipeline/distributed-ingest.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { SEGMENT_SNAPSHOTS_PREFIX } from "#store/segment-snapshots.ts";
-import { BATCH_STATUS_ACTIONS, DataStore, READ_WRITE_ACTIONS } from "./constructs/data-store.ts";
+import { DataStore, READ_WRITE_ACTIONS } from "./constructs/data-store.ts";
 import { DistributedIngest } from "./constructs/distributed-ingest.ts";
+import { INGEST_TIMEOUT, Ingest } from "./constructs/ingest.ts";
+import { SCORE_TIMEOUT, Scoring } from "./constructs/scoring.ts";
 import { SegmentFocusFunction } from "./constructs/segment-focus-function.ts";
 import { WorkQueue } from "./constructs/work-queue.ts";
 import { logicalIdAt } from "./logical-id.ts";
@@ -57,7 +58,7 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
 }
 
 /** The constructs the stack is composed of: they group its resources without renaming them. */
-const PARTS = [DataStore, DistributedIngest];
+const PARTS = [DataStore, DistributedIngest, Ingest, Scoring];
 
 /** The Cognito groups that make people planners or leaders, and the scope that makes a machine an ERP. */
 export const PEOPLE_GROUPS = ["planner", "leader"] as const;
@@ -98,8 +99,8 @@ export class SegmentFocusStack extends Stack {
 
     // The queues are the stack's own children: their paths name the functions' event source mappings,
     // which a deploy cannot replace (Lambda refuses a second mapping of one queue to one function).
-    const ingestQueue = new WorkQueue(this, "IngestQueue", { consumerTimeout: Duration.minutes(15) });
-    const scoreQueue = new WorkQueue(this, "ScoreQueue", { consumerTimeout: Duration.minutes(10) });
+    const ingestQueue = new WorkQueue(this, "IngestQueue", { consumerTimeout: INGEST_TIMEOUT });
+    const scoreQueue = new WorkQueue(this, "ScoreQueue", { consumerTimeout: SCORE_TIMEOUT });
     const store = new DataStore(this, "DataStore", { deletionProtection, ingestQueue, scoreQueue });
     const { bucket, environment: storeEnvironment } = store;
 
@@ -112,23 +113,14 @@ export class SegmentFocusStack extends Stack {
       environment: { ...storeEnvironment, SEGFOCUS_WEB_DIR: LAMBDA_WEB_DIR },
       commandHooks: LEADERSHIP_PAGE_BUILD,
     });
-    const ingest = new SegmentFocusFunction(this, "IngestFunction", {
-      handlerFolder: "ingest",
-      description: "segment-focus ingest: an upload under incoming/ → its batch's partial cube",
-      memorySize: 2048,
-      timeout: Duration.minutes(15),
-      environment: { ...storeEnvironment, SEGFOCUS_DISTRIBUTED_INGEST_BYTES: String(thresholdBytes) },
-    });
-    const score = new SegmentFocusFunction(this, "ScoreFunction", {
-      handlerFolder: "score",
-      description: "segment-focus scoring run: all partials → scores, decisions, snapshots",
-      memorySize: 2048,
-      timeout: Duration.minutes(10),
-      // One run at a time: a run deletes the snapshots of earlier runs.
-      reservedConcurrentExecutions: 1,
-      environment: storeEnvironment,
-    });
     const distributedIngest = new DistributedIngest(this, "DistributedIngest", { store });
+    const ingest = new Ingest(this, "Ingest", {
+      store,
+      queue: ingestQueue,
+      distributedIngest,
+      thresholdBytes,
+    });
+    const scoring = new Scoring(this, "Scoring", { store, queue: scoreQueue });
 
     // ── Least privilege: each function gets the object prefixes and table actions it uses ─────────
     // The API presigns upload URLs for incoming/ (a presigned PUT acts with the signer's s3:PutObject)
@@ -147,25 +139,6 @@ export class SegmentFocusStack extends Stack {
     store.grantObjects(api, ["s3:PutObject"], BlobKeys.rescoreTrigger);
     store.grantListing(api);
     store.grantItems(api, READ_WRITE_ACTIONS, { withListIndex: true });
-
-    store.grantObjects(ingest, ["s3:GetObject"], `${BlobKeys.incomingPrefix}*`);
-    store.grantObjects(ingest, ["s3:PutObject"], `${BlobKeys.partialsPrefix}*`);
-    store.grantObjects(ingest, ["s3:PutObject", "s3:AbortMultipartUpload"], `${BlobKeys.quarantinePrefix}*`);
-    store.grantItems(ingest, BATCH_STATUS_ACTIONS);
-
-    store.grantObjects(score, ["s3:GetObject"], `${BlobKeys.partialsPrefix}*`);
-    store.grantObjects(score, ["s3:PutObject", "s3:DeleteObject"], `${SEGMENT_SNAPSHOTS_PREFIX}*`);
-    store.grantListing(score, BlobKeys.partialsPrefix, SEGMENT_SNAPSHOTS_PREFIX);
-    store.grantItems(score, READ_WRITE_ACTIONS, { withListIndex: true });
-
-    distributedIngest.letStart(ingest);
-
-    // ── Events: the queues → ingest and score ────────────────────────────────────────────────────
-    ingest.addEventSource(new SqsEventSource(ingestQueue, { batchSize: 1, reportBatchItemFailures: true }));
-    // A burst of new partials (or a policy change among them) makes one scoring run, not one each.
-    score.addEventSource(
-      new SqsEventSource(scoreQueue, { batchSize: 100, maxBatchingWindow: Duration.seconds(20) }),
-    );
 
     // ── People and machines: Cognito ─────────────────────────────────────────────────────────────
     const userPool = new UserPool(this, "Users", {
@@ -309,8 +282,8 @@ export class SegmentFocusStack extends Stack {
     }
     const functions = {
       Api: api,
-      Ingest: ingest,
-      Score: score,
+      Ingest: ingest.function,
+      Score: scoring.function,
       ...distributedIngest.functions,
     };
     for (const [name, fn] of Object.entries(functions)) {
