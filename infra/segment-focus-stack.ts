@@ -19,7 +19,6 @@ import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
-import { AccountRecovery, Mfa, OAuthScope, ResourceServerScope, UserPool } from "aws-cdk-lib/aws-cognito";
 import type { ICommandHooks } from "aws-cdk-lib/aws-lambda-nodejs";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Topic } from "aws-cdk-lib/aws-sns";
@@ -31,6 +30,7 @@ import { BlobKeys } from "#store/blob-store.ts";
 import { SEGMENT_SNAPSHOTS_PREFIX } from "#store/segment-snapshots.ts";
 import { DataStore, READ_WRITE_ACTIONS } from "./constructs/data-store.ts";
 import { DistributedIngest } from "./constructs/distributed-ingest.ts";
+import { Identity, INGEST_SCOPE, RESOURCE_SERVER_ID } from "./constructs/identity.ts";
 import { INGEST_TIMEOUT, Ingest } from "./constructs/ingest.ts";
 import { SCORE_TIMEOUT, Scoring } from "./constructs/scoring.ts";
 import { SegmentFocusFunction } from "./constructs/segment-focus-function.ts";
@@ -58,12 +58,7 @@ function acknowledge(scope: IConstruct, id: string, reason: string): void {
 }
 
 /** The constructs the stack is composed of: they group its resources without renaming them. */
-const PARTS = [DataStore, DistributedIngest, Ingest, Scoring];
-
-/** The Cognito groups that make people planners or leaders, and the scope that makes a machine an ERP. */
-export const PEOPLE_GROUPS = ["planner", "leader"] as const;
-export const RESOURCE_SERVER_ID = "segment-focus";
-export const INGEST_SCOPE = "ingest";
+const PARTS = [DataStore, DistributedIngest, Ingest, Scoring, Identity];
 
 export type SegmentFocusStackProps = StackProps;
 
@@ -140,44 +135,6 @@ export class SegmentFocusStack extends Stack {
     store.grantListing(api);
     store.grantItems(api, READ_WRITE_ACTIONS, { withListIndex: true });
 
-    // ── People and machines: Cognito ─────────────────────────────────────────────────────────────
-    const userPool = new UserPool(this, "Users", {
-      selfSignUpEnabled: false,
-      signInAliases: { username: true, email: true },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-      },
-      mfa: Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      accountRecovery: AccountRecovery.EMAIL_ONLY,
-      deletionProtection,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledge(
-      userPool,
-      "AwsSolutions-COG8",
-      "The Plus feature plan (threat protection) is billed per monthly active user; this pool holds a few staff accounts, created by an administrator (no self sign-up), with a 12-character password policy and TOTP MFA required.",
-    );
-    for (const group of PEOPLE_GROUPS) userPool.addGroup(`${group}Group`, { groupName: group });
-    const ingestScope = new ResourceServerScope({
-      scopeName: INGEST_SCOPE,
-      scopeDescription: "push batches of invoice lines (the ERP)",
-    });
-    const resourceServer = userPool.addResourceServer("Api", {
-      identifier: RESOURCE_SERVER_ID,
-      scopes: [ingestScope],
-    });
-    const domain = userPool.addDomain("SignIn", {
-      cognitoDomain: {
-        domainPrefix: String(this.node.tryGetContext("authDomainPrefix") ?? `segment-focus-${this.account}`),
-      },
-    });
-
     // ── The HTTP API ─────────────────────────────────────────────────────────────────────────────
     const dashboardOrigins = String(this.node.tryGetContext("dashboardOrigins") ?? "*").split(",");
     const httpApi = new HttpApi(this, "Api", {
@@ -205,32 +162,17 @@ export class SegmentFocusStack extends Stack {
       accessLogSettings: { destination: new LogGroupLogDestination(apiAccessLogs) },
     });
 
-    const people = userPool.addClient("People", {
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      oAuth: {
-        flows: { authorizationCodeGrant: true },
-        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
-        callbackUrls: [`${httpApi.apiEndpoint}/`, "http://localhost:3000/"],
-        logoutUrls: [`${httpApi.apiEndpoint}/`, "http://localhost:3000/"],
-      },
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(30),
-      preventUserExistenceErrors: true,
+    const identity = new Identity(this, "Identity", {
+      deletionProtection,
+      domainPrefix: String(this.node.tryGetContext("authDomainPrefix") ?? `segment-focus-${this.account}`),
+      pageUrls: [`${httpApi.apiEndpoint}/`, "http://localhost:3000/"],
     });
     // The leadership page offers people the pool's sign-in (authorization code with PKCE).
-    api.addEnvironment("SEGFOCUS_SIGN_IN_URL", domain.baseUrl());
-    api.addEnvironment("SEGFOCUS_SIGN_IN_CLIENT_ID", people.userPoolClientId);
-    const erp = userPool.addClient("Erp", {
-      generateSecret: true,
-      oAuth: {
-        flows: { clientCredentials: true },
-        scopes: [OAuthScope.resourceServer(resourceServer, ingestScope)],
-      },
-      accessTokenValidity: Duration.hours(1),
+    api.addEnvironment("SEGFOCUS_SIGN_IN_URL", identity.domain.baseUrl());
+    api.addEnvironment("SEGFOCUS_SIGN_IN_CLIENT_ID", identity.people.userPoolClientId);
+    const authorizer = new HttpUserPoolAuthorizer("Cognito", identity.userPool, {
+      userPoolClients: [identity.people, identity.erp],
     });
-    const authorizer = new HttpUserPoolAuthorizer("Cognito", userPool, { userPoolClients: [people, erp] });
     const integration = new HttpLambdaIntegration("ApiIntegration", api);
     // Public routes come from the route table: a new public route needs no change here.
     for (const route of apiRoutes.filter((candidate) => candidate.roles === "public")) {
@@ -306,14 +248,17 @@ export class SegmentFocusStack extends Stack {
     });
     new CfnOutput(this, "BucketName", { value: bucket.bucketName });
     new CfnOutput(this, "TableName", { value: store.table.tableName });
-    new CfnOutput(this, "UserPoolId", { value: userPool.userPoolId });
-    new CfnOutput(this, "PeopleClientId", { value: people.userPoolClientId });
-    new CfnOutput(this, "ErpClientId", { value: erp.userPoolClientId });
+    new CfnOutput(this, "UserPoolId", { value: identity.userPool.userPoolId });
+    new CfnOutput(this, "PeopleClientId", { value: identity.people.userPoolClientId });
+    new CfnOutput(this, "ErpClientId", { value: identity.erp.userPoolClientId });
     new CfnOutput(this, "TokenUrl", {
-      value: `${domain.baseUrl()}/oauth2/token`,
+      value: `${identity.domain.baseUrl()}/oauth2/token`,
       description: "client credentials → an ERP access token",
     });
-    new CfnOutput(this, "SignInUrl", { value: domain.baseUrl(), description: "where people sign in" });
+    new CfnOutput(this, "SignInUrl", {
+      value: identity.domain.baseUrl(),
+      description: "where people sign in",
+    });
     new CfnOutput(this, "IngestScope", { value: `${RESOURCE_SERVER_ID}/${INGEST_SCOPE}` });
     new CfnOutput(this, "StateMachineArn", { value: distributedIngest.stateMachine.stateMachineArn });
     new CfnOutput(this, "AlarmTopicArn", { value: alarms.topicArn });
