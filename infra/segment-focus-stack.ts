@@ -1,10 +1,7 @@
-import { type CfnElement, CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
-import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
-import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
-import { Topic } from "aws-cdk-lib/aws-sns";
-import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import { type CfnElement, CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { DISTRIBUTED_INGEST_BYTES } from "#pipeline/distributed-ingest.ts";
+import { Alarms } from "./constructs/alarms.ts";
 import { DataStore } from "./constructs/data-store.ts";
 import { DistributedIngest } from "./constructs/distributed-ingest.ts";
 import { SegmentFocusHttpApi } from "./constructs/http-api.ts";
@@ -30,7 +27,7 @@ function positiveWholeBytes(flag: string, value: unknown): number {
 }
 
 /** The constructs the stack is composed of: they group its resources without renaming them. */
-const PARTS = [DataStore, DistributedIngest, Ingest, Scoring, SegmentFocusHttpApi, Identity];
+const PARTS = [DataStore, DistributedIngest, Ingest, Scoring, SegmentFocusHttpApi, Identity, Alarms];
 
 export type SegmentFocusStackProps = StackProps;
 
@@ -76,47 +73,17 @@ export class SegmentFocusStack extends Stack {
       pageUrls: [api.pageUrl, "http://localhost:3000/"],
     });
     api.addRoutes(identity);
-    // ── Alarms ───────────────────────────────────────────────────────────────────────────────────
-    const alarms = new Topic(this, "Alarms", { enforceSSL: true });
-    if (typeof alarmEmail === "string" && alarmEmail !== "")
-      alarms.addSubscription(new EmailSubscription(alarmEmail));
-    const alarm = (id: string, metric: IMetric, description: string) =>
-      new Alarm(this, id, {
-        metric,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }).addAlarmAction(new SnsAction(alarms));
-    for (const [name, deadLetters] of Object.entries({
-      Ingest: ingestQueue.deadLetters,
-      Score: scoreQueue.deadLetters,
-    })) {
-      alarm(
-        `${name}DeadLettersAlarm`,
-        deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        `${name} events that failed three times wait in the dead-letter queue`,
-      );
-    }
-    const functions = {
-      Api: api.function,
-      Ingest: ingest.function,
-      Score: scoring.function,
-      ...distributedIngest.functions,
-    };
-    for (const [name, fn] of Object.entries(functions)) {
-      alarm(
-        `${name}ErrorsAlarm`,
-        fn.metricErrors({ period: Duration.minutes(5) }),
-        `the ${name} function failed`,
-      );
-    }
-    alarm(
-      "DistributedIngestFailedAlarm",
-      distributedIngest.stateMachine.metricFailed({ period: Duration.minutes(5) }),
-      "a distributed ingest failed after its retries",
-    );
+    const alarms = new Alarms(this, "Alarms", {
+      email: typeof alarmEmail === "string" && alarmEmail !== "" ? alarmEmail : undefined,
+      deadLetters: { Ingest: ingestQueue.deadLetters, Score: scoreQueue.deadLetters },
+      functions: {
+        Api: api.function,
+        Ingest: ingest.function,
+        Score: scoring.function,
+        ...distributedIngest.functions,
+      },
+      distributedIngest: distributedIngest.stateMachine,
+    });
 
     new CfnOutput(this, "ApiUrl", {
       value: api.httpApi.apiEndpoint,
@@ -137,7 +104,7 @@ export class SegmentFocusStack extends Stack {
     });
     new CfnOutput(this, "IngestScope", { value: `${RESOURCE_SERVER_ID}/${INGEST_SCOPE}` });
     new CfnOutput(this, "StateMachineArn", { value: distributedIngest.stateMachine.stateMachineArn });
-    new CfnOutput(this, "AlarmTopicArn", { value: alarms.topicArn });
+    new CfnOutput(this, "AlarmTopicArn", { value: alarms.topic.topicArn });
   }
 
   /**
