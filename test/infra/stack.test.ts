@@ -491,6 +491,51 @@ describe("the HTTP API and who may call it", () => {
   });
 });
 
+describe("deploying over the running stack", () => {
+  it("keeps the logical ids its data, identities, addresses, functions and event source mappings were deployed with, so a deploy replaces none of them", () => {
+    // A resource whose logical id changes is created anew and the old one deleted: a new bucket, table
+    // or user pool, a new API URL or client id, and a second event source mapping Lambda refuses.
+    const deployed: Record<string, string> = {
+      AccessLogs8B620ECA: "AWS::S3::Bucket",
+      Data666C94C7: "AWS::S3::Bucket",
+      TableCD117FA1: "AWS::DynamoDB::Table",
+      ApiFunctionLogs0D7A2434: "AWS::Logs::LogGroup",
+      ApiFunctionCE271BD4: "AWS::Lambda::Function",
+      IngestFunctionLogsAF4D8C26: "AWS::Logs::LogGroup",
+      IngestFunction4B2F2EB2: "AWS::Lambda::Function",
+      IngestFunctionSqsEventSourceSegmentFocusIngestQueueB45A6B28CFBCA427: "AWS::Lambda::EventSourceMapping",
+      ScoreFunctionLogs5EB28A47: "AWS::Logs::LogGroup",
+      ScoreFunction14DEB70C: "AWS::Lambda::Function",
+      ScoreFunctionSqsEventSourceSegmentFocusScoreQueue25017AC423FE0BDB: "AWS::Lambda::EventSourceMapping",
+      PlanRangesFunctionLogs5A15959B: "AWS::Logs::LogGroup",
+      PlanRangesFunction055866F1: "AWS::Lambda::Function",
+      IngestRangeFunctionLogs6C3D8AEC: "AWS::Logs::LogGroup",
+      IngestRangeFunctionDBFF8680: "AWS::Lambda::Function",
+      MergeRangesFunctionLogsB90B6725: "AWS::Logs::LogGroup",
+      MergeRangesFunctionEFBDBF0B: "AWS::Lambda::Function",
+      DistributedIngestLogsE23586CD: "AWS::Logs::LogGroup",
+      DistributedIngestF567A71F: "AWS::StepFunctions::StateMachine",
+      IngestQueueDeadLetters55BF57F2: "AWS::SQS::Queue",
+      IngestQueue2280FF4E: "AWS::SQS::Queue",
+      ScoreQueueDeadLetters21448C0F: "AWS::SQS::Queue",
+      ScoreQueue4450430F: "AWS::SQS::Queue",
+      Users0A0EEA89: "AWS::Cognito::UserPool",
+      UsersplannerGroupF8377783: "AWS::Cognito::UserPoolGroup",
+      UsersleaderGroup8D6712BF: "AWS::Cognito::UserPoolGroup",
+      UsersApiE362F846: "AWS::Cognito::UserPoolResourceServer",
+      UsersSignIn9CB6F01C: "AWS::Cognito::UserPoolDomain",
+      UsersPeopleF1AD8A13: "AWS::Cognito::UserPoolClient",
+      UsersErpAE2EA8AA: "AWS::Cognito::UserPoolClient",
+      ApiF70053CD: "AWS::ApiGatewayV2::Api",
+      ApiAccessLogsE9DF007D: "AWS::Logs::LogGroup",
+      ApiStage529D6240: "AWS::ApiGatewayV2::Stage",
+      Alarms04B5A0BF: "AWS::SNS::Topic",
+    };
+    const synthesized = Object.fromEntries(Object.keys(deployed).map((id) => [id, resources[id]?.Type]));
+    expect(synthesized).toEqual(deployed);
+  });
+});
+
 describe("operations", () => {
   it("alarms on dead letters, on each function's errors and on failed distributed ingests", () => {
     const alarms = ofType("AWS::CloudWatch::Alarm").map(([, alarm]) => alarm.Properties);
