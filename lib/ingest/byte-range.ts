@@ -1,4 +1,5 @@
 import { Cube } from "#domain/cube.ts";
+import { isGzip, utf8BomLength } from "#ingest/format-sniff.ts";
 import { type IngestOptions, type IngestReport, ingest } from "#ingest/ingest.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 
@@ -75,7 +76,7 @@ export function planByteRanges(size: number, rangeSize: number): ByteRange[] {
 
 /** The header line of a file (without its newline and any UTF-8 BOM), read from the file's first bytes. */
 export function headerLine(firstBytes: Uint8Array, file: string): Uint8Array {
-  if (firstBytes[0] === 0x1f && firstBytes[1] === 0x8b) {
+  if (isGzip(firstBytes)) {
     throw new IngestError("MALFORMED_CSV", "a gzip file cannot be split into byte ranges: ingest it whole", {
       file,
     });
@@ -86,8 +87,7 @@ export function headerLine(firstBytes: Uint8Array, file: string): Uint8Array {
       file,
       line: 1,
     });
-  const bom = firstBytes[0] === 0xef && firstBytes[1] === 0xbb && firstBytes[2] === 0xbf ? 3 : 0;
-  return firstBytes.subarray(bom, newline + 1);
+  return firstBytes.subarray(utf8BomLength(firstBytes), newline + 1);
 }
 
 /**

@@ -275,18 +275,3 @@ export class CsvRecordReader {
     this.escaped = escaped;
   }
 }
-
-/** Guesses the delimiter from the header line: the most frequent of , ; and tab outside quotes. */
-export function sniffDelimiter(headerLine: Uint8Array): "," | ";" | "\t" {
-  const counts = { ",": 0, ";": 0, "\t": 0 };
-  let quoted = false;
-  for (const b of headerLine) {
-    if (b === QUOTE) quoted = !quoted;
-    else if (!quoted && b === 0x2c) counts[","]++;
-    else if (!quoted && b === 0x3b) counts[";"]++;
-    else if (!quoted && b === 0x09) counts["\t"]++;
-  }
-  if (counts[";"] > counts[","] && counts[";"] >= counts["\t"]) return ";";
-  if (counts["\t"] > counts[","]) return "\t";
-  return ",";
-}

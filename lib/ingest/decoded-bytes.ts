@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
+import { isGzip, utf8BomLength } from "#ingest/format-sniff.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 
 /**
@@ -20,7 +21,7 @@ export async function* decodedBytes(
     head = head.length === 0 ? next.value : concat(head, next.value);
   }
   const rest = replay(head, iterator);
-  if (head[0] === 0x1f && head[1] === 0x8b) yield* withoutBom(gunzip(rest, file), file);
+  if (isGzip(head)) yield* withoutBom(gunzip(rest, file), file);
   else yield* withoutBom(rest, file);
 }
 
@@ -86,7 +87,7 @@ async function* withoutBom(chunks: AsyncIterable<Uint8Array>, file: string): Asy
 
 function* opening(head: Uint8Array, file: string): Generator<Uint8Array> {
   refuseUnreadable(head, file);
-  const text = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+  const text = head.subarray(utf8BomLength(head));
   if (text.length > 0) yield text;
 }
 

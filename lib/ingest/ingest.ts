@@ -2,8 +2,9 @@ import { Buffer } from "node:buffer";
 import { Cube } from "#domain/cube.ts";
 import { monthIndex, monthOfDate } from "#domain/month.ts";
 import { CUSTOMER_DIMENSION, defaultSchemes, type SchemeDimensions, schemeId } from "#domain/scheme.ts";
-import { CsvRecordReader, type FieldRecord, MAX_RECORD_BYTES, sniffDelimiter } from "#ingest/csv-records.ts";
+import { CsvRecordReader, type FieldRecord, MAX_RECORD_BYTES } from "#ingest/csv-records.ts";
 import { decodedBytes } from "#ingest/decoded-bytes.ts";
+import { csvDelimiter, firstTextLine, looksLikeNdjson } from "#ingest/format-sniff.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 import { InvoiceLineReader } from "#ingest/invoice-line-reader.ts";
 import {
@@ -122,9 +123,9 @@ export async function ingest(
   };
 
   const openReader = (opening: Uint8Array): CsvRecordReader | NdjsonRecordReader => {
-    if (mapping?.format === undefined) format = looksLikeJson(opening) ? "ndjson" : "csv";
+    if (mapping?.format === undefined) format = looksLikeNdjson(opening) ? "ndjson" : "csv";
     if (format === "ndjson") return new NdjsonRecordReader(file, decimal, onHeaders, onRecord, onProblem);
-    const delimiter = mapping?.delimiter ?? sniffDelimiter(firstTextLine(opening).line);
+    const delimiter = mapping?.delimiter ?? csvDelimiter(opening);
     decimal = mapping?.decimal ?? (delimiter === ";" ? "," : ".");
     return new CsvRecordReader(delimiter.charCodeAt(0), file, onRecord, onProblem);
   };
@@ -222,26 +223,4 @@ function headerTexts(record: FieldRecord): string[] {
   return Array.from({ length: record.count }, (_, f) =>
     decoder.decode(record.bytes.subarray(record.starts[f] as number, record.ends[f] as number)).trim(),
   );
-}
-
-/** The first line with any text in it, and whether its newline has arrived yet. */
-function firstTextLine(bytes: Uint8Array): { line: Uint8Array; complete: boolean } {
-  let start = 0;
-  let text = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    if (b === 0x0a) {
-      if (text) return { line: bytes.subarray(start, i), complete: true };
-      start = i + 1;
-    } else if (b !== 0x20 && b !== 0x09 && b !== 0x0d) text = true;
-  }
-  return { line: bytes.subarray(start), complete: false };
-}
-
-function looksLikeJson(chunk: Uint8Array): boolean {
-  for (const b of chunk) {
-    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
-    return b === 0x7b;
-  }
-  return false;
 }

@@ -3,7 +3,8 @@ import * as z from "zod";
 import { Cube } from "#domain/cube.ts";
 import { decodeCube, encodeCube } from "#domain/cube-codec.ts";
 import { type ByteRange, headerLine, ingestRange, planByteRanges } from "#ingest/byte-range.ts";
-import { MAX_RECORD_BYTES, sniffDelimiter } from "#ingest/csv-records.ts";
+import { MAX_RECORD_BYTES } from "#ingest/csv-records.ts";
+import { csvDelimiter, holdsQuotedLineBreak, isGzip, looksLikeNdjson } from "#ingest/format-sniff.ts";
 import {
   DEFAULT_REJECT_RATIO,
   FIRST_REJECTS_KEPT,
@@ -270,11 +271,8 @@ export async function planParts(
   const whole = [{ index: 0 }];
   if (object.size <= rangeBytes || mapping?.format === "ndjson") return whole;
   const firstBytes = await firstBytesOf(blobs, object);
-  const gzip = firstBytes[0] === 0x1f && firstBytes[1] === 0x8b;
-  const ndjson = firstBytes[0] === 0x7b;
-  const headerEnd = firstBytes.indexOf(LF);
-  if (gzip || ndjson || headerEnd < 0) return whole;
-  const delimiter = mapping?.delimiter ?? sniffDelimiter(firstBytes.subarray(0, headerEnd));
+  if (isGzip(firstBytes) || looksLikeNdjson(firstBytes) || !firstBytes.includes(LF)) return whole;
+  const delimiter = mapping?.delimiter ?? csvDelimiter(firstBytes);
   if (holdsQuotedLineBreak(firstBytes, delimiter.charCodeAt(0))) return whole;
   return planByteRanges(object.size, partBytes(object.size, rangeBytes)).map((range, index) => ({
     index,
@@ -288,44 +286,6 @@ export function partBytes(size: number, rangeBytes: number): number {
 }
 
 const LF = 0x0a;
-const CR = 0x0d;
-const QUOTE = 0x22;
-
-/**
- * Whether these first bytes of a CSV file hold a quoted field with a line break in it, read as the
- * CSV reader reads them: a quote opens a field only at the field's start, and a doubled quote inside
- * one is a quote, not its end. The field must close, followed by a delimiter or the line's end (or
- * the end of the bytes): a quote that never closes is a broken row, which a split reports where it
- * is, not a reason to read a big file whole.
- */
-export function holdsQuotedLineBreak(bytes: Uint8Array, delimiter: number): boolean {
-  let quoted = false;
-  let lineBreak = false;
-  let fieldStart = true;
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
-    if (quoted) {
-      if (byte === LF) lineBreak = true;
-      if (byte !== QUOTE) continue;
-      if (bytes[i + 1] === QUOTE) {
-        i++;
-        continue;
-      }
-      quoted = false;
-      const next = bytes[i + 1];
-      if (lineBreak && (next === undefined || next === delimiter || next === LF || next === CR)) return true;
-      lineBreak = false;
-      fieldStart = false;
-      continue;
-    }
-    if (byte === QUOTE && fieldStart) {
-      quoted = true;
-      continue;
-    }
-    fieldStart = byte === delimiter || byte === LF;
-  }
-  return false;
-}
 
 async function firstBytesOf(blobs: BlobStore, object: UploadedObject): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CsvRecordReader, MAX_RECORD_BYTES, sniffDelimiter } from "#ingest/csv-records.ts";
+import { CsvRecordReader, MAX_RECORD_BYTES } from "#ingest/csv-records.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 import { concatBytes, everySplit, singleBytes, utf8 } from "./byte-chunks.ts";
 
@@ -293,25 +293,5 @@ describe("CsvRecordReader", () => {
         expect(readPieces([head, tail]), `cut at byte ${offset}`).toEqual(expected);
       }
     });
-  });
-});
-
-describe("sniffDelimiter", () => {
-  it("picks the most frequent of comma, semicolon and tab in the header line", () => {
-    expect(sniffDelimiter(utf8("id,date,customer,revenue"))).toBe(",");
-    expect(sniffDelimiter(utf8("id;date;customer;revenue"))).toBe(";");
-    expect(sniffDelimiter(utf8("id\tdate\tcustomer\trevenue"))).toBe("\t");
-    expect(sniffDelimiter(utf8("id;date;Customer, name;revenue"))).toBe(";");
-  });
-
-  it("ignores delimiters inside quoted header names", () => {
-    expect(sniffDelimiter(utf8('"a;b;c;d",e,f'))).toBe(",");
-    expect(sniffDelimiter(utf8('"a,b,c,d";e;f'))).toBe(";");
-  });
-
-  it("falls back to a comma for a single column or a tie with the comma", () => {
-    expect(sniffDelimiter(utf8("revenue"))).toBe(",");
-    expect(sniffDelimiter(utf8("a,b;c"))).toBe(",");
-    expect(sniffDelimiter(utf8(""))).toBe(",");
   });
 });

@@ -5,7 +5,6 @@ import { canonicalCube } from "#domain/canonical-cube.ts";
 import { decodeCube } from "#domain/cube-codec.ts";
 import { planByteRanges } from "#ingest/byte-range.ts";
 import {
-  holdsQuotedLineBreak,
   type IngestPlan,
   ingestPart,
   ingestPartStep,
@@ -390,19 +389,6 @@ describe("how many parts an upload is cut into", () => {
 });
 
 describe("a CSV file whose quoted fields contain line breaks", () => {
-  it.each([
-    ["a line break inside a quoted field", 'a,b\n1,"x\ny"\n', true],
-    ["a doubled quote inside a quoted field, then a line break", 'a,b\n1,"say ""hi""\nthere"\n', true],
-    ["quoted fields on one line each", 'a,b\n1,"x, y"\r\n2,"z"\n', false],
-    ["a quote inside an unquoted field, then line breaks", 'a,b\n1,5" screen\n2,x\n', false],
-    ["a quoted field that closes before the line break", 'a;b\n1;"x"\n2;"y"\n', false],
-    ["a quote that never closes", 'a,b\n1,"x\n2,y\n', false],
-    ["a line break in a quoted field that closes at the end of the bytes", 'a,b\n1,"x\ny"', true],
-  ])("tells %s", (_, text, expected) => {
-    const bytes = new TextEncoder().encode(text);
-    expect(holdsQuotedLineBreak(bytes, text.includes(";") ? 0x3b : 0x2c)).toBe(expected);
-  });
-
   it("is planned as one part when its first MiB shows one, and ingested as if read whole", async () => {
     const content = csvFileWithQuotedLineBreaks(400);
 
