@@ -4,6 +4,7 @@ import { monthIndex, monthOfDate } from "#domain/month.ts";
 import { CUSTOMER_DIMENSION, defaultSchemes, type SchemeDimensions, schemeId } from "#domain/scheme.ts";
 import { CsvRecordReader, type FieldRecord, MAX_RECORD_BYTES } from "#ingest/csv-records.ts";
 import { decodedBytes } from "#ingest/decoded-bytes.ts";
+import { assertFileAccepted } from "#ingest/file-verdict.ts";
 import { csvDelimiter, firstTextLine, looksLikeNdjson } from "#ingest/format-sniff.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 import { InvoiceLineReader } from "#ingest/invoice-line-reader.ts";
@@ -14,9 +15,8 @@ import {
   layoutFromMapping,
 } from "#ingest/mapping.ts";
 import { NdjsonRecordReader } from "#ingest/ndjson-records.ts";
-import { describeReject, type Reject } from "#ingest/reject.ts";
+import type { Reject } from "#ingest/reject.ts";
 
-export const DEFAULT_REJECT_RATIO = 0.05;
 /** How many rejects a report keeps in memory; all of them go to `onReject`. */
 export const FIRST_REJECTS_KEPT = 20;
 const EARLIEST_PLAUSIBLE_MONTH = monthIndex(1970, 1);
@@ -157,29 +157,7 @@ export async function ingest(
       { file },
     );
   }
-  if (rows === 0) {
-    throw new IngestError(
-      "HEADER_ONLY",
-      "the file has a header but no rows: export the invoice lines under it",
-      {
-        file,
-        line: 1,
-        headers,
-      },
-    );
-  }
-  const ratio = options.rejectRatio ?? DEFAULT_REJECT_RATIO;
-  if (rejected / rows > ratio) {
-    const share = ((rejected / rows) * 100).toFixed(1);
-    throw new IngestError(
-      "REJECT_RATIO_EXCEEDED",
-      `${rejected} of ${rows} rows (${share}%) were rejected, more than the ${(ratio * 100).toFixed(1)}% allowed, so nothing from this file was applied. First problems: ${firstRejects
-        .slice(0, 3)
-        .map(describeReject)
-        .join("; ")}`,
-      { file, rows, rejected, rejectRatio: ratio, firstRejects },
-    );
-  }
+  assertFileAccepted({ file, headers, rows, rejected, firstRejects, rejectRatio: options.rejectRatio });
   const lines = reader === null ? 0 : reader.linesRead;
   return {
     file,

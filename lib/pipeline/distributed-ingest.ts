@@ -4,17 +4,12 @@ import { Cube } from "#domain/cube.ts";
 import { decodeCube, encodeCube } from "#domain/cube-codec.ts";
 import { type ByteRange, headerLine, ingestRange, planByteRanges } from "#ingest/byte-range.ts";
 import { MAX_RECORD_BYTES } from "#ingest/csv-records.ts";
+import { assertFileAccepted, DEFAULT_REJECT_RATIO } from "#ingest/file-verdict.ts";
 import { csvDelimiter, holdsQuotedLineBreak, isGzip, looksLikeNdjson } from "#ingest/format-sniff.ts";
-import {
-  DEFAULT_REJECT_RATIO,
-  FIRST_REJECTS_KEPT,
-  type IngestOptions,
-  type IngestReport,
-  ingest,
-} from "#ingest/ingest.ts";
+import { FIRST_REJECTS_KEPT, type IngestOptions, type IngestReport, ingest } from "#ingest/ingest.ts";
 import { IngestError, type IngestErrorCode, type IngestErrorDetails } from "#ingest/ingest-error.ts";
 import { type ColumnMapping, parseColumnMapping } from "#ingest/mapping.ts";
-import { describeReject, type Reject } from "#ingest/reject.ts";
+import type { Reject } from "#ingest/reject.ts";
 import {
   batchIngestOptions,
   beginIngest,
@@ -420,29 +415,19 @@ export async function mergeParts(
     linesBefore += part.lines - 1;
     cube.mergeFrom(decodeCube(part.cube));
   }
-  if (rows === 0) {
-    throw new IngestError(
-      "HEADER_ONLY",
-      "the file has a header but no rows: export the invoice lines under it",
-      {
-        file: options.file,
-        line: 1,
-        headers: first?.headers ?? [],
-      },
-    );
-  }
-  const ratio = options.rejectRatio ?? DEFAULT_REJECT_RATIO;
-  if (rejected / rows > ratio) {
-    throw new IngestError(
-      "REJECT_RATIO_EXCEEDED",
-      `${rejected} of ${rows} rows (${((rejected / rows) * 100).toFixed(1)}%) were rejected, more than the ${(ratio * 100).toFixed(1)}% allowed, so nothing from this file was applied. First problems: ${firstRejects.slice(0, 3).map(describeReject).join("; ")}`,
-      { file: options.file, rows, rejected, rejectRatio: ratio, firstRejects },
-    );
-  }
+  const headers = first?.headers ?? [];
+  assertFileAccepted({
+    file: options.file,
+    headers,
+    rows,
+    rejected,
+    firstRejects,
+    rejectRatio: options.rejectRatio,
+  });
   return {
     file: options.file,
     format: first?.format ?? "csv",
-    headers: first?.headers ?? [],
+    headers,
     schemes: first?.schemes ?? [],
     rows,
     accepted: rows - rejected,
