@@ -1,5 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import { ingestPartStep, type PartStepResult, partStepInputSchema } from "#pipeline/distributed-ingest.ts";
+import { ingestPartStep } from "#pipeline/distributed/part.ts";
+import { type PartStepResult, partStepInputSchema } from "#pipeline/distributed/steps.ts";
 import { createS3Client, endpointsFromEnvironment } from "#store/aws-clients.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
 

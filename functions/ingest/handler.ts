@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { S3Event, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
-import { distributedIngestFromEnvironment } from "#pipeline/distributed-ingest-execution.ts";
+import { distributedIngestFromEnvironment } from "#pipeline/distributed/execution.ts";
 import { ingestBatch } from "#pipeline/ingest-batch.ts";
 import { announcedObjects } from "#pipeline/s3-notifications.ts";
 

@@ -1,11 +1,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
-import {
-  failedStepInputSchema,
-  mergePartsStep,
-  mergeStepInputSchema,
-  recordFailedIngestStep,
-} from "#pipeline/distributed-ingest.ts";
+import { mergePartsStep } from "#pipeline/distributed/merge.ts";
+import { recordFailedIngestStep } from "#pipeline/distributed/record-failure.ts";
+import { failedStepInputSchema, mergeStepInputSchema } from "#pipeline/distributed/steps.ts";
 import type { BatchRecord } from "#store/records.ts";
 
 const logger = new Logger({ serviceName: "segment-focus-merge-ranges" });

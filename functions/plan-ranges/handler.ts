@@ -1,11 +1,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
-import {
-  distributedIngestSizes,
-  type IngestPlan,
-  planIngestStep,
-  planStepInputSchema,
-} from "#pipeline/distributed-ingest.ts";
+import { planIngestStep } from "#pipeline/distributed/plan.ts";
+import { distributedIngestSizes } from "#pipeline/distributed/sizes.ts";
+import { type IngestPlan, planStepInputSchema } from "#pipeline/distributed/steps.ts";
 
 const logger = new Logger({ serviceName: "segment-focus-plan-ranges" });
 const context = contextFromEnvironment();

@@ -2,7 +2,9 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { type IngestOptions, type IngestReport, ingest } from "#ingest/ingest.ts";
 import type { RangeOutcome, RangeTask } from "#local/range-worker.ts";
-import { mergeParts, type PartOutcome, partSettingsOf, planParts } from "#pipeline/distributed-ingest.ts";
+import { mergeParts } from "#pipeline/distributed/merge.ts";
+import type { PartOutcome } from "#pipeline/distributed/part.ts";
+import { partSettingsOf, planParts } from "#pipeline/distributed/plan.ts";
 import type { ObjectIngester, UploadedObject } from "#pipeline/ingest-batch.ts";
 import type { AwsEndpoints } from "#store/aws-clients.ts";
 import type { BlobStore } from "#store/blob-store.ts";
@@ -19,7 +21,7 @@ export interface ParallelSettings {
 
 /**
  * Ingests an object with every core, with the steps of the cloud's Distributed Map
- * (lib/pipeline/distributed-ingest.ts): plan the parts, ingest each in a worker thread, merge them
+ * (lib/pipeline/distributed/): plan the parts, ingest each in a worker thread, merge them
  * in file order. Gzip, NDJSON, CSV files with line breaks in quoted fields and small objects are
  * read whole. Duplicate transaction ids are caught within a range. Every part reads the upload it
  * was given (If-Match on its entity tag: s3rver keeps no versions); when the file was sent again

@@ -1,11 +1,11 @@
 /**
  * A worker thread that ingests one part of a big uncompressed object — what one Distributed Map
- * worker does in AWS, with the same step (lib/pipeline/distributed-ingest.ts) — and posts back its
+ * worker does in AWS, with the same step (lib/pipeline/distributed/part.ts) — and posts back its
  * outcome, the partial cube as bytes (transferred, not copied), or the fault that stopped it.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import type { IngestPart, PartOutcome, PartSettings } from "#pipeline/distributed-ingest.ts";
-import { ingestPart } from "#pipeline/distributed-ingest.ts";
+import { ingestPart, type PartOutcome } from "#pipeline/distributed/part.ts";
+import type { IngestPart, PartSettings } from "#pipeline/distributed/steps.ts";
 import type { UploadedObject } from "#pipeline/ingest-batch.ts";
 import { type AwsEndpoints, createS3Client } from "#store/aws-clients.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";

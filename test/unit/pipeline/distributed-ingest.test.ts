@@ -4,20 +4,14 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { canonicalCube } from "#domain/canonical-cube.ts";
 import { decodeCube } from "#domain/cube-codec.ts";
 import { planByteRanges } from "#ingest/byte-range.ts";
-import {
-  type IngestPlan,
-  ingestPart,
-  ingestPartStep,
-  MAX_PARTS,
-  mergeParts,
-  mergePartsStep,
-  RANGE_BYTES as PRODUCTION_RANGE_BYTES,
-  partBytes,
-  planIngestStep,
-  RangeKeys,
-  recordFailedIngestStep,
-  uploadId,
-} from "#pipeline/distributed-ingest.ts";
+import { mergeParts, mergePartsStep } from "#pipeline/distributed/merge.ts";
+import { ingestPart, ingestPartStep } from "#pipeline/distributed/part.ts";
+import { RangeKeys } from "#pipeline/distributed/part-storage.ts";
+import { MAX_PARTS, partBytes, planIngestStep } from "#pipeline/distributed/plan.ts";
+import { recordFailedIngestStep } from "#pipeline/distributed/record-failure.ts";
+import { RANGE_BYTES as PRODUCTION_RANGE_BYTES } from "#pipeline/distributed/sizes.ts";
+import type { IngestPlan } from "#pipeline/distributed/steps.ts";
+import { uploadId } from "#pipeline/distributed/upload.ts";
 import { ingestBatch, type UploadedObject } from "#pipeline/ingest-batch.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";

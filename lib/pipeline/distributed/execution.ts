@@ -6,7 +6,8 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { distributedIngestSizes, uploadIdentity } from "#pipeline/distributed-ingest.ts";
+import { distributedIngestSizes } from "#pipeline/distributed/sizes.ts";
+import { uploadIdentity } from "#pipeline/distributed/upload.ts";
 import type { UploadedObject } from "#pipeline/ingest-batch.ts";
 import { parseIncomingKey } from "#store/blob-store.ts";
 
