@@ -1,8 +1,5 @@
-import { Logger } from "@aws-lambda-powertools/logger";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy, { type MiddlewareObj, type MiddyfiedHandler } from "@middy/core";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { MiddlewareObj, MiddyfiedHandler } from "@middy/core";
 import httpRouterHandler from "@middy/http-router";
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -12,6 +9,7 @@ import type {
 import { jsonErrorResponses } from "#api/http-error.ts";
 import { answer, routeLabel, routeNotFound } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
+import { type Observability, observabilityFor, observedMiddy } from "#functions/observability.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 
@@ -19,25 +17,18 @@ type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 type ApiResult = APIGatewayProxyStructuredResultV2;
 export type ApiHandler = MiddyfiedHandler<ApiEvent, ApiResult>;
 
-/**
- * Where the API reports. By default Powertools reads its environment: POWERTOOLS_METRICS_NAMESPACE,
- * and POWERTOOLS_METRICS_DISABLED or POWERTOOLS_DEV to keep metrics off stdout in tests and local runs.
- */
-export interface ApiObservability {
-  readonly logger: Logger;
-  readonly metrics: Metrics;
-}
+/** Where the API reports: its logger and metrics. */
+export type ApiObservability = Observability;
 
 const SERVICE_NAME = "segment-focus-api";
 
 /** The HTTP API: every route of lib/api/routes.ts, behind the JWT authorizer of API Gateway. */
 export function createApiHandler(
   context: PipelineContext,
-  { logger, metrics }: ApiObservability = defaultObservability(),
+  observability: ApiObservability = observabilityFor(SERVICE_NAME),
 ): ApiHandler {
-  return middy<ApiEvent, ApiResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  const { logger, metrics } = observability;
+  return observedMiddy<ApiEvent, ApiResult>(observability)
     .use(countResponses(metrics))
     .use(jsonErrorResponses(logger)) // last, so it runs first on error and the others see its answer
     .handler(
@@ -52,16 +43,6 @@ export function createApiHandler(
         },
       }),
     );
-}
-
-function defaultObservability(): ApiObservability {
-  return {
-    logger: new Logger({ serviceName: SERVICE_NAME }),
-    metrics: new Metrics({
-      serviceName: SERVICE_NAME,
-      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || "SegmentFocus",
-    }),
-  };
 }
 
 /** One `Responses` count per answer, by route template and status: each route's traffic and error rate. */

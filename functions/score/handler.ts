@@ -1,14 +1,17 @@
-import { Logger } from "@aws-lambda-powertools/logger";
+import { lambdaHandler, observabilityFor } from "#functions/observability.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import type { RunRecord } from "#store/records.ts";
 
-const logger = new Logger({ serviceName: "segment-focus-score" });
+const observability = observabilityFor("segment-focus-score");
 const context = contextFromEnvironment();
 
-/** After a batch is aggregated (or the policy changes): merge all partials, score, store what changed. */
-export async function handler(): Promise<RunRecord> {
+/**
+ * After a batch is aggregated (or the policy changes): merge all partials, score, store what changed.
+ * The event that starts the run says nothing the run needs.
+ */
+export const handler = lambdaHandler<void, RunRecord>(observability, async () => {
   const run = await runScoring(context);
-  logger.info("scoring run finished", { ...run });
+  observability.logger.info("scoring run finished", { ...run });
   return run;
-}
+});

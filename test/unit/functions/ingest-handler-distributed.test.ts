@@ -37,6 +37,7 @@ beforeAll(async () => {
   vi.stubEnv("SEGFOCUS_DISTRIBUTED_INGEST_BYTES", String(THRESHOLD));
   vi.stubEnv("AWS_REGION", "eu-west-1");
   vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
+  vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
   ({ handler } = await import("../../../functions/ingest/handler.ts"));
 });
 

@@ -21,6 +21,7 @@ beforeEach(async () => {
   vi.stubEnv("AWS_SECRET_ACCESS_KEY", "fake-secret-for-unit-tests");
   vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
   vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
+  vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
   vi.spyOn(Math, "random").mockReturnValue(0);
   aws = new FakeAwsHttp();
   vi.spyOn(sdkHttpHandler(), "handle").mockImplementation((request) => aws.handle(request));

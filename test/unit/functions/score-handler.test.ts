@@ -22,6 +22,7 @@ beforeAll(async () => {
   vi.stubEnv("SEGFOCUS_TABLE", "segfocus-test");
   vi.stubEnv("AWS_REGION", "eu-west-1");
   vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
+  vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
   // The module builds its stores from the environment when it is imported.
   ({ handler } = await import("../../../functions/score/handler.ts"));
 });
