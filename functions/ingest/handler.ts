@@ -1,11 +1,13 @@
-import { Logger } from "@aws-lambda-powertools/logger";
 import type { S3Event, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { lambdaHandler, observabilityFor } from "#functions/observability.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
 import { distributedIngestFromEnvironment } from "#pipeline/distributed/execution.ts";
-import { ingestBatch } from "#pipeline/ingest-batch.ts";
+import type { UploadedObject } from "#pipeline/ingest-batch.ts";
+import { ingestUpload, type UploadIngest } from "#pipeline/ingest-upload.ts";
 import { announcedObjects } from "#pipeline/s3-notifications.ts";
 
-const logger = new Logger({ serviceName: "segment-focus-ingest" });
+const observability = observabilityFor("segment-focus-ingest");
+const { logger } = observability;
 const context = contextFromEnvironment();
 const distributed = distributedIngestFromEnvironment();
 
@@ -13,32 +15,39 @@ const distributed = distributedIngestFromEnvironment();
  * S3 ObjectCreated under incoming/ (through SQS) → the batch's partial cube and status; an upload
  * past the size threshold goes to the Distributed Map state machine instead.
  */
-export async function handler(event: SQSEvent | S3Event): Promise<SQSBatchResponse> {
-  const failures: SQSBatchResponse["batchItemFailures"] = [];
-  for (const object of announcedObjects(event)) {
-    try {
-      if (distributed?.takes(object)) {
-        const execution = await distributed.start(object);
-        const fields = { key: object.key, size: object.size, ...execution };
-        if (execution.started) logger.info("big file handed to the state machine", fields);
-        else if (execution.status === "SUCCEEDED")
-          logger.info("this upload's execution has ended already: none started", fields);
-        // A redelivered message of an upload whose execution failed: the batch says why and to send the file again.
-        else logger.warn("this upload's execution has ended without success: none started", fields);
-        continue;
+export const handler = lambdaHandler(
+  observability,
+  async (event: SQSEvent | S3Event): Promise<SQSBatchResponse> => {
+    const failures: SQSBatchResponse["batchItemFailures"] = [];
+    for (const object of announcedObjects(event)) {
+      try {
+        logIngest(object, await ingestUpload(context, distributed, object));
+      } catch (error) {
+        logger.error("batch failed and will be retried", { key: object.key, error: error as Error });
+        if (object.messageId) failures.push({ itemIdentifier: object.messageId });
+        else throw error;
       }
-      const batch = await ingestBatch(context, object);
-      logger.info("batch ingested", {
-        key: object.key,
-        status: batch?.status,
-        accepted: batch?.accepted,
-        rejected: batch?.rejected,
-      });
-    } catch (error) {
-      logger.error("batch failed and will be retried", { key: object.key, error: error as Error });
-      if (object.messageId) failures.push({ itemIdentifier: object.messageId });
-      else throw error;
     }
+    return { batchItemFailures: failures };
+  },
+);
+
+function logIngest(object: UploadedObject, ingested: UploadIngest): void {
+  if (ingested.path === "whole") {
+    const { batch } = ingested;
+    logger.info("batch ingested", {
+      key: object.key,
+      status: batch?.status,
+      accepted: batch?.accepted,
+      rejected: batch?.rejected,
+    });
+    return;
   }
-  return { batchItemFailures: failures };
+  const { execution } = ingested;
+  const fields = { key: object.key, size: object.size, ...execution };
+  if (execution.started) logger.info("big file handed to the state machine", fields);
+  else if (execution.status === "SUCCEEDED")
+    logger.info("this upload's execution has ended already: none started", fields);
+  // A redelivered message of an upload whose execution failed: the batch says why and to send the file again.
+  else logger.warn("this upload's execution has ended without success: none started", fields);
 }
