@@ -14,8 +14,8 @@ import type { IngestPlan } from "#pipeline/distributed/steps.ts";
 import { uploadId } from "#pipeline/distributed/upload.ts";
 import { ingestBatch, type UploadedObject } from "#pipeline/ingest-batch.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "../../../support/memory-config.ts";
+import { InMemoryBlobStore, InMemoryScoreRepository } from "../in-memory-stores.ts";
 
 const NOW = new Date("2024-06-15T12:00:00.000Z");
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category";
