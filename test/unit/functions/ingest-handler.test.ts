@@ -1,10 +1,11 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decodeCube } from "#domain/cube-codec.ts";
 import { FakeTable, type Item } from "../store/fake-table.ts";
 import { FakeBucket } from "./fake-bucket.ts";
+import { stubFunctionEnvironment } from "./function-environment.ts";
 import { s3Event, sqsEvent } from "./lambda-events.ts";
 import { internalServerError, slowDown, throughputExceeded } from "./service-faults.ts";
 
@@ -15,12 +16,8 @@ let table: FakeTable;
 let handler: typeof import("../../../functions/ingest/handler.ts").handler;
 
 beforeAll(async () => {
-  vi.stubEnv("SEGFOCUS_BUCKET", "segfocus-test");
-  vi.stubEnv("SEGFOCUS_TABLE", "segfocus-test");
-  vi.stubEnv("AWS_REGION", "eu-west-1");
-  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
-  vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
   // The module builds its stores from the environment when it is imported.
+  stubFunctionEnvironment();
   ({ handler } = await import("../../../functions/ingest/handler.ts"));
 });
 

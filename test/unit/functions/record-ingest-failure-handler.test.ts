@@ -1,9 +1,10 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FakeTable } from "../store/fake-table.ts";
 import { FakeBucket } from "./fake-bucket.ts";
+import { stubFunctionEnvironment } from "./function-environment.ts";
 
 const s3 = mockClient(S3Client);
 const dynamo = mockClient(DynamoDBDocumentClient);
@@ -12,12 +13,8 @@ let table: FakeTable;
 let handler: typeof import("../../../functions/record-ingest-failure/handler.ts").handler;
 
 beforeAll(async () => {
-  vi.stubEnv("SEGFOCUS_BUCKET", "segfocus-test");
-  vi.stubEnv("SEGFOCUS_TABLE", "segfocus-test");
-  vi.stubEnv("AWS_REGION", "eu-west-1");
-  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
-  vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
   // The module builds its stores from the environment when it is imported.
+  stubFunctionEnvironment();
   ({ handler } = await import("../../../functions/record-ingest-failure/handler.ts"));
 });
 
@@ -54,7 +51,7 @@ describe("record-ingest-failure handler", () => {
       contentHash: "counted-before",
       error: { code: "SERVICE_ERROR", retryable: true },
     });
-    expect(String((batch?.error as { message?: string }).message)).toContain(
+    expect(String((batch?.error as { message?: string } | undefined)?.message)).toContain(
       "States.TaskFailed: SlowDown: Please reduce your request rate.",
     );
     expect(bucket.objects.size).toBe(0);

@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
@@ -9,6 +9,7 @@ import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { FakeTable, type Item } from "../store/fake-table.ts";
 import { FakeBucket } from "./fake-bucket.ts";
+import { stubFunctionEnvironment } from "./function-environment.ts";
 import { internalServerError, slowDown, throughputExceeded } from "./service-faults.ts";
 
 const s3 = mockClient(S3Client);
@@ -18,12 +19,8 @@ let table: FakeTable;
 let handler: typeof import("../../../functions/score/handler.ts").handler;
 
 beforeAll(async () => {
-  vi.stubEnv("SEGFOCUS_BUCKET", "segfocus-test");
-  vi.stubEnv("SEGFOCUS_TABLE", "segfocus-test");
-  vi.stubEnv("AWS_REGION", "eu-west-1");
-  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
-  vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
   // The module builds its stores from the environment when it is imported.
+  stubFunctionEnvironment();
   ({ handler } = await import("../../../functions/score/handler.ts"));
 });
 
