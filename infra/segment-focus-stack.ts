@@ -1,6 +1,6 @@
 import { type CfnElement, CfnOutput, Stack, type StackProps } from "aws-cdk-lib";
 import type { Construct } from "constructs";
-import { DISTRIBUTED_INGEST_BYTES } from "#pipeline/distributed-ingest.ts";
+import { DISTRIBUTED_INGEST_BYTES } from "#pipeline/distributed/sizes.ts";
 import { Alarms } from "./constructs/alarms.ts";
 import { DataStore } from "./constructs/data-store.ts";
 import { DistributedIngest } from "./constructs/distributed-ingest.ts";

@@ -12,7 +12,7 @@ import {
 import { SqsDestination } from "aws-cdk-lib/aws-s3-notifications";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct, type IConstruct } from "constructs";
-import { RangeKeys } from "#pipeline/distributed-ingest.ts";
+import { RangeKeys } from "#pipeline/distributed/part-storage.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { TABLE } from "#store/table-design.ts";
 

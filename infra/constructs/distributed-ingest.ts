@@ -17,7 +17,8 @@ import {
 } from "aws-cdk-lib/aws-stepfunctions";
 import { LambdaInvoke } from "aws-cdk-lib/aws-stepfunctions-tasks";
 import { Construct } from "constructs";
-import { RANGE_BYTES, RangeKeys } from "#pipeline/distributed-ingest.ts";
+import { RangeKeys } from "#pipeline/distributed/part-storage.ts";
+import { RANGE_BYTES } from "#pipeline/distributed/sizes.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { BATCH_STATUS_ACTIONS, type DataStore } from "./data-store.ts";
 import { SegmentFocusFunction } from "./segment-focus-function.ts";
@@ -37,7 +38,9 @@ export interface DistributedIngestProps {
 export class DistributedIngest extends Construct {
   readonly stateMachine: StateMachine;
   /** The functions of its steps, by name. */
-  readonly functions: Readonly<Record<"PlanRanges" | "IngestRange" | "MergeRanges", SegmentFocusFunction>>;
+  readonly functions: Readonly<
+    Record<"PlanRanges" | "IngestRange" | "MergeRanges" | "RecordIngestFailure", SegmentFocusFunction>
+  >;
 
   constructor(scope: Construct, id: string, { store }: DistributedIngestProps) {
     super(scope, id);
@@ -62,7 +65,19 @@ export class DistributedIngest extends Construct {
       timeout: Duration.minutes(15),
       environment: store.environment,
     });
-    this.functions = { PlanRanges: planRanges, IngestRange: ingestRange, MergeRanges: mergeRanges };
+    const recordIngestFailure = new SegmentFocusFunction(this, "RecordIngestFailureFunction", {
+      handlerFolder: "record-ingest-failure",
+      description: "segment-focus distributed ingest, on failure: the batch marked failed as retryable",
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      environment: store.environment,
+    });
+    this.functions = {
+      PlanRanges: planRanges,
+      IngestRange: ingestRange,
+      MergeRanges: mergeRanges,
+      RecordIngestFailure: recordIngestFailure,
+    };
 
     // The steps read the upload pinned to its version (a re-upload must not mix into a run).
     store.grantObjects(planRanges, ["s3:GetObject", "s3:GetObjectVersion"], `${BlobKeys.incomingPrefix}*`);
@@ -79,9 +94,10 @@ export class DistributedIngest extends Construct {
       `${BlobKeys.quarantinePrefix}*`,
     );
     store.grantItems(mergeRanges, ["GetItem", "UpdateItem"]);
+    store.grantItems(recordIngestFailure, ["GetItem", "UpdateItem"]);
 
     this.stateMachine = new StateMachine(this, "DistributedIngest", {
-      definitionBody: DefinitionBody.fromChainable(this.definition(planRanges, ingestRange, mergeRanges)),
+      definitionBody: DefinitionBody.fromChainable(this.definition(this.functions)),
       timeout: Duration.hours(2),
       tracingEnabled: true,
       logs: {
@@ -126,11 +142,12 @@ export class DistributedIngest extends Construct {
   }
 
   /** Plan → (nothing to ingest | the Distributed Map over the ranges → merge); a failed step records the failure. */
-  private definition(
-    planRanges: SegmentFocusFunction,
-    ingestRange: SegmentFocusFunction,
-    mergeRanges: SegmentFocusFunction,
-  ) {
+  private definition({
+    PlanRanges: planRanges,
+    IngestRange: ingestRange,
+    MergeRanges: mergeRanges,
+    RecordIngestFailure: recordIngestFailure,
+  }: DistributedIngest["functions"]) {
     const plan = new LambdaInvoke(this, "PlanRanges", {
       lambdaFunction: planRanges,
       payload: TaskInput.fromJsonPathAt("$.object"),
@@ -148,7 +165,7 @@ export class DistributedIngest extends Construct {
       retryOnServiceExceptions: true,
     });
     const recordFailure = new LambdaInvoke(this, "RecordFailure", {
-      lambdaFunction: mergeRanges,
+      lambdaFunction: recordIngestFailure,
       payload: TaskInput.fromObject({
         object: JsonPath.objectAt("$.object"),
         failure: JsonPath.objectAt("$.failure"),

@@ -208,7 +208,15 @@ describe("storage", () => {
 });
 
 describe("functions", () => {
-  const FUNCTIONS = ["Api", "Ingest", "Score", "PlanRanges", "IngestRange", "MergeRanges"];
+  const FUNCTIONS = [
+    "Api",
+    "Ingest",
+    "Score",
+    "PlanRanges",
+    "IngestRange",
+    "MergeRanges",
+    "RecordIngestFailure",
+  ];
 
   it.each(FUNCTIONS)(
     "runs %s on Node.js 22, ARM64, traced, with its log group and the Powertools environment",
@@ -321,6 +329,9 @@ describe("least privilege", () => {
       "dynamodb:UpdateItem",
     ]);
     expect(dynamoActions("MergeRangesFunction")).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(dynamoActions("RecordIngestFailureFunction")).toEqual(["dynamodb:GetItem", "dynamodb:UpdateItem"]);
+    expect(objectKeys("RecordIngestFailureFunction", "s3:GetObject")).toEqual([]);
+    expect(objectKeys("RecordIngestFailureFunction", "s3:PutObject")).toEqual([]);
     expect(dynamoActions("IngestFunction")).toEqual([
       "dynamodb:GetItem",
       "dynamodb:PutItem",
@@ -414,6 +425,10 @@ describe("the ingest path", () => {
         "MergeRanges",
         "RecordFailure",
       ]),
+    );
+    // A failed step is recorded by a function of its own, not by the merge.
+    expect(JSON.stringify(JSON.parse(definition.replace(/<([^>]+)>/g, "$1")).States.RecordFailure)).toMatch(
+      /"Resource":"RecordIngestFailureFunction[0-9A-F]+\.Arn"/,
     );
     expect(machine?.Properties).toMatchObject({
       TracingConfiguration: { Enabled: true },
@@ -543,7 +558,7 @@ describe("operations", () => {
     expect(metrics.filter((metric) => metric === "AWS/SQS/ApproximateNumberOfMessagesVisible")).toHaveLength(
       2,
     );
-    expect(metrics.filter((metric) => metric === "AWS/Lambda/Errors")).toHaveLength(6);
+    expect(metrics.filter((metric) => metric === "AWS/Lambda/Errors")).toHaveLength(7);
     expect(metrics).toContain("AWS/States/ExecutionsFailed");
     for (const alarm of alarms)
       expect(alarm.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
