@@ -9,7 +9,8 @@ import { promisify } from "node:util";
 import { createGzip } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScoringResult } from "#domain/scoring.ts";
-import { generateRows, sampleTruths } from "#sample/generator.ts";
+import { generateRows } from "#sample/generator.ts";
+import { sampleTruths } from "#sample/market.ts";
 
 const run = promisify(execFile);
 let directory: string;

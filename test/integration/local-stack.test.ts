@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
-import { generateRows, sampleTruths } from "#sample/generator.ts";
+import { generateRows } from "#sample/generator.ts";
+import { sampleTruths } from "#sample/market.ts";
 import type { BatchRecord, SchemeRecord, SegmentRecord } from "#store/records.ts";
 
 /**
