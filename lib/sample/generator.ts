@@ -5,16 +5,12 @@
  * the exact bytes a CLI run wrote; streamed, so memory is bounded by the customer table (at most
  * 100,000 customers), never by the number of rows.
  */
+
+import { type Customer, createCustomers, customerCount } from "#sample/customers.ts";
 import {
-  CATEGORIES,
-  type Category,
   CHANNELS,
   type Channel,
   COST_OF_CAPITAL,
-  CUSTOMER_COUNT,
-  CUSTOMER_SIZE_CAP,
-  CUSTOMER_SIZE_SHAPE,
-  CUSTOMERS_PER_ROW,
   LOCAL_GROWTH,
   MAX_DISCOUNT,
   PRICE_INCREASE_PER_YEAR,
@@ -25,7 +21,8 @@ import {
   SEASONAL_VOLUME,
   WEEKDAY_VOLUME,
 } from "#sample/market.ts";
-import { paretoQuantile, Random, WeightedChoice } from "#sample/random.ts";
+import { createProducts, type Product } from "#sample/products.ts";
+import { Random, WeightedChoice } from "#sample/random.ts";
 
 export interface GenerateOptions {
   /** Data lines to produce, returns included; the header is not counted. */
@@ -60,125 +57,6 @@ export const SAMPLE_COLUMNS = [
 
 /** Lines are yielded in blocks of about this many characters: one string per block keeps the stream fast. */
 const BLOCK_CHARACTERS = 256 * 1024;
-
-// ---------------------------------------------------------------------------------------------------
-// The cast: products and customers, drawn once per file from the seed.
-
-interface Product {
-  readonly category: Category;
-  readonly listPrice: number;
-  /** Unit COGS at the first year's prices. */
-  readonly unitCost: number;
-  readonly returnProne: boolean;
-  /** How often the product is ordered, relative to others in the same channel and month. */
-  readonly popularity: number;
-  /** The `category,product` fields, ready for the line. */
-  readonly csvFields: string;
-}
-
-function createProducts(random: Random): Product[] {
-  const products: Product[] = [];
-  for (const category of CATEGORIES) {
-    for (let n = 1; n <= category.products; n++) {
-      const listPrice = Math.max(1, Math.round(random.logNormal(category.medianListPrice, 0.5) * 100) / 100);
-      const grossMargin = Math.min(0.8, Math.max(0.05, random.normal(category.grossMargin, 0.05)));
-      products.push({
-        category,
-        listPrice,
-        unitCost: listPrice * (1 - grossMargin),
-        returnProne: random.chance(category.returnProneShare),
-        popularity: random.logNormal(1, 0.8),
-        csvFields: `${category.name},${category.code}-${String(n).padStart(3, "0")}`,
-      });
-    }
-  }
-  return products;
-}
-
-interface Customer {
-  readonly id: string;
-  readonly channel: Channel;
-  readonly channelIndex: number;
-  /** Index of the channel × region cell, the unit of the volume trends. */
-  readonly cell: number;
-  /** Relative number of orders per month while active. */
-  readonly orderFrequency: number;
-  /** Multiplies the channel's line value: bigger customers buy more of each product. */
-  readonly lineScale: number;
-  readonly discountRate: number;
-  /** Months (from the start) in which the customer buys: [activeFrom, activeUntil). */
-  readonly activeFrom: number;
-  readonly activeUntil: number;
-  /** The `channel,region` fields, ready for the line. */
-  readonly csvFields: string;
-  readonly customerType: string;
-}
-
-function createCustomers(random: Random, count: number, months: number): Customer[] {
-  const regionChoice = new WeightedChoice(REGIONS.map((region) => region.customerShare));
-  const channelShares = cumulativeShares(CHANNELS.map((channel) => channel.customerShare));
-  // Each customer takes its own stratum of the size distribution, in random order: the sizes then follow
-  // the distribution closely in every file, instead of one lucky draw deciding who dominates.
-  const sizeRanks = random.shuffle(Array.from({ length: count }, (_, rank) => rank));
-  const sizeCap = Math.min(
-    CUSTOMER_SIZE_CAP.max,
-    Math.max(CUSTOMER_SIZE_CAP.min, count * CUSTOMER_SIZE_CAP.perCustomer),
-  );
-  const customers: Customer[] = [];
-  for (let index = 0; index < count; index++) {
-    // Channels by quota rather than by draw, so that even a small file has every channel in proportion.
-    const quota = channelShares.findIndex((share) => (index + 0.5) / count < share);
-    // Rounding can leave the last cumulative share a hair under 1; the last channel takes the rest.
-    const channelIndex = quota === -1 ? CHANNELS.length - 1 : quota;
-    const channel = CHANNELS[channelIndex];
-    const regionIndex = regionChoice.pick(random);
-    const region = REGIONS[regionIndex];
-    if (channel === undefined || region === undefined) throw new Error("the market has no channel or region");
-
-    const sizeQuantile = ((sizeRanks[index] ?? 0) + random.next()) / count;
-    const paretoSize = Math.min(sizeCap, paretoQuantile(sizeQuantile, CUSTOMER_SIZE_SHAPE, 1));
-    // 0 for the smallest account, 1 for the largest: drives discounts, account type and stickiness.
-    const sizeScore = Math.log(paretoSize) / Math.log(sizeCap);
-    const joins = months > 1 && random.chance(channel.acquisition);
-    const activeFrom = joins ? random.integer(1, months - 1) : 0;
-    // The first customer buys throughout, so that every month has at least one buyer whatever the seed.
-    const churns = index > 0 && random.chance(channel.churn * (1 - sizeScore));
-    const activeUntil = churns ? random.integer(activeFrom + 1, months) : months;
-
-    customers.push({
-      id: `C${String(index + 1).padStart(6, "0")}`,
-      channel,
-      channelIndex,
-      cell: channelIndex * REGIONS.length + regionIndex,
-      // Size shows in both how often and how much a customer orders; the exponents add up to 1, so
-      // revenue follows the Pareto size itself (a heavier tail would let one account be the market).
-      orderFrequency: paretoSize ** 0.65 * channel.ordersPerCustomer,
-      lineScale: paretoSize ** 0.35,
-      // Negotiated discounts come in steps of half a percent.
-      discountRate: Math.round((channel.baseDiscount + channel.volumeDiscount * sizeScore) * 200) / 200,
-      activeFrom,
-      activeUntil,
-      csvFields: `${channel.name},${region.name}`,
-      customerType: customerType(channel, sizeScore, random),
-    });
-  }
-  return customers;
-}
-
-function customerType(channel: Channel, sizeScore: number, random: Random): string {
-  if (sizeScore >= 0.5) return "enterprise";
-  if (sizeScore >= 0.2) return "mid_market";
-  return channel.sellsToConsumers && random.chance(0.6) ? "consumer" : "small_business";
-}
-
-function cumulativeShares(weights: readonly number[]): number[] {
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
-  let running = 0;
-  return weights.map((weight) => {
-    running += weight;
-    return running / total;
-  });
-}
 
 /** How much a yearly growth rate has multiplied volume after `monthIndex` months. */
 function growthFactor(growthPerYear: number, monthIndex: number): number {
@@ -486,11 +364,7 @@ export function* generateRows(options: GenerateOptions): Generator<string> {
   const calendar = createCalendar(start, months);
   const random = new Random(seed);
   const products = createProducts(random);
-  const customerCount = Math.min(
-    CUSTOMER_COUNT.max,
-    Math.max(CUSTOMER_COUNT.min, Math.round(rows * CUSTOMERS_PER_ROW)),
-  );
-  const customers = createCustomers(random, customerCount, months);
+  const customers = createCustomers(random, customerCount(rows), months);
   const market: Market = {
     random,
     products,
