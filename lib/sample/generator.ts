@@ -6,20 +6,17 @@
  * 100,000 customers), never by the number of rows.
  */
 
-import { createCalendar, type Month } from "#sample/calendar.ts";
+import { createCalendar } from "#sample/calendar.ts";
 import { type Customer, createCustomers, customerCount } from "#sample/customers.ts";
+import { cellDemand, type MonthDemand, monthDemand, monthVolume } from "#sample/demand.ts";
 import {
   CHANNELS,
-  type Channel,
   COST_OF_CAPITAL,
-  LOCAL_GROWTH,
   MAX_DISCOUNT,
   PRICE_INCREASE_PER_YEAR,
   PROMOTION_CHANCE,
   PROMOTION_DISCOUNT,
-  REGIONS,
   RETURN_DELAY_DAYS,
-  SEASONAL_VOLUME,
 } from "#sample/market.ts";
 import { createProducts, type Product } from "#sample/products.ts";
 import { Random, WeightedChoice } from "#sample/random.ts";
@@ -57,111 +54,6 @@ export const SAMPLE_COLUMNS = [
 
 /** Lines are yielded in blocks of about this many characters: one string per block keeps the stream fast. */
 const BLOCK_CHARACTERS = 256 * 1024;
-
-/** How much a yearly growth rate has multiplied volume after `monthIndex` months. */
-function growthFactor(growthPerYear: number, monthIndex: number): number {
-  return (1 + growthPerYear) ** (monthIndex / 12);
-}
-
-/** Channel × region cells, in the order of `Customer.cell`. */
-const CELLS: readonly { readonly channel: Channel; readonly growthPerYear: number }[] = CHANNELS.flatMap(
-  (channel) =>
-    REGIONS.map((region) => {
-      const local = LOCAL_GROWTH.find((cell) => cell.channel === channel.name && cell.region === region.name);
-      return {
-        channel,
-        growthPerYear: channel.growthPerYear + region.growthPerYear + (local?.growthPerYear ?? 0),
-      };
-    }),
-);
-
-// ---------------------------------------------------------------------------------------------------
-// One month's demand: who buys how much of what.
-
-/**
- * Per cell, how many orders it places in a month, relatively: the sizes of its active customers, grown
- * by the cell's trend. Customers joining and leaving move it too.
- */
-function cellDemand(customers: readonly Customer[], monthIndex: number): Float64Array {
-  const demand = new Float64Array(CELLS.length);
-  for (const customer of customers) {
-    if (customer.activeFrom <= monthIndex && monthIndex < customer.activeUntil) {
-      demand[customer.cell] = (demand[customer.cell] ?? 0) + customer.orderFrequency;
-    }
-  }
-  CELLS.forEach((cell, index) => {
-    demand[index] = (demand[index] ?? 0) * growthFactor(cell.growthPerYear, monthIndex);
-  });
-  return demand;
-}
-
-/** How many lines a month has, relatively: orders per cell times lines per order, times the season. */
-function monthVolume(demand: Float64Array, calendarMonth: Month): number {
-  let volume = 0;
-  CELLS.forEach((cell, index) => {
-    volume += (demand[index] ?? 0) * meanLinesPerOrder(cell.channel);
-  });
-  return volume * (SEASONAL_VOLUME[calendarMonth.month - 1] ?? 1);
-}
-
-function meanLinesPerOrder(channel: Channel): number {
-  const total = channel.linesPerOrder.reduce((sum, odds) => sum + odds, 0);
-  return channel.linesPerOrder.reduce((sum, odds, index) => sum + (odds * (index + 1)) / total, 0);
-}
-
-interface MonthDemand {
-  readonly cellChoice: WeightedChoice;
-  /** Per cell: its active customers and a choice among them weighted by order frequency. */
-  readonly cellCustomers: readonly {
-    readonly customers: readonly Customer[];
-    readonly choice: WeightedChoice;
-  }[];
-  /** Per channel: a product choice weighted by popularity, channel affinity and category trend. */
-  readonly productChoices: readonly WeightedChoice[];
-  /** Per product: this month's list price and unit cost. */
-  readonly listPrices: Float64Array;
-  readonly unitCosts: Float64Array;
-}
-
-function monthDemand(
-  monthIndex: number,
-  priceIndex: number,
-  customers: readonly Customer[],
-  products: readonly Product[],
-): MonthDemand {
-  const members: Customer[][] = CELLS.map(() => []);
-  for (const customer of customers) {
-    if (customer.activeFrom <= monthIndex && monthIndex < customer.activeUntil) {
-      members[customer.cell]?.push(customer);
-    }
-  }
-  return {
-    cellChoice: new WeightedChoice(cellDemand(customers, monthIndex)),
-    cellCustomers: members.map((cellMembers) => ({
-      customers: cellMembers,
-      // An empty cell has demand 0 and is never picked; it still gets a choice to keep the types plain.
-      choice: new WeightedChoice(
-        cellMembers.length > 0 ? cellMembers.map((customer) => customer.orderFrequency) : [1],
-      ),
-    })),
-    productChoices: CHANNELS.map(
-      (channel) =>
-        new WeightedChoice(
-          products.map(
-            (product) =>
-              product.popularity *
-              channel.categoryAffinity[product.category.name] *
-              growthFactor(product.category.growthPerYear, monthIndex),
-          ),
-        ),
-    ),
-    listPrices: Float64Array.from(
-      products,
-      (product) => Math.round(product.listPrice * priceIndex * 100) / 100,
-    ),
-    unitCosts: Float64Array.from(products, (product) => product.unitCost * priceIndex),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The lines.
