@@ -10,6 +10,7 @@ import {
   CUSTOMER_SIZE_SHAPE,
   CUSTOMERS_PER_ROW,
   REGIONS,
+  type Region,
 } from "#sample/market.ts";
 import { paretoQuantile, type Random, WeightedChoice } from "#sample/random.ts";
 
@@ -27,8 +28,7 @@ export interface Customer {
   /** Months (from the start) in which the customer buys: [activeFrom, activeUntil). */
   readonly activeFrom: number;
   readonly activeUntil: number;
-  /** The `channel,region` fields, ready for the line. */
-  readonly csvFields: string;
+  readonly region: Region;
   readonly customerType: string;
 }
 
@@ -76,7 +76,7 @@ export function createCustomers(random: Random, count: number, months: number): 
       discountRate: Math.round((channel.baseDiscount + channel.volumeDiscount * sizeScore) * 200) / 200,
       activeFrom,
       activeUntil,
-      csvFields: `${channel.name},${region.name}`,
+      region,
       customerType: customerType(channel, sizeScore, random),
     });
   }

@@ -9,8 +9,9 @@
 import { createCalendar } from "#sample/calendar.ts";
 import { createCustomers, customerCount } from "#sample/customers.ts";
 import { cellDemand, monthDemand, monthVolume } from "#sample/demand.ts";
+import { csvLine, SAMPLE_HEADER } from "#sample/invoice-line.ts";
 import { CHANNELS, PRICE_INCREASE_PER_YEAR } from "#sample/market.ts";
-import { createLedger, type Market, orderText, pickCustomer, returnsText } from "#sample/orders.ts";
+import { createLedger, dueReturnLines, type Market, orderLines, pickCustomer } from "#sample/orders.ts";
 import { createProducts } from "#sample/products.ts";
 import { Random, WeightedChoice } from "#sample/random.ts";
 
@@ -22,28 +23,6 @@ export interface GenerateOptions {
   readonly start: string;
   readonly months: number;
 }
-
-/** The header of a sample file: canonical column names, so the file needs no column mapping. */
-export const SAMPLE_COLUMNS = [
-  "transaction_id",
-  "date",
-  "customer_id",
-  "order_id",
-  "revenue",
-  "quantity",
-  "cogs",
-  "discount_rate",
-  "cost_freight",
-  "cost_handling",
-  "cost_order_processing",
-  "cost_returns",
-  "cost_payment_terms",
-  "channel",
-  "region",
-  "category",
-  "product",
-  "customer_type",
-] as const;
 
 /** Lines are yielded in blocks of about this many characters: one string per block keeps the stream fast. */
 const BLOCK_CHARACTERS = 256 * 1024;
@@ -78,7 +57,7 @@ export function* generateRows(options: GenerateOptions): Generator<string> {
   const firstYear = calendar[0]?.year ?? 0;
   const ledger = createLedger();
 
-  yield `${SAMPLE_COLUMNS.join(",")}\n`;
+  yield SAMPLE_HEADER;
 
   let cumulativeVolume = 0;
   let dayIndex = 0;
@@ -93,22 +72,17 @@ export function* generateRows(options: GenerateOptions): Generator<string> {
         dayIndex === market.dayCount - 1 ? rows : Math.round((rows * cumulativeVolume) / totalVolume);
       while (ledger.committedLines < targetLines) {
         const customer = pickCustomer(demand, random);
-        block += orderText(
-          ledger,
-          market,
-          demand,
-          customer,
-          day.date,
-          dayIndex,
-          targetLines - ledger.committedLines,
-        );
+        const maxLines = targetLines - ledger.committedLines;
+        for (const line of orderLines(ledger, market, demand, customer, day.date, dayIndex, maxLines)) {
+          block += csvLine(line);
+        }
         if (block.length >= BLOCK_CHARACTERS) {
           yield block;
           block = "";
         }
       }
       // The day's returns follow its orders, so the file stays in date order.
-      block += returnsText(ledger, day.date, dayIndex);
+      for (const line of dueReturnLines(ledger, day.date, dayIndex)) block += csvLine(line);
       dayIndex++;
     }
   }

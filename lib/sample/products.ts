@@ -10,8 +10,8 @@ export interface Product {
   readonly returnProne: boolean;
   /** How often the product is ordered, relative to others in the same channel and month. */
   readonly popularity: number;
-  /** The `category,product` fields, ready for the line. */
-  readonly csvFields: string;
+  /** The product code: the category's prefix and a number, e.g. SPA-007. */
+  readonly code: string;
 }
 
 export function createProducts(random: Random): Product[] {
@@ -26,7 +26,7 @@ export function createProducts(random: Random): Product[] {
         unitCost: listPrice * (1 - grossMargin),
         returnProne: random.chance(category.returnProneShare),
         popularity: random.logNormal(1, 0.8),
-        csvFields: `${category.name},${category.code}-${String(n).padStart(3, "0")}`,
+        code: `${category.code}-${String(n).padStart(3, "0")}`,
       });
     }
   }

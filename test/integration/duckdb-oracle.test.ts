@@ -8,7 +8,8 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CanonicalScheme, canonicalCube } from "#domain/canonical-cube.ts";
 import { type IngestReport, ingest } from "#ingest/ingest.ts";
-import { generateRows, SAMPLE_COLUMNS } from "#sample/generator.ts";
+import { generateRows } from "#sample/generator.ts";
+import { SAMPLE_COLUMNS } from "#sample/invoice-line.ts";
 
 /**
  * The oracle: DuckDB's GROUP BY over the same generated file must give the cube's sums, to the

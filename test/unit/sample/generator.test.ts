@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type GenerateOptions, generateRows, SAMPLE_COLUMNS } from "#sample/generator.ts";
+import { type GenerateOptions, generateRows } from "#sample/generator.ts";
+import { SAMPLE_COLUMNS } from "#sample/invoice-line.ts";
 import { sampleTruths } from "#sample/market.ts";
 
 type Column = (typeof SAMPLE_COLUMNS)[number];
