@@ -12,6 +12,7 @@ import {
   type CreateBatchResponse,
   createBatchResponseSchema,
 } from "#api/schemas.ts";
+import { backoff, withRetries } from "#cli/retry.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
 import { describeReject } from "#ingest/reject.ts";
 
@@ -209,26 +210,35 @@ async function uploadWithRetries(
 ): Promise<UploadReceipt> {
   const progress = new UploadProgress(file.name, file.size);
   let target = await requestUploadUrl();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const receipt = await uploadOnce(file, target.uploadUrl, progress);
-      progress.finish();
-      return receipt;
-    } catch (error) {
-      progress.interrupt();
-      if (!(error instanceof RetryableUpload)) throw error;
-      if (attempt === ATTEMPTS) {
-        throw new Error(
-          `the upload failed ${ATTEMPTS} times (last: ${error.message}); check the network and try again: pushing again under the same batch id is safe`,
-        );
-      }
-      const delay = backoff(attempt);
-      process.stderr.write(
-        `upload attempt ${attempt} of ${ATTEMPTS} failed: ${error.message}; retrying in ${delay / 1000} s\n`,
-      );
-      await sleep(delay);
-      if (error.urlExpired || Date.now() >= Date.parse(target.expiresAt)) target = await requestUploadUrl();
-    }
+  try {
+    return await withRetries(
+      async (_attempt, previousFailure) => {
+        if (previousFailure && (previousFailure.urlExpired || Date.now() >= Date.parse(target.expiresAt))) {
+          target = await requestUploadUrl();
+        }
+        try {
+          const receipt = await uploadOnce(file, target.uploadUrl, progress);
+          progress.finish();
+          return receipt;
+        } catch (error) {
+          progress.interrupt();
+          throw error;
+        }
+      },
+      {
+        attempts: ATTEMPTS,
+        retryable: (error: unknown): error is RetryableUpload => error instanceof RetryableUpload,
+        onRetry: (failure, attempt, delayMs) =>
+          process.stderr.write(
+            `upload attempt ${attempt} of ${ATTEMPTS} failed: ${failure.message}; retrying in ${delayMs / 1000} s\n`,
+          ),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof RetryableUpload)) throw error;
+    throw new Error(
+      `the upload failed ${ATTEMPTS} times (last: ${error.message}); check the network and try again: pushing again under the same batch id is safe`,
+    );
   }
 }
 
@@ -296,11 +306,6 @@ function storageError(text: string): { code: string; message: string } {
 function networkCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error as Error).message;
-}
-
-/** 1 s, then 2 s: long enough for a dropped connection or a busy server to recover. */
-function backoff(attempt: number): number {
-  return 1000 * 2 ** (attempt - 1);
 }
 
 /** A bar redrawn in place at most every 200 ms on a terminal; elsewhere (a log) a line every 5 s. */
@@ -415,7 +420,7 @@ class BatchApi {
     answerSchema: z.ZodType<T>,
     body?: unknown,
   ): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
+    const call = async (): Promise<T> => {
       let response: Response;
       try {
         response = await fetch(url, {
@@ -424,11 +429,7 @@ class BatchApi {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (error) {
-        if (attempt < ATTEMPTS) {
-          await sleep(backoff(attempt));
-          continue;
-        }
-        throw new Error(
+        throw new PassingFailure(
           `cannot reach the API at ${this.base.href} to ${purpose} (${networkCause(error)}): check --api and that the service is running`,
         );
       }
@@ -440,13 +441,27 @@ class BatchApi {
           `the answer of ${url.href} to ${purpose} is not the one the segment-focus API gives: check that --api is the service's base URL`,
         );
       }
-      if (TRANSIENT_STATUSES.has(response.status) && attempt < ATTEMPTS) {
-        const retryAfter = Number(response.headers.get("retry-after"));
-        await sleep(retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : backoff(attempt));
-        continue;
-      }
-      throw new Error(refusalMessage(response.status, text, purpose));
-    }
+      const refusal = refusalMessage(response.status, text, purpose);
+      if (!TRANSIENT_STATUSES.has(response.status)) throw new Error(refusal);
+      const retryAfter = Number(response.headers.get("retry-after"));
+      throw new PassingFailure(refusal, retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : undefined);
+    };
+    return withRetries(call, {
+      attempts: ATTEMPTS,
+      retryable: (error: unknown): error is PassingFailure => error instanceof PassingFailure,
+      delayMs: (attempt, failure) => failure.retryAfterMs ?? backoff(attempt),
+    });
+  }
+}
+
+/** A call to the API that may succeed if made again: the connection failed, or the service was busy. */
+class PassingFailure extends Error {
+  constructor(
+    message: string,
+    /** How long the service asked to wait (Retry-After), if it did. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
   }
 }
 
