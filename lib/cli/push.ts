@@ -5,13 +5,9 @@ import { basename } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Command, Option } from "commander";
 import * as z from "zod";
-import { rejectSchema } from "#api/batch-schemas.ts";
-import {
-  BATCH_STATUSES,
-  batchIdSchema,
-  type CreateBatchResponse,
-  createBatchResponseSchema,
-} from "#api/schemas.ts";
+import { batchRecordSchema } from "#api/batch-schemas.ts";
+import { errorBodySchema } from "#api/http-error.ts";
+import { batchIdSchema, type CreateBatchResponse, createBatchResponseSchema } from "#api/schemas.ts";
 import { backoff, withRetries } from "#cli/retry.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
 import { describeReject } from "#ingest/reject.ts";
@@ -365,18 +361,8 @@ class UploadProgress {
   }
 }
 
-/** The fields of GET /batches/{batchId} this command reads. */
-const batchStatusSchema = z.object({
-  batchId: z.string(),
-  status: z.enum(BATCH_STATUSES),
-  updatedAt: z.string(),
-  contentHash: z.string().optional(),
-  accepted: z.number().optional(),
-  rejected: z.number().optional(),
-  firstRejects: z.array(rejectSchema).optional(),
-  error: z.object({ code: z.string(), message: z.string(), retryable: z.boolean() }).optional(),
-});
-type BatchStatus = z.infer<typeof batchStatusSchema>;
+/** GET /batches/{batchId}: the batch as the service knows it. */
+type BatchRecord = z.infer<typeof batchRecordSchema>;
 
 /** The two calls the ERP makes to the API, each retried on a dropped connection or a busy service. */
 class BatchApi {
@@ -409,8 +395,8 @@ class BatchApi {
     );
   }
 
-  getBatch(batchId: string): Promise<BatchStatus> {
-    return this.send("GET", new URL(this.urlOf(batchId)), `read batch ${batchId}`, batchStatusSchema);
+  getBatch(batchId: string): Promise<BatchRecord> {
+    return this.send("GET", new URL(this.urlOf(batchId)), `read batch ${batchId}`, batchRecordSchema);
   }
 
   private async send<T>(
@@ -465,10 +451,6 @@ class PassingFailure extends Error {
   }
 }
 
-const apiErrorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-
 /** The request's fields as the user knows them: the options of this command. */
 const FIELD_NAMES: Readonly<Record<string, string>> = {
   "body.batchId": "--batch-id",
@@ -478,7 +460,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
 
 /** An API refusal, turned into what the user should do about it. */
 function refusalMessage(status: number, text: string, purpose: string): string {
-  const parsed = apiErrorSchema.safeParse(safeJson(text));
+  const parsed = errorBodySchema.safeParse(safeJson(text));
   const error = parsed.success ? parsed.data.error : undefined;
   const said = error ? `${status} ${error.code}: ${error.message}` : `${status}`;
   switch (status) {
@@ -528,7 +510,7 @@ async function waitForBatch(
   batchId: string,
   receipt: UploadReceipt,
   timeoutSeconds: number,
-): Promise<{ batch: BatchStatus; settled: boolean }> {
+): Promise<{ batch: BatchRecord; settled: boolean }> {
   const deadline = performance.now() + timeoutSeconds * 1000;
   let interval = 250;
   let reported: string | undefined;
@@ -557,13 +539,13 @@ async function waitForBatch(
   }
 }
 
-function batchSummary(batch: BatchStatus): string {
+function batchSummary(batch: BatchRecord): string {
   const accepted = (batch.accepted ?? 0).toLocaleString("en-US");
   const rejected = (batch.rejected ?? 0).toLocaleString("en-US");
   return `batch ${batch.batchId}: ${batch.status}, ${accepted} lines accepted, ${rejected} rejected\n${rejectList(batch)}`;
 }
 
-function failureReport(batch: BatchStatus): string {
+function failureReport(batch: BatchRecord): string {
   const error = batch.error;
   const advice = error?.retryable
     ? "the service failed, not the file: push again (the same batch id makes that safe)"
@@ -571,7 +553,7 @@ function failureReport(batch: BatchStatus): string {
   return `batch ${batch.batchId} failed: ${error ? `${error.code}: ${error.message}` : "no reason given"}\n${rejectList(batch)}${advice}`;
 }
 
-function rejectList(batch: BatchStatus): string {
+function rejectList(batch: BatchRecord): string {
   const rejects = batch.firstRejects ?? [];
   if (rejects.length === 0) return "";
   const shown = rejects.slice(0, 10);
