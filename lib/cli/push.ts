@@ -8,6 +8,7 @@ import * as z from "zod";
 import { batchRecordSchema } from "#api/batch-schemas.ts";
 import { errorBodySchema } from "#api/http-error.ts";
 import { batchIdSchema, type CreateBatchResponse, createBatchResponseSchema } from "#api/schemas.ts";
+import { type ByteProgress, byteProgress, megabytes } from "#cli/progress.ts";
 import { backoff, withRetries } from "#cli/retry.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
 import { describeReject } from "#ingest/reject.ts";
@@ -204,7 +205,6 @@ async function uploadWithRetries(
   file: LocalFile,
   requestUploadUrl: () => Promise<CreateBatchResponse>,
 ): Promise<UploadReceipt> {
-  const progress = new UploadProgress(file.name, file.size);
   let target = await requestUploadUrl();
   try {
     return await withRetries(
@@ -212,9 +212,13 @@ async function uploadWithRetries(
         if (previousFailure && (previousFailure.urlExpired || Date.now() >= Date.parse(target.expiresAt))) {
           target = await requestUploadUrl();
         }
+        const started = performance.now();
+        const progress = byteProgress(`uploading ${file.name}`, file.size, {
+          terminal: process.stderr.isTTY === true,
+        });
         try {
           const receipt = await uploadOnce(file, target.uploadUrl, progress);
-          progress.finish();
+          progress.finish(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
           return receipt;
         } catch (error) {
           progress.interrupt();
@@ -241,9 +245,8 @@ async function uploadWithRetries(
 async function uploadOnce(
   file: LocalFile,
   uploadUrl: string,
-  progress: UploadProgress,
+  progress: ByteProgress,
 ): Promise<UploadReceipt> {
-  progress.start();
   const source = createReadStream(file.path, { highWaterMark: 1 << 20 });
   let response: Response;
   try {
@@ -283,7 +286,7 @@ async function uploadOnce(
   );
 }
 
-async function* countedChunks(source: ReadStream, progress: UploadProgress): AsyncGenerator<Uint8Array> {
+async function* countedChunks(source: ReadStream, progress: ByteProgress): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
     progress.advance((chunk as Buffer).length);
     yield chunk as Buffer;
@@ -302,63 +305,6 @@ function storageError(text: string): { code: string; message: string } {
 function networkCause(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error as Error).message;
-}
-
-/** A bar redrawn in place at most every 200 ms on a terminal; elsewhere (a log) a line every 5 s. */
-class UploadProgress {
-  private readonly interactive = process.stderr.isTTY === true;
-  private startedAt = 0;
-  private drawnAt = 0;
-  private bytes = 0;
-  private drawn = false;
-
-  constructor(
-    private readonly name: string,
-    private readonly total: number,
-  ) {}
-
-  start(): void {
-    this.startedAt = performance.now();
-    this.drawnAt = this.startedAt;
-    this.bytes = 0;
-  }
-
-  advance(bytes: number): void {
-    this.bytes += bytes;
-    const now = performance.now();
-    if (now - this.drawnAt < (this.interactive ? 200 : 5000)) return;
-    this.drawnAt = now;
-    this.draw(now);
-  }
-
-  finish(): void {
-    if (this.interactive) this.draw(performance.now());
-    this.interrupt();
-  }
-
-  /** Ends the bar's line, so that what is written next starts on a line of its own. */
-  interrupt(): void {
-    if (this.interactive && this.drawn) process.stderr.write("\n");
-    this.drawn = false;
-  }
-
-  private draw(now: number): void {
-    const seconds = Math.max(0.001, (now - this.startedAt) / 1000);
-    const rate = this.bytes / seconds;
-    const share = this.total > 0 ? Math.min(1, this.bytes / this.total) : 1;
-    const eta = rate > 0 ? Math.ceil((this.total - this.bytes) / rate) : undefined;
-    const figures = `${Math.floor(share * 100)}% ${megabytes(this.bytes)}/${megabytes(this.total)} MB, ${megabytes(rate)} MB/s, ETA ${eta === undefined ? "?" : `${eta} s`}`;
-    if (this.interactive) {
-      const width = 24;
-      const filled = Math.round(share * width);
-      process.stderr.write(
-        `\r${this.name} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${figures}\x1b[K`,
-      );
-      this.drawn = true;
-    } else {
-      process.stderr.write(`uploading ${this.name}: ${figures}\n`);
-    }
-  }
 }
 
 /** GET /batches/{batchId}: the batch as the service knows it. */
@@ -558,10 +504,6 @@ function rejectList(batch: BatchRecord): string {
   if (rejects.length === 0) return "";
   const shown = rejects.slice(0, 10);
   return `first rejects:\n${shown.map((reject) => `  ${describeReject(reject)}\n`).join("")}`;
-}
-
-function megabytes(bytes: number): string {
-  return (bytes / 1e6).toFixed(1);
 }
 
 function fileSize(bytes: number): string {
