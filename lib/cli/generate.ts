@@ -5,9 +5,10 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { Command } from "commander";
 import * as z from "zod";
+import { parseOptions } from "#cli/options.ts";
 import { type GenerateOptions, generateRows } from "#sample/generator.ts";
 
-/** Commander hands every option over as text; each is checked here, and a problem names its option. */
+/** A whole number from `min` to `max`, given as text; a problem says what was expected and what came. */
 function wholeNumber(what: string, min: number, max: number) {
   return z
     .string({ error: (issue) => (issue.input === undefined ? `required: ${what}` : `expected ${what}`) })
@@ -21,7 +22,8 @@ function wholeNumber(what: string, min: number, max: number) {
     );
 }
 
-const GenerateArguments = z.object({
+/** The options of `segfocus generate`, as commander hands them over. */
+const generateOptionsSchema = z.object({
   rows: wholeNumber("the number of data rows, a whole number from 1 to 1000000000", 1, 1_000_000_000),
   out: z
     .string({ error: "required: the file to write, e.g. sample.csv, or sample.csv.gz to compress it" })
@@ -32,15 +34,6 @@ const GenerateArguments = z.object({
   }),
   months: wholeNumber("a whole number of months from 1 to 1200", 1, 1200),
 });
-
-type GenerateArguments = z.infer<typeof GenerateArguments>;
-
-function parseArguments(options: unknown): GenerateArguments {
-  const parsed = GenerateArguments.safeParse(options);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `--${issue.path.join(".")}: ${issue.message}`);
-  throw new Error(problems.join("\n"));
-}
 
 /** `segfocus generate`: writes a synthetic ERP batch, streaming, so any size fits in memory. */
 export function generateCommand(): Command {
@@ -54,7 +47,7 @@ export function generateCommand(): Command {
     .option("--start <YYYY-MM>", "first month of the data", "2023-01")
     .option("--months <count>", "number of months of data", "36")
     .action(async (options: unknown) => {
-      const { out, ...generateOptions } = parseArguments(options);
+      const { out, ...generateOptions } = parseOptions(generateOptionsSchema, options);
       await writeSample(generateOptions, out);
     });
 }

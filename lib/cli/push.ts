@@ -8,6 +8,7 @@ import * as z from "zod";
 import { batchRecordSchema } from "#api/batch-schemas.ts";
 import { errorBodySchema } from "#api/http-error.ts";
 import { batchIdSchema, type CreateBatchResponse, createBatchResponseSchema } from "#api/schemas.ts";
+import { parseOptions } from "#cli/options.ts";
 import { type ByteProgress, byteProgress, megabytes } from "#cli/progress.ts";
 import { backoff, withRetries } from "#cli/retry.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
@@ -28,8 +29,8 @@ const wholeSeconds = z
   .transform(Number)
   .pipe(z.number().min(1, "expected at least 1 second").max(86_400, "expected at most 86400 seconds"));
 
-/** Commander hands every option over as text; each is checked here, and a problem names its option. */
-const PushArguments = z.object({
+/** The options of `segfocus push`, as commander hands them over. */
+const pushOptionsSchema = z.object({
   api: z.url({
     protocol: /^https?$/,
     error: (issue) =>
@@ -46,17 +47,7 @@ const PushArguments = z.object({
   timeout: wholeSeconds,
 });
 
-type PushArguments = z.infer<typeof PushArguments>;
-
-function parseArguments(options: unknown): PushArguments {
-  const parsed = PushArguments.safeParse(options);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const option = String(issue.path[0] ?? "").replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-    return `--${option}: ${issue.message}`;
-  });
-  throw new Error(problems.join("\n"));
-}
+type PushOptions = z.infer<typeof pushOptionsSchema>;
 
 /** `segfocus push`: the ERP's side — upload one file through a presigned URL, then follow its batch. */
 export function pushCommand(): Command {
@@ -83,11 +74,11 @@ export function pushCommand(): Command {
     )
     .option("--timeout <seconds>", "with --wait, how long to wait for the batch to settle", "600")
     .action(async (file: string, options: unknown) => {
-      await push(file, parseArguments(options));
+      await push(file, parseOptions(pushOptionsSchema, options));
     });
 }
 
-async function push(path: string, args: PushArguments): Promise<void> {
+async function push(path: string, args: PushOptions): Promise<void> {
   const file = await localFile(path);
   if (file.size > MAX_SINGLE_UPLOAD_BYTES) {
     throw new Error(

@@ -3,6 +3,8 @@ import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Command, Option } from "commander";
+import * as z from "zod";
+import { parseOptions } from "#cli/options.ts";
 import { byteProgress } from "#cli/progress.ts";
 import { scoreCsv, scoreTable } from "#cli/score-output.ts";
 import { Cube } from "#domain/cube.ts";
@@ -14,13 +16,27 @@ import { ingest } from "#ingest/ingest.ts";
 import { type ColumnMapping, parseColumnMapping } from "#ingest/mapping.ts";
 import { describeReject } from "#ingest/reject.ts";
 
-interface ScoreOptions {
-  readonly mapping?: string;
-  readonly policy?: string;
-  readonly scheme: string[];
-  readonly scenario?: string;
-  readonly format: "table" | "json" | "csv";
-}
+const FORMATS = ["table", "json", "csv"] as const;
+
+/** A scheme named by its dimensions joined by commas: `channel,region`. */
+const schemeSchema = z.string().transform((text, context) => {
+  const dimensions = text.split(",").map((name) => name.trim());
+  if (dimensions.every((name) => NAME_PATTERN.test(name))) return dimensions;
+  context.addIssue({
+    code: "custom",
+    message: `expected dimension names joined by commas, e.g. channel,region, got "${text}"`,
+  });
+  return z.NEVER;
+});
+
+/** The options of `segfocus score`, as commander hands them over. */
+const scoreOptionsSchema = z.object({
+  mapping: z.string().optional(),
+  policy: z.string().optional(),
+  scheme: z.array(schemeSchema),
+  scenario: z.string().optional(),
+  format: z.enum(FORMATS),
+});
 
 /** `segfocus score`: offline, no servers — ingest the files, score every segment, print the decisions. */
 export function scoreCommand(): Command {
@@ -36,10 +52,9 @@ export function scoreCommand(): Command {
       [],
     )
     .option("--scenario <file>", "forces of change (JSON): one force, a list, or { forces: [...] }")
-    .addOption(
-      new Option("--format <format>", "output format").choices(["table", "json", "csv"]).default("table"),
-    )
-    .action(async (files: string[], options: ScoreOptions) => {
+    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
+    .action(async (files: string[], commanderOptions: unknown) => {
+      const options = parseOptions(scoreOptionsSchema, commanderOptions);
       const mapping = options.mapping
         ? parseColumnMapping(await readJson(options.mapping, "mapping"), options.mapping)
         : undefined;
@@ -48,11 +63,7 @@ export function scoreCommand(): Command {
         ? parseForces(await readJson(options.scenario, "scenario"))
         : [];
       const schemes =
-        options.scheme.length > 0
-          ? options.scheme.map(parseScheme)
-          : policy.schemes.length > 0
-            ? policy.schemes
-            : undefined;
+        options.scheme.length > 0 ? options.scheme : policy.schemes.length > 0 ? policy.schemes : undefined;
 
       const cubes: Cube[] = [];
       for (const file of files) cubes.push(await ingestFile(file, { mapping, policy, schemes }));
@@ -106,14 +117,6 @@ async function ingestFile(
     }\n`,
   );
   return report.cube;
-}
-
-function parseScheme(text: string): string[] {
-  const dimensions = text.split(",").map((name) => name.trim());
-  if (dimensions.some((name) => !NAME_PATTERN.test(name))) {
-    throw new Error(`--scheme "${text}": expected dimension names joined by commas, e.g. channel,region`);
-  }
-  return dimensions;
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {
