@@ -3,6 +3,9 @@ import type { Decision } from "#domain/decisions.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
 import { csvField } from "#format/csv-field.ts";
 
+/** The formats `segfocus score` prints in. */
+export const SCORE_FORMATS = ["table", "json", "csv"] as const;
+
 /** How many segments each list shows in the table format; the CSV has them all. */
 export const TABLE_LIST_LIMIT = 15;
 

@@ -1,42 +1,5 @@
-import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
-import { basename } from "node:path";
-import { pipeline } from "node:stream/promises";
 import { Command, Option } from "commander";
-import * as z from "zod";
-import { parseOptions } from "#cli/options.ts";
-import { byteProgress } from "#cli/progress.ts";
-import { scoreCsv, scoreTable } from "#cli/score-output.ts";
-import { Cube } from "#domain/cube.ts";
-import { type ForceOfChange, parseForces } from "#domain/forces.ts";
-import { DEFAULT_POLICY, type Policy, parsePolicy } from "#domain/policy.ts";
-import { NAME_PATTERN } from "#domain/scheme.ts";
-import { scoreCube } from "#domain/scoring.ts";
-import { ingest } from "#ingest/ingest.ts";
-import { type ColumnMapping, parseColumnMapping } from "#ingest/mapping.ts";
-import { describeReject } from "#ingest/reject.ts";
-
-const FORMATS = ["table", "json", "csv"] as const;
-
-/** A scheme named by its dimensions joined by commas: `channel,region`. */
-const schemeSchema = z.string().transform((text, context) => {
-  const dimensions = text.split(",").map((name) => name.trim());
-  if (dimensions.every((name) => NAME_PATTERN.test(name))) return dimensions;
-  context.addIssue({
-    code: "custom",
-    message: `expected dimension names joined by commas, e.g. channel,region, got "${text}"`,
-  });
-  return z.NEVER;
-});
-
-/** The options of `segfocus score`, as commander hands them over. */
-const scoreOptionsSchema = z.object({
-  mapping: z.string().optional(),
-  policy: z.string().optional(),
-  scheme: z.array(schemeSchema),
-  scenario: z.string().optional(),
-  format: z.enum(FORMATS),
-});
+import { SCORE_FORMATS } from "#cli/score-output.ts";
 
 /** `segfocus score`: offline, no servers — ingest the files, score every segment, print the decisions. */
 export function scoreCommand(): Command {
@@ -52,91 +15,14 @@ export function scoreCommand(): Command {
       [],
     )
     .option("--scenario <file>", "forces of change (JSON): one force, a list, or { forces: [...] }")
-    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("table"))
-    .action(async (files: string[], commanderOptions: unknown) => {
-      const options = parseOptions(scoreOptionsSchema, commanderOptions);
-      const mapping = options.mapping
-        ? parseColumnMapping(await readJson(options.mapping, "mapping"), options.mapping)
-        : undefined;
-      const policy = options.policy ? parsePolicy(await readJson(options.policy, "policy")) : DEFAULT_POLICY;
-      const forces: ForceOfChange[] = options.scenario
-        ? parseForces(await readJson(options.scenario, "scenario"))
-        : [];
-      const schemes =
-        options.scheme.length > 0 ? options.scheme : policy.schemes.length > 0 ? policy.schemes : undefined;
-
-      const cubes: Cube[] = [];
-      for (const file of files) cubes.push(await ingestFile(file, { mapping, policy, schemes }));
-      const started = performance.now();
-      const result = scoreCube(
-        Cube.merged(cubes, { breadthDimension: policy.breadthDimension }),
-        policy,
-        forces,
-      );
-      const segments = result.schemes.reduce((sum, scheme) => sum + scheme.segments.length, 0);
-      process.stderr.write(
-        `scored ${segments.toLocaleString("en-US")} segments in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
-      );
-
-      const output =
-        options.format === "json"
-          ? `${JSON.stringify(result)}\n`
-          : options.format === "csv"
-            ? scoreCsv(result)
-            : scoreTable(result);
-      await writeOut(output);
+    .addOption(new Option("--format <format>", "output format").choices(SCORE_FORMATS).default("table"))
+    .action(async (files: string[], options: unknown) => {
+      // Loaded when the command runs, so that `segfocus --help` does not wait for ingest and scoring.
+      const { scoreFiles } = await import("#cli/score-files.ts");
+      await scoreFiles(files, options);
     });
-}
-
-async function ingestFile(
-  file: string,
-  settings: { mapping: ColumnMapping | undefined; policy: Policy; schemes: string[][] | undefined },
-): Promise<Cube> {
-  const { size } = await stat(file);
-  const progress = byteProgress(`reading ${basename(file)}`, size);
-  const started = performance.now();
-  const reading = pipeline(createReadStream(file, { highWaterMark: 1 << 20 }), progress.stream);
-  const [report] = await Promise.all([
-    ingest(progress.stream, {
-      file: basename(file),
-      mapping: settings.mapping,
-      schemes: settings.schemes,
-      rejectRatio: settings.policy.rejectRatio,
-      breadthDimension: settings.policy.breadthDimension,
-      now: new Date(),
-    }),
-    reading,
-  ]);
-  const seconds = (performance.now() - started) / 1000;
-  progress.finish(`done in ${seconds.toFixed(1)} s`);
-  process.stderr.write(
-    `${basename(file)}: ${report.accepted.toLocaleString("en-US")} lines ingested, ${report.rejected} rejected${
-      report.rejected > 0
-        ? ` (first: ${describeReject(report.firstRejects[0] as (typeof report.firstRejects)[number])})`
-        : ""
-    }\n`,
-  );
-  return report.cube;
-}
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  const text = await readFile(path, "utf8").catch((error: Error) => {
-    throw new Error(`cannot read the ${what} file ${path}: ${error.message}`);
-  });
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`the ${what} file ${path} is not valid JSON: ${(error as Error).message}`);
-  }
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/** Writes to stdout and waits for it to drain, so a large JSON reaches a pipe whole before exit. */
-function writeOut(text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
-  });
 }
