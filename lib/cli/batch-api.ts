@@ -59,7 +59,7 @@ export class BatchApi {
           body: body === undefined ? undefined : JSON.stringify(body),
         });
       } catch (error) {
-        throw new PassingFailure(
+        throw new TransientFailure(
           `cannot reach the API at ${this.base.href} to ${purpose} (${networkCause(error)}): check --api and that the service is running`,
         );
       }
@@ -74,18 +74,18 @@ export class BatchApi {
       const refusal = refusalMessage(response.status, text, purpose);
       if (!TRANSIENT_STATUSES.has(response.status)) throw new Error(refusal);
       const retryAfter = Number(response.headers.get("retry-after"));
-      throw new PassingFailure(refusal, retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : undefined);
+      throw new TransientFailure(refusal, retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : undefined);
     };
     return withRetries(call, {
       attempts: ATTEMPTS,
-      retryable: (error: unknown): error is PassingFailure => error instanceof PassingFailure,
+      retryable: (error: unknown): error is TransientFailure => error instanceof TransientFailure,
       delayMs: (attempt, failure) => failure.retryAfterMs ?? backoff(attempt),
     });
   }
 }
 
 /** A call to the API that may succeed if made again: the connection failed, or the service was busy. */
-class PassingFailure extends Error {
+class TransientFailure extends Error {
   constructor(
     message: string,
     /** How long the service asked to wait (Retry-After), if it did. */

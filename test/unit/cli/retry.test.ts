@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { backoff, withRetries } from "#cli/retry.ts";
 
-class Passing extends Error {}
+class Transient extends Error {}
 
-const isPassing = (error: unknown): error is Passing => error instanceof Passing;
+const isTransient = (error: unknown): error is Transient => error instanceof Transient;
 
 /** A call that fails with the given errors in turn, then answers "done"; it records its tries. */
 function scripted(failures: readonly Error[]) {
   const tries: Array<{ attempt: number; previous: string | undefined }> = [];
-  const call = async (attempt: number, previous: Passing | undefined) => {
+  const call = async (attempt: number, previous: Transient | undefined) => {
     tries.push({ attempt, previous: previous?.message });
     const failure = failures[attempt - 1];
     if (failure) throw failure;
@@ -26,15 +26,15 @@ describe("withRetries", () => {
   it("answers at the first try without waiting when the call succeeds", async () => {
     const { call, tries } = scripted([]);
     const { waits, sleep } = recordedWaits();
-    await expect(withRetries(call, { attempts: 3, retryable: isPassing, sleep })).resolves.toBe("done");
+    await expect(withRetries(call, { attempts: 3, retryable: isTransient, sleep })).resolves.toBe("done");
     expect(tries).toEqual([{ attempt: 1, previous: undefined }]);
     expect(waits).toEqual([]);
   });
 
   it("tries again after a retryable failure, waiting 1 s then 2 s, and tells the call what failed before", async () => {
-    const { call, tries } = scripted([new Passing("reset"), new Passing("busy")]);
+    const { call, tries } = scripted([new Transient("reset"), new Transient("busy")]);
     const { waits, sleep } = recordedWaits();
-    await expect(withRetries(call, { attempts: 3, retryable: isPassing, sleep })).resolves.toBe("done");
+    await expect(withRetries(call, { attempts: 3, retryable: isTransient, sleep })).resolves.toBe("done");
     expect(tries).toEqual([
       { attempt: 1, previous: undefined },
       { attempt: 2, previous: "reset" },
@@ -44,10 +44,10 @@ describe("withRetries", () => {
   });
 
   it("throws the last failure as it is once the tries run out", async () => {
-    const last = new Passing("still busy");
-    const { call, tries } = scripted([new Passing("busy"), new Passing("busy"), last]);
+    const last = new Transient("still busy");
+    const { call, tries } = scripted([new Transient("busy"), new Transient("busy"), last]);
     const { sleep } = recordedWaits();
-    await expect(withRetries(call, { attempts: 3, retryable: isPassing, sleep })).rejects.toBe(last);
+    await expect(withRetries(call, { attempts: 3, retryable: isTransient, sleep })).rejects.toBe(last);
     expect(tries).toHaveLength(3);
   });
 
@@ -55,18 +55,18 @@ describe("withRetries", () => {
     const refused = new Error("refused");
     const { call, tries } = scripted([refused]);
     const { waits, sleep } = recordedWaits();
-    await expect(withRetries(call, { attempts: 3, retryable: isPassing, sleep })).rejects.toBe(refused);
+    await expect(withRetries(call, { attempts: 3, retryable: isTransient, sleep })).rejects.toBe(refused);
     expect(tries).toHaveLength(1);
     expect(waits).toEqual([]);
   });
 
   it("waits as the policy says, and reports each retry before its wait", async () => {
-    const { call } = scripted([new Passing("a"), new Passing("b")]);
+    const { call } = scripted([new Transient("a"), new Transient("b")]);
     const { waits, sleep } = recordedWaits();
     const reports: string[] = [];
     await withRetries(call, {
       attempts: 3,
-      retryable: isPassing,
+      retryable: isTransient,
       delayMs: (attempt, failure) => (failure.message === "a" ? 30_000 : attempt * 10),
       onRetry: (failure, attempt, delayMs) => reports.push(`${attempt} ${failure.message} ${delayMs}`),
       sleep,
