@@ -1,6 +1,6 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { Metrics } from "@aws-lambda-powertools/metrics";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy, { type MiddyfiedHandler } from "@middy/core";
 import type { Context } from "aws-lambda";
@@ -15,9 +15,9 @@ export interface Observability {
 }
 
 /**
- * The logger and metrics of one function, named after its service. The metrics warn through the
- * logger (a function with no metric of its own is told so after each invocation), so that their
- * warnings carry the request id and follow POWERTOOLS_LOG_LEVEL.
+ * The logger and metrics of one function, named after its service. Each function records metrics
+ * of its own on every invocation (else Powertools warns that there were none); the metrics warn
+ * through the logger, so that their warnings carry the request id and follow POWERTOOLS_LOG_LEVEL.
  */
 export function observabilityFor(serviceName: string): Observability {
   const logger = new Logger({ serviceName });
@@ -43,6 +43,15 @@ export function observedMiddy<TEvent, TResult>({
   return middy<TEvent, TResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}
+
+/** The lines a batch accepted and rejected, as metrics; none for a batch that was not read. */
+export function countLines(
+  metrics: Metrics,
+  batch: { readonly accepted?: number; readonly rejected?: number } | undefined,
+): void {
+  metrics.addMetric("LinesAccepted", MetricUnit.Count, batch?.accepted ?? 0);
+  metrics.addMetric("LinesRejected", MetricUnit.Count, batch?.rejected ?? 0);
 }
 
 /** A Lambda entry point; the context may be left out where no Lambda service calls it (tests). */

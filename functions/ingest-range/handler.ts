@@ -1,3 +1,4 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { lambdaHandler, observabilityFor } from "#functions/observability.ts";
 import { ingestPartStep } from "#pipeline/distributed/part.ts";
 import { type PartStepResult, partStepInputSchema } from "#pipeline/distributed/steps.ts";
@@ -18,5 +19,7 @@ export const handler = lambdaHandler(observability, async (event: unknown): Prom
     result.superseded ? "part skipped: a newer upload replaced this one" : "part ingested",
     { key: input.object.key, ...result },
   );
+  observability.metrics.addMetric("LinesRead", MetricUnit.Count, result.rows ?? 0);
+  observability.metrics.addMetric("LinesRejected", MetricUnit.Count, result.rejected ?? 0);
   return result;
 });

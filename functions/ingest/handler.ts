@@ -1,5 +1,6 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { S3Event, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { lambdaHandler, observabilityFor } from "#functions/observability.ts";
+import { countLines, lambdaHandler, observabilityFor } from "#functions/observability.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
 import { distributedIngestFromEnvironment } from "#pipeline/distributed/execution.ts";
 import type { UploadedObject } from "#pipeline/ingest-batch.ts";
@@ -7,7 +8,7 @@ import { ingestUpload, type UploadIngest } from "#pipeline/ingest-upload.ts";
 import { announcedObjects } from "#pipeline/s3-notifications.ts";
 
 const observability = observabilityFor("segment-focus-ingest");
-const { logger } = observability;
+const { logger, metrics } = observability;
 const context = contextFromEnvironment();
 const distributed = distributedIngestFromEnvironment();
 
@@ -24,6 +25,7 @@ export const handler = lambdaHandler(
         logIngest(object, await ingestUpload(context, distributed, object));
       } catch (error) {
         logger.error("batch failed and will be retried", { key: object.key, error: error as Error });
+        metrics.addMetric("IngestRetries", MetricUnit.Count, 1);
         if (object.messageId) failures.push({ itemIdentifier: object.messageId });
         else throw error;
       }
@@ -35,6 +37,7 @@ export const handler = lambdaHandler(
 function logIngest(object: UploadedObject, ingested: UploadIngest): void {
   if (ingested.path === "whole") {
     const { batch } = ingested;
+    countLines(metrics, batch);
     logger.info("batch ingested", {
       key: object.key,
       status: batch?.status,
@@ -44,6 +47,7 @@ function logIngest(object: UploadedObject, ingested: UploadIngest): void {
     return;
   }
   const { execution } = ingested;
+  metrics.addMetric("DistributedIngestsStarted", MetricUnit.Count, execution.started ? 1 : 0);
   const fields = { key: object.key, size: object.size, ...execution };
   if (execution.started) logger.info("big file handed to the state machine", fields);
   else if (execution.status === "SUCCEEDED")

@@ -1,4 +1,4 @@
-import { lambdaHandler, observabilityFor } from "#functions/observability.ts";
+import { countLines, lambdaHandler, observabilityFor } from "#functions/observability.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
 import { mergePartsStep } from "#pipeline/distributed/merge.ts";
 import { mergeStepInputSchema } from "#pipeline/distributed/steps.ts";
@@ -29,6 +29,7 @@ export const handler = lambdaHandler(
     else if (batch?.status === "aggregated")
       logger.info("parts merged", { ...fields, accepted: batch.accepted, rejected: batch.rejected });
     else logger.warn("parts merged: the file failed", { ...fields, error: batch?.error });
+    countLines(observability.metrics, outcome === "merged" ? batch : undefined);
     return batch && { batchId: batch.batchId, status: batch.status };
   },
 );

@@ -1,3 +1,4 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { lambdaHandler, observabilityFor } from "#functions/observability.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
 import { planIngestStep } from "#pipeline/distributed/plan.ts";
@@ -17,5 +18,10 @@ export const handler = lambdaHandler(observability, async (event: unknown): Prom
     parts: plan.action === "ingest" ? plan.parts.length : 0,
     ...(plan.action === "skip" && { status: plan.status, superseded: plan.superseded }),
   });
+  observability.metrics.addMetric(
+    "RangesPlanned",
+    MetricUnit.Count,
+    plan.action === "ingest" ? plan.parts.length : 0,
+  );
   return plan;
 });

@@ -1,3 +1,4 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { lambdaHandler, observabilityFor } from "#functions/observability.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
 import { recordFailedIngestStep } from "#pipeline/distributed/record-failure.ts";
@@ -22,6 +23,7 @@ export const handler = lambdaHandler(
       batchId: batch?.batchId,
       status: batch?.status,
     });
+    observability.metrics.addMetric("IngestsFailed", MetricUnit.Count, 1);
     return batch && { batchId: batch.batchId, status: batch.status };
   },
 );

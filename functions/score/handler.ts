@@ -1,3 +1,4 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { lambdaHandler, observabilityFor } from "#functions/observability.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
 import { runScoring } from "#pipeline/score-run.ts";
@@ -13,5 +14,9 @@ const context = contextFromEnvironment();
 export const handler = lambdaHandler<void, RunRecord>(observability, async () => {
   const run = await runScoring(context);
   observability.logger.info("scoring run finished", { ...run });
+  const { metrics } = observability;
+  metrics.addMetric("SegmentsWritten", MetricUnit.Count, run.segmentsWritten);
+  metrics.addMetric("SegmentsUnchanged", MetricUnit.Count, run.segmentsUnchanged);
+  metrics.addMetric("SegmentsRemoved", MetricUnit.Count, run.segmentsRemoved);
   return run;
 });

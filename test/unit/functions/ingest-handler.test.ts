@@ -1,7 +1,8 @@
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { decodeCube } from "#domain/cube-codec.ts";
 import { FakeTable, type Item } from "../store/fake-table.ts";
 import { FakeBucket } from "./fake-bucket.ts";
@@ -62,6 +63,25 @@ describe("ingest handler", () => {
       "category",
       "customer",
     ]);
+  });
+
+  it("counts each upload's accepted and rejected lines as metrics", async () => {
+    const first = bucket.upload("incoming/b-1/orders.csv", csvFile(20));
+    const second = bucket.upload(
+      "incoming/b-2/orders.csv",
+      `${csvFile(30)}T99,not a date,C1,O99,1.00,1,1.00,shop,tools\n`,
+    );
+    const recorded = vi.spyOn(Metrics.prototype, "addMetric");
+
+    await handler(sqsEvent(["m-1", first], ["m-2", second]));
+    const values = (name: string) =>
+      recorded.mock.calls.filter(([metric]) => metric === name).map(([, , value]) => value);
+    const accepted = values("LinesAccepted");
+    const rejected = values("LinesRejected");
+    recorded.mockRestore();
+
+    expect(accepted).toEqual([20, 30]);
+    expect(rejected).toEqual([0, 1]);
   });
 
   it("consumes the message of a bad file: the batch fails for good, with what to fix", async () => {

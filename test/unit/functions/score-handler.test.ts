@@ -1,7 +1,8 @@
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
@@ -66,6 +67,18 @@ function storedSegments(): number {
 }
 
 describe("score handler", () => {
+  it("counts the segments it wrote, left and removed as metrics of its run", async () => {
+    const recorded = vi.spyOn(Metrics.prototype, "addMetric");
+    const run = await handler();
+    const counts = new Map(recorded.mock.calls.map(([name, , value]) => [name, value]));
+    recorded.mockRestore();
+
+    expect(counts.get("SegmentsWritten")).toBe(run.segmentsWritten);
+    expect(counts.get("SegmentsWritten")).toBeGreaterThan(0);
+    expect(counts.get("SegmentsUnchanged")).toBe(0);
+    expect(counts.get("SegmentsRemoved")).toBe(0);
+  });
+
   it("scores every partial, stores the segments and the run, and marks the batches scored", async () => {
     const run = await handler();
 
