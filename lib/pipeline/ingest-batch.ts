@@ -119,7 +119,7 @@ export async function batchIngestOptions(
   { batch, fileName: file }: IngestStart,
 ): Promise<IngestOptions> {
   const mapping = batch.mapping === undefined ? undefined : parseColumnMapping(batch.mapping, file);
-  const policy = (await context.repository.getPolicy()) ?? DEFAULT_POLICY;
+  const policy = (await context.config.getPolicy()) ?? DEFAULT_POLICY;
   return {
     file,
     mapping,

@@ -26,7 +26,7 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
     return elapsed;
   };
 
-  const policy = (await repository.getPolicy()) ?? DEFAULT_POLICY;
+  const policy = (await context.config.getPolicy()) ?? DEFAULT_POLICY;
   const cube = Cube.empty({ breadthDimension: policy.breadthDimension });
   const batchIds: string[] = [];
   for (const partial of await blobs.list(BlobKeys.partialsPrefix)) {

@@ -10,7 +10,6 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
-import type { Policy } from "#domain/policy.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
 import { pageCursor, startKeyOf } from "#store/cursors.ts";
 import { bodiesUnder } from "#store/query-all.ts";
@@ -270,16 +269,6 @@ export class DynamoDbScoreRepository implements ScoreRepository {
         Item: { [TABLE.partitionKey]: `RUN#${run.runId}`, [TABLE.sortKey]: "RUN", ...run },
       }),
     );
-  }
-
-  async getPolicy(): Promise<Policy | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [TABLE.partitionKey]: "CONFIG", [TABLE.sortKey]: "POLICY" },
-      }),
-    );
-    return Item ? (JSON.parse(Item.body as string) as Policy) : undefined;
   }
 
   /** The stored content hash of every segment of a scheme. */

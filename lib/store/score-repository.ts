@@ -1,4 +1,3 @@
-import type { Policy } from "#domain/policy.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
 import type {
   BatchRecord,
@@ -16,7 +15,7 @@ export interface PageRequest {
   readonly cursor?: string;
 }
 
-/** What the service keeps between runs: batches, the latest scores, runs and the policy. DynamoDB in AWS and locally. */
+/** What the service keeps between runs: batches, the latest scores and runs. DynamoDB in AWS and locally. */
 export interface ScoreRepository {
   /** Creates the batch unless one with its id exists; either way returns the stored one. */
   createBatch(batch: BatchRecord): Promise<{ readonly created: boolean; readonly batch: BatchRecord }>;
@@ -45,7 +44,6 @@ export interface ScoreRepository {
   listDecisions(schemeId: string, list: DecisionList, page: PageRequest): Promise<Page<SegmentRecord>>;
 
   putRun(run: RunRecord): Promise<void>;
-  getPolicy(): Promise<Policy | undefined>;
 }
 
 export interface SegmentWithHistory {

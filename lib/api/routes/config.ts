@@ -146,9 +146,9 @@ const policyRoutes: readonly Route[] = [
     summary: "Read the scoring policy in force",
     roles: PLANNERS,
     responses: { 200: policySchema },
-    handle: async (_, { repository }) => ({
+    handle: async (_, { config }) => ({
       status: 200,
-      body: (await repository.getPolicy()) ?? DEFAULT_POLICY,
+      body: (await config.getPolicy()) ?? DEFAULT_POLICY,
     }),
   }),
 
@@ -168,7 +168,7 @@ const policyRoutes: readonly Route[] = [
     async handle({ body }, context) {
       const parsed = policySchema.safeParse(body);
       if (!parsed.success) throw invalidPolicy(requestIssues(parsed.error, "body"));
-      const current = (await context.repository.getPolicy()) ?? DEFAULT_POLICY;
+      const current = (await context.config.getPolicy()) ?? DEFAULT_POLICY;
       if (body.version !== undefined && parsed.data.version !== current.version) {
         throw policyConflict(
           `the policy is at version ${current.version}, not version ${parsed.data.version} this change was made to; read it again (GET /policy) and apply the change to it`,

@@ -26,13 +26,14 @@ async function system() {
   const blobs = new InMemoryBlobStore();
   await blobs.put("partials/b-1.cube", encodeCube(salesCube(channelFixtureSales())));
   const scores = new InMemoryScoreRepository();
+  const config = new MemoryConfigRepository();
   let minute = 0;
   const runIds = ["run-1", "run-2", "run-3"];
   const pipeline: PipelineContext = {
     blobs,
     repository: scores,
     decisions,
-    config: new MemoryConfigRepository(),
+    config,
     now: () => new Date(Date.UTC(2025, 2, 1, 8, minute++)),
     newId: () => runIds.shift() ?? "run-n",
   };
@@ -40,7 +41,7 @@ async function system() {
   let latest: ScoringResult | undefined;
 
   return {
-    scores,
+    config,
     async score() {
       const run = await runScoring(pipeline);
       const written = scores.writes.at(-1);
@@ -81,7 +82,7 @@ async function approvedThenRescored() {
       body: { action: "approve" },
     });
   }
-  stores.scores.policy = parsePolicy({
+  stores.config.current = parsePolicy({
     version: 2,
     thresholds: { ...DEFAULT_POLICY.thresholds, developGrowth: 90 },
   });
@@ -185,7 +186,7 @@ describe("GET /reviews", () => {
     const stores = await approvedThenRescored();
     expect((await stores.call(reviews)).body).toMatchObject({ items: [{ segmentId: "online" }] });
 
-    stores.scores.policy = parsePolicy({ version: 3 });
+    stores.config.current = parsePolicy({ version: 3 });
     await stores.score();
 
     expect(stores.segment("online").decision).toBe("develop");

@@ -108,10 +108,6 @@ export class MemoryScoreRepository implements ScoreRepository {
   putRun(): never {
     throw new Error("the API does not write runs");
   }
-  /** No policy stored: the defaults are in force. */
-  async getPolicy(): Promise<undefined> {
-    return undefined;
-  }
 }
 
 function pageOf<T>(items: readonly T[], page: PageRequest): Page<T> {

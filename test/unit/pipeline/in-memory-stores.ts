@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { Policy } from "#domain/policy.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
 import { type BlobInfo, type BlobStore, ObjectSuperseded, type ReadOptions } from "#store/blob-store.ts";
 import type {
@@ -163,7 +162,6 @@ export class InMemoryScoreRepository implements ScoreRepository {
   readonly batchUpdates: Array<{ batchId: string; changes: BatchChanges }> = [];
   readonly runs: RunRecord[] = [];
   readonly writes: Array<{ result: ScoringResult; runId: string }> = [];
-  policy: Policy | undefined;
   /** A fault to raise instead of writing scores. */
   writeFault: Error | undefined;
   private readonly segments = new Map<string, string>();
@@ -251,10 +249,6 @@ export class InMemoryScoreRepository implements ScoreRepository {
 
   async putRun(run: RunRecord): Promise<void> {
     this.runs.push(run);
-  }
-
-  async getPolicy(): Promise<Policy | undefined> {
-    return this.policy;
   }
 }
 

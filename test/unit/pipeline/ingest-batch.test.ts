@@ -29,18 +29,20 @@ function csvFile(count: number, bad: readonly number[] = [], firstRow = 1): stri
 
 let blobs: InMemoryBlobStore;
 let repository: InMemoryScoreRepository;
+let config: MemoryConfigRepository;
 let context: PipelineContext;
 
 beforeEach(() => {
   blobs = new InMemoryBlobStore();
   repository = new InMemoryScoreRepository();
+  config = new MemoryConfigRepository();
   context = {
     blobs,
     repository,
     now: () => NOW,
     newId: () => "run-1",
     decisions: new MemoryDecisionRepository(),
-    config: new MemoryConfigRepository(),
+    config,
   };
 });
 
@@ -174,7 +176,7 @@ describe("ingestBatch: a good file", () => {
 
   it("aggregates the schemes, and allows the reject ratio, of the policy in force", async () => {
     await awaitingUpload();
-    repository.policy = parsePolicy({ schemes: [["channel"]], rejectRatio: 0.25 });
+    config.current = parsePolicy({ schemes: [["channel"]], rejectRatio: 0.25 });
 
     const batch = await ingestBatch(context, uploaded(csvFile(10, [3, 7])));
 

@@ -21,12 +21,14 @@ const PARTS: Record<string, readonly string[]> = {
 
 let blobs: InMemoryBlobStore;
 let repository: InMemoryScoreRepository;
+let config: MemoryConfigRepository;
 let context: PipelineContext;
 let clock: number;
 
 beforeEach(() => {
   blobs = new InMemoryBlobStore();
   repository = new InMemoryScoreRepository();
+  config = new MemoryConfigRepository();
   clock = Date.parse("2025-01-10T03:00:00.000Z");
   const ids = ["run-1", "run-2", "run-3"];
   context = {
@@ -38,7 +40,7 @@ beforeEach(() => {
     },
     newId: () => ids.shift() ?? "run-n",
     decisions: new MemoryDecisionRepository(),
-    config: new MemoryConfigRepository(),
+    config,
   };
 });
 
@@ -87,7 +89,7 @@ describe("runScoring", () => {
   it("records the run: its id, policy version, batches, what was written, and when", async () => {
     await batchWithPartial("b-1", "aggregated");
     await batchWithPartial("b-2", "scored");
-    repository.policy = parsePolicy({ version: 4 });
+    config.current = parsePolicy({ version: 4 });
 
     const run = await runScoring(context);
 
@@ -151,7 +153,7 @@ describe("runScoring", () => {
   it("scores with the policy in force", async () => {
     await batchWithPartial("b-1", "aggregated");
     const policy = parsePolicy({ version: 2, focus: { profitability: 1, growth: 0, defensibility: 0 } });
-    repository.policy = policy;
+    config.current = policy;
 
     await runScoring(context);
 
