@@ -16,6 +16,7 @@ import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { generateRows } from "#sample/generator.ts";
 import { createDynamoDbClient, createS3Client } from "#store/aws-clients.ts";
 import { BlobKeys } from "#store/blob-store.ts";
+import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
 import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
@@ -64,6 +65,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const db = createDynamoDbClient(services.endpoints);
   const context: PipelineContext = {
     blobs: new S3BlobStore(createS3Client(services.endpoints), services.bucket),
+    batches: new DynamoDbBatchRepository(db, services.tableName),
     repository: new DynamoDbScoreRepository(db, services.tableName),
     decisions: new DynamoDbDecisionRepository(db, services.tableName),
     config: new DynamoDbConfigRepository(db, services.tableName),
@@ -76,7 +78,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const page = options.page === false ? undefined : await buildPage(options.dataDir, tokens, log);
   const gateway = await startHttpGateway({ api: createApiHandler(context), tokens, port: options.port });
 
-  if (options.sample && (await context.repository.listBatches({ limit: 1 })).items.length === 0) {
+  if (options.sample && (await context.batches.listBatches({ limit: 1 })).items.length === 0) {
     await loadSampleBatch(context, options.dataDir, options.sampleRows ?? DEFAULT_SAMPLE_ROWS, log);
     await localPipeline.whenIdle();
   }
@@ -155,7 +157,7 @@ async function loadSampleBatch(
   }
   const fileName = "sample-batch.csv.gz";
   const stamp = context.now().toISOString();
-  await context.repository.createBatch({
+  await context.batches.createBatch({
     batchId: SAMPLE_BATCH_ID,
     fileName,
     status: "awaiting_upload",

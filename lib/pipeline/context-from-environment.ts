@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { createDynamoDbClient, createS3Client, endpointsFromEnvironment } from "#store/aws-clients.ts";
+import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
 import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
@@ -16,6 +17,7 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv = process.env): Pi
   const db = createDynamoDbClient(endpoints);
   return {
     blobs: new S3BlobStore(createS3Client(endpoints), bucket),
+    batches: new DynamoDbBatchRepository(db, table),
     repository: new DynamoDbScoreRepository(db, table),
     decisions: new DynamoDbDecisionRepository(db, table),
     config: new DynamoDbConfigRepository(db, table),

@@ -242,7 +242,7 @@ export async function planIngestStep(
     };
   } catch (error) {
     if (error instanceof ObjectSuperseded) {
-      const batch = await context.repository.getBatch(start.batch.batchId);
+      const batch = await context.batches.getBatch(start.batch.batchId);
       return { action: "skip", object, status: batch?.status, superseded: true };
     }
     const failed = await failIngest(context, object, error);
@@ -590,7 +590,7 @@ export async function mergePartsStep(
   context: PipelineContext,
   { object, settings, startedAt, parts }: MergeStepInput,
 ): Promise<MergeResult> {
-  const known = await context.repository.getBatch(batchIdOf(object));
+  const known = await context.batches.getBatch(batchIdOf(object));
   if (known && isCounted(known, object.etag)) return { outcome: "counted", batch: known };
   let superseded = false;
   const batch = await completeIngest(
@@ -622,7 +622,7 @@ export async function recordFailedIngestStep(
   context: PipelineContext,
   { object, failure }: FailedStepInput,
 ): Promise<BatchRecord | undefined> {
-  return context.repository.updateBatch(batchIdOf(object), {
+  return context.batches.updateBatch(batchIdOf(object), {
     status: "failed",
     error: {
       code: "SERVICE_ERROR",

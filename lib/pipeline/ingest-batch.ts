@@ -81,12 +81,12 @@ export async function beginIngest(
   const location = parseIncomingKey(object.key);
   if (!location) return undefined;
   const { batchId, fileName } = location;
-  const { repository } = context;
+  const { batches } = context;
   const stamp = context.now().toISOString();
   const known =
-    (await repository.getBatch(batchId)) ??
+    (await batches.getBatch(batchId)) ??
     (
-      await repository.createBatch({
+      await batches.createBatch({
         batchId,
         fileName,
         status: "awaiting_upload",
@@ -95,7 +95,7 @@ export async function beginIngest(
       })
     ).batch;
   if (isCounted(known, object.etag)) return { batch: known, fileName, counted: true };
-  await repository.updateBatch(batchId, {
+  await batches.updateBatch(batchId, {
     status: "ingesting",
     fileName,
     size: object.size,
@@ -156,7 +156,7 @@ export async function completeIngest(
     const report = await produce((reject) => rejects.add(reject));
     const rejectsKey = await rejects.finish();
     await context.blobs.put(BlobKeys.partial(batchId), encodeCube(report.cube));
-    return await context.repository.updateBatch(batchId, {
+    return await context.batches.updateBatch(batchId, {
       status: "aggregated",
       contentHash: object.etag,
       rows: report.rows,
@@ -172,7 +172,7 @@ export async function completeIngest(
       // A newer upload replaced this one while it was read: that upload's own ingest settles the
       // batch, so this one leaves the batch, its partial and its rejects file as they are.
       rejects.abandon();
-      return context.repository.getBatch(batchId);
+      return context.batches.getBatch(batchId);
     }
     const rejectsKey = await rejects.finish().catch(() => undefined);
     return failIngest(context, object, error, { rejectsKey, readFailure: timing.readFailure?.() });
@@ -201,7 +201,7 @@ export async function failIngest(
       rows?: number;
       rejected?: number;
     };
-    return await context.repository.updateBatch(batchId, {
+    return await context.batches.updateBatch(batchId, {
       status: "failed",
       contentHash: object.etag,
       error: { code: error.code, message: error.message, details: error.details, retryable: false },
@@ -213,7 +213,7 @@ export async function failIngest(
     });
   }
   const fault = readFailure ?? error;
-  await context.repository.updateBatch(batchId, {
+  await context.batches.updateBatch(batchId, {
     status: "failed",
     error: {
       code: "SERVICE_ERROR",

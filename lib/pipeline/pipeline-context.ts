@@ -1,3 +1,4 @@
+import type { BatchRepository } from "#store/batch-repository.ts";
 import type { BlobStore } from "#store/blob-store.ts";
 import type { ConfigRepository } from "#store/config-repository.ts";
 import type { DecisionRepository } from "#store/decision-repository.ts";
@@ -6,6 +7,7 @@ import type { ScoreRepository } from "#store/score-repository.ts";
 /** What the pipeline steps and the API need from the outside world: the stores, a clock, ids. */
 export interface PipelineContext {
   readonly blobs: BlobStore;
+  readonly batches: BatchRepository;
   readonly repository: ScoreRepository;
   readonly decisions: DecisionRepository;
   readonly config: ConfigRepository;

@@ -57,7 +57,7 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
   };
   await repository.putRun(run);
   for (const batchId of batchIds) {
-    await repository.updateBatch(
+    await context.batches.updateBatch(
       batchId,
       { status: "scored", runId, updatedAt: context.now().toISOString() },
       { onlyIfStatusIn: ["aggregated", "scored"] },

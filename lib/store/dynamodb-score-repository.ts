@@ -1,21 +1,16 @@
 import { createHash } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
-import { pageCursor, startKeyOf } from "#store/cursors.ts";
 import { bodiesUnder } from "#store/query-all.ts";
+import { queryPage } from "#store/query-page.ts";
 import {
-  type BatchRecord,
-  type BatchStatus,
   type DecisionList,
   decisionList,
   type Page,
@@ -40,8 +35,8 @@ const WRITES_IN_FLIGHT = 4;
 
 /**
  * The ScoreRepository on one DynamoDB table (see table-design.ts). No transactions — the local
- * emulator has none: single-item writes are conditional, bulk writes go through BatchWriteItem with
- * its unprocessed items retried, and each segment's content hash decides whether it is written at all.
+ * emulator has none: bulk writes go through BatchWriteItem with its unprocessed items retried, and
+ * each segment's content hash decides whether it is written at all.
  */
 export class DynamoDbScoreRepository implements ScoreRepository {
   constructor(
@@ -50,98 +45,6 @@ export class DynamoDbScoreRepository implements ScoreRepository {
     private readonly sleep: (ms: number) => Promise<void> = (ms) =>
       new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
-
-  async createBatch(batch: BatchRecord): Promise<{ created: boolean; batch: BatchRecord }> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...batchKey(batch.batchId), ...batchListKey(batch), ...batch },
-          ConditionExpression: "attribute_not_exists(#pk)",
-          ExpressionAttributeNames: { "#pk": TABLE.partitionKey },
-        }),
-      );
-      return { created: true, batch };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = await this.getBatch(batch.batchId);
-      if (!existing) throw error;
-      return { created: false, batch: existing };
-    }
-  }
-
-  async getBatch(batchId: string): Promise<BatchRecord | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: batchKey(batchId) }),
-    );
-    return Item ? toBatch(Item) : undefined;
-  }
-
-  async updateBatch(
-    batchId: string,
-    changes: Partial<Omit<BatchRecord, "batchId" | "createdAt">>,
-    options: { onlyIfStatusIn?: readonly BatchStatus[] } = {},
-  ): Promise<BatchRecord | undefined> {
-    const names: Record<string, string> = { "#pk": TABLE.partitionKey };
-    const values: Record<string, unknown> = {};
-    const sets: string[] = [];
-    const removes: string[] = [];
-    Object.entries(changes).forEach(([field, value], i) => {
-      names[`#f${i}`] = field;
-      if (value === undefined) removes.push(`#f${i}`);
-      else {
-        values[`:v${i}`] = value;
-        sets.push(`#f${i} = :v${i}`);
-      }
-    });
-    let condition = "attribute_exists(#pk)";
-    if (options.onlyIfStatusIn) {
-      names["#status"] = "status";
-      const allowed = options.onlyIfStatusIn.map((status, i) => {
-        values[`:s${i}`] = status;
-        return `:s${i}`;
-      });
-      condition += ` AND #status IN (${allowed.join(", ")})`;
-    }
-    if (sets.length === 0 && removes.length === 0) return this.getBatch(batchId);
-    const update = [
-      sets.length > 0 ? `SET ${sets.join(", ")}` : "",
-      removes.length > 0 ? `REMOVE ${removes.join(", ")}` : "",
-    ]
-      .filter(Boolean)
-      .join(" ");
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: batchKey(batchId),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: Object.keys(values).length > 0 ? values : undefined,
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      return Attributes ? toBatch(Attributes) : undefined;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
-  }
-
-  async listBatches(page: PageRequest): Promise<Page<BatchRecord>> {
-    return this.queryPage(
-      {
-        IndexName: TABLE.listIndex.name,
-        KeyConditionExpression: "#pk = :pk",
-        ExpressionAttributeNames: { "#pk": TABLE.listIndex.partitionKey },
-        ExpressionAttributeValues: { ":pk": "BATCHES" },
-        ScanIndexForward: false,
-      },
-      page,
-      toBatch,
-    );
-  }
 
   async writeScores(result: ScoringResult, runId: string): Promise<WriteSummary> {
     let written = 0;
@@ -199,7 +102,9 @@ export class DynamoDbScoreRepository implements ScoreRepository {
   }
 
   listSegments(schemeId: string, page: PageRequest): Promise<Page<SegmentRecord>> {
-    return this.queryPage(
+    return queryPage(
+      this.db,
+      this.tableName,
       {
         KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :seg)",
         ExpressionAttributeNames: { "#pk": TABLE.partitionKey, "#sk": TABLE.sortKey },
@@ -249,7 +154,9 @@ export class DynamoDbScoreRepository implements ScoreRepository {
   }
 
   listDecisions(schemeId: string, list: DecisionList, page: PageRequest): Promise<Page<SegmentRecord>> {
-    return this.queryPage(
+    return queryPage(
+      this.db,
+      this.tableName,
       {
         IndexName: TABLE.listIndex.name,
         KeyConditionExpression: "#pk = :pk",
@@ -342,54 +249,10 @@ export class DynamoDbScoreRepository implements ScoreRepository {
       pending = (response.UnprocessedItems?.[this.tableName] ?? []) as Item[];
     }
   }
-
-  private async queryPage<T>(
-    query: Omit<QueryCommandInput, "TableName" | "Limit" | "ExclusiveStartKey">,
-    page: PageRequest,
-    map: (item: Item) => T,
-  ): Promise<Page<T>> {
-    const response = await this.db.send(
-      new QueryCommand({
-        ...query,
-        TableName: this.tableName,
-        Limit: page.limit,
-        ExclusiveStartKey: startKeyOf(page.cursor, {
-          partition: query.ExpressionAttributeValues?.[":pk"] as string,
-          sortPrefix: query.ExpressionAttributeValues?.[":seg"] as string | undefined,
-          onListIndex: query.IndexName === TABLE.listIndex.name,
-        }),
-      }),
-    );
-    return { items: (response.Items ?? []).map(map), cursor: pageCursor(response.LastEvaluatedKey) };
-  }
-}
-
-function batchKey(batchId: string): Item {
-  return { [TABLE.partitionKey]: `BATCH#${batchId}`, [TABLE.sortKey]: "BATCH" };
-}
-
-function batchListKey(batch: BatchRecord): Item {
-  return {
-    [TABLE.listIndex.partitionKey]: "BATCHES",
-    [TABLE.listIndex.sortKey]: `${batch.createdAt}#${batch.batchId}`,
-  };
 }
 
 function listPartition(schemeId: string, list: DecisionList): string {
   return `SCHEME#${schemeId}#LIST#${list}`;
-}
-
-const KEY_ATTRIBUTES = new Set([
-  TABLE.partitionKey,
-  TABLE.sortKey,
-  TABLE.listIndex.partitionKey,
-  TABLE.listIndex.sortKey,
-]);
-
-function toBatch(item: Item): BatchRecord {
-  return Object.fromEntries(
-    Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name as never)),
-  ) as unknown as BatchRecord;
 }
 
 function toSegment(item: Item): SegmentRecord {

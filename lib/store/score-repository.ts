@@ -1,7 +1,5 @@
 import type { ScoringResult } from "#domain/scoring.ts";
 import type {
-  BatchRecord,
-  BatchStatus,
   DecisionList,
   Page,
   RunRecord,
@@ -15,23 +13,8 @@ export interface PageRequest {
   readonly cursor?: string;
 }
 
-/** What the service keeps between runs: batches, the latest scores and runs. DynamoDB in AWS and locally. */
+/** What scoring runs leave: the latest scores of every scheme and segment, and the runs. DynamoDB in AWS and locally. */
 export interface ScoreRepository {
-  /** Creates the batch unless one with its id exists; either way returns the stored one. */
-  createBatch(batch: BatchRecord): Promise<{ readonly created: boolean; readonly batch: BatchRecord }>;
-  getBatch(batchId: string): Promise<BatchRecord | undefined>;
-  /**
-   * Applies the changes to an existing batch; with `onlyIfStatusIn`, only while its status is one of
-   * those. Returns the batch as changed, or undefined when it does not exist or the condition failed.
-   */
-  updateBatch(
-    batchId: string,
-    changes: Partial<Omit<BatchRecord, "batchId" | "createdAt">>,
-    options?: { readonly onlyIfStatusIn?: readonly BatchStatus[] },
-  ): Promise<BatchRecord | undefined>;
-  /** Most recent first. */
-  listBatches(page: PageRequest): Promise<Page<BatchRecord>>;
-
   /** Stores a scoring run's results, writing only the segments whose content changed. */
   writeScores(result: ScoringResult, runId: string): Promise<WriteSummary>;
   listSchemes(): Promise<SchemeRecord[]>;

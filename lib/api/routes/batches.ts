@@ -39,13 +39,13 @@ export const batchRoutes: readonly Route[] = [
     responses: { 200: createBatchResponseSchema, 201: createBatchResponseSchema },
     errors: [404, 409],
     body: batchRequestSchema,
-    async handle({ body }, { repository, config, blobs, now, newId }) {
+    async handle({ body }, { batches, config, blobs, now, newId }) {
       const requestedAt = now();
       const batchId = body.batchId ?? newId();
       // A mapping given by name is stored on the batch as the document it names now.
       const mapping =
         typeof body.mapping === "string" ? await storedMapping(config, body.mapping) : body.mapping;
-      const { created, batch } = await repository.createBatch({
+      const { created, batch } = await batches.createBatch({
         batchId,
         fileName: body.fileName,
         ...(mapping && { mapping }),
@@ -84,8 +84,8 @@ export const batchRoutes: readonly Route[] = [
     roles: ["ingest", ...PLANNERS],
     responses: { 200: batchPageSchema },
     query: pageQuerySchema,
-    async handle({ query }, { repository }) {
-      const page = await repository.listBatches(query);
+    async handle({ query }, { batches }) {
+      const page = await batches.listBatches(query);
       return { status: 200, body: { items: page.items, cursor: page.cursor } };
     },
   }),
@@ -97,8 +97,8 @@ export const batchRoutes: readonly Route[] = [
     roles: ["ingest", ...PLANNERS],
     responses: { 200: batchRecordSchema },
     params: batchParamsSchema,
-    async handle({ params }, { repository }) {
-      const batch = await repository.getBatch(params.batchId);
+    async handle({ params }, { batches }) {
+      const batch = await batches.getBatch(params.batchId);
       if (!batch) throw batchNotFound(params.batchId);
       return { status: 200, body: batch };
     },
@@ -118,7 +118,7 @@ export const batchRoutes: readonly Route[] = [
     rawBody: true,
     params: batchParamsSchema,
     query: contentQuerySchema,
-    async handle({ params, query, body }, { repository, blobs, now }) {
+    async handle({ params, query, body }, { batches, blobs, now }) {
       const { batchId } = params;
       const content = body instanceof Uint8Array ? body : new Uint8Array(0);
       if (content.byteLength > MAX_CONTENT_BYTES) {
@@ -132,7 +132,7 @@ export const batchRoutes: readonly Route[] = [
       if (content.byteLength === 0) {
         throw new ApiError(400, "EMPTY_CONTENT", "send the file's bytes as the request body");
       }
-      let batch = await repository.getBatch(batchId);
+      let batch = await batches.getBatch(batchId);
       if (!batch) {
         if (query.fileName === undefined) {
           throw batchNotFound(
@@ -141,7 +141,7 @@ export const batchRoutes: readonly Route[] = [
           );
         }
         const receivedAt = now().toISOString();
-        ({ batch } = await repository.createBatch({
+        ({ batch } = await batches.createBatch({
           batchId,
           fileName: query.fileName,
           status: "awaiting_upload",
@@ -162,8 +162,8 @@ export const batchRoutes: readonly Route[] = [
     responses: { 200: rejectsPageSchema },
     params: batchParamsSchema,
     query: pageQuerySchema,
-    async handle({ params, query }, { repository, blobs }) {
-      const batch = await repository.getBatch(params.batchId);
+    async handle({ params, query }, { batches, blobs }) {
+      const batch = await batches.getBatch(params.batchId);
       if (!batch) throw batchNotFound(params.batchId);
       // The batch names its rejects file only when its latest ingest rejected rows: a file left by an
       // earlier ingest of the same batch id is not this content's.

@@ -3,6 +3,7 @@ import { ROLES, rolesAdmittedBy } from "#api/auth.ts";
 import type { Route } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
 import { MemoryScoreRepository } from "./memory-score-repository.ts";
@@ -68,6 +69,7 @@ function requestPath(route: Route): string {
 function setup() {
   const handler = createApiHandler(
     {
+      batches: new MemoryBatchRepository(),
       repository: new MemoryScoreRepository(),
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00Z"),

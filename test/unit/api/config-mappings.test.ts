@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
 import { MemoryScoreRepository } from "./memory-score-repository.ts";
@@ -9,6 +10,7 @@ function setup() {
   const config = new MemoryConfigRepository();
   const handler = createApiHandler(
     {
+      batches: new MemoryBatchRepository(),
       repository: new MemoryScoreRepository(),
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00.000Z"),

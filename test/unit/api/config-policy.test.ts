@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { DEFAULT_POLICY, policySchema } from "#domain/policy.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { InMemoryBlobStore, InMemoryScoreRepository } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
@@ -10,11 +11,13 @@ const NOW = new Date("2025-03-01T08:00:00.000Z");
 
 function setup() {
   const config = new MemoryConfigRepository();
+  const batches = new MemoryBatchRepository();
   const repository = new InMemoryScoreRepository();
   const blobs = new InMemoryBlobStore();
   const puts = vi.spyOn(blobs, "put");
   const handler = createApiHandler(
     {
+      batches,
       repository,
       blobs,
       now: () => NOW,

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { BlobKeys } from "#store/blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
@@ -13,6 +14,7 @@ function setup() {
   const blobs = new InMemoryBlobStore();
   const handler = createApiHandler(
     {
+      batches: new MemoryBatchRepository(),
       repository: new MemoryScoreRepository(),
       blobs,
       now: () => NOW,

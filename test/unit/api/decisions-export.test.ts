@@ -6,6 +6,7 @@ import type { DecisionList } from "#store/records.ts";
 import type { PageRequest, ScoreRepository } from "#store/score-repository.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import {
@@ -27,8 +28,10 @@ const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAUL
 const BOM = "\uFEFF";
 
 function setup(repository: ScoreRepository = MemoryScoreRepository.withScores(RESULT, "run-1")) {
+  const batches = new MemoryBatchRepository();
   const handler = createApiHandler(
     {
+      batches,
       repository,
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00.000Z"),
@@ -62,6 +65,7 @@ describe("GET /schemes/{schemeId}/decisions?format=csv", () => {
     const { get } = setup();
     const handler = createApiHandler(
       {
+        batches: new MemoryBatchRepository(),
         repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
         blobs: presigningBlobs(),
         now: () => new Date("2025-03-01T08:00:00.000Z"),

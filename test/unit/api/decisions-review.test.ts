@@ -6,6 +6,7 @@ import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { InMemoryBlobStore, InMemoryScoreRepository } from "../pipeline/in-memory-stores.ts";
@@ -31,6 +32,7 @@ async function system() {
   const runIds = ["run-1", "run-2", "run-3"];
   const pipeline: PipelineContext = {
     blobs,
+    batches: new MemoryBatchRepository(),
     repository: scores,
     decisions,
     config,

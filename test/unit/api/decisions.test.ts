@@ -8,6 +8,7 @@ import type { DecisionRepository } from "#store/decision-repository.ts";
 import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { FakeTable } from "../store/fake-table.ts";
@@ -36,6 +37,7 @@ function setup(decisions: DecisionRepository = new MemoryDecisionRepository()) {
   let minute = 0;
   const handler = createApiHandler(
     {
+      batches: new MemoryBatchRepository(),
       repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
       blobs: presigningBlobs(),
       now: () => new Date(Date.UTC(2025, 2, 1, 8, ++minute)),

@@ -1,7 +1,6 @@
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
 import {
-  type BatchRecord,
   type DecisionList,
   decisionList,
   type Page,
@@ -21,7 +20,6 @@ import {
  * care about what the API answers, not about DynamoDB. Pages are slices; a cursor is the next offset.
  */
 export class MemoryScoreRepository implements ScoreRepository {
-  readonly batches = new Map<string, BatchRecord>();
   private schemes: SchemeRecord[] = [];
   private segments = new Map<string, SegmentRecord[]>();
   private histories = new Map<string, SegmentHistoryRecord>();
@@ -56,17 +54,6 @@ export class MemoryScoreRepository implements ScoreRepository {
     return repository;
   }
 
-  async createBatch(batch: BatchRecord): Promise<{ created: boolean; batch: BatchRecord }> {
-    const existing = this.batches.get(batch.batchId);
-    if (existing) return { created: false, batch: existing };
-    this.batches.set(batch.batchId, batch);
-    return { created: true, batch };
-  }
-
-  async getBatch(batchId: string): Promise<BatchRecord | undefined> {
-    return this.batches.get(batchId);
-  }
-
   async listSchemes(): Promise<SchemeRecord[]> {
     return [...this.schemes];
   }
@@ -96,12 +83,6 @@ export class MemoryScoreRepository implements ScoreRepository {
     return pageOf(listed, page);
   }
 
-  updateBatch(): never {
-    throw new Error("the API does not update batches");
-  }
-  async listBatches(page: PageRequest): Promise<Page<BatchRecord>> {
-    return pageOf([...this.batches.values()].reverse(), page);
-  }
   writeScores(): never {
     throw new Error("the API does not write scores");
   }

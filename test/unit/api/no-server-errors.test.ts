@@ -8,6 +8,7 @@ import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
@@ -29,6 +30,7 @@ afterAll(() => rmSync(webDir, { recursive: true, force: true }));
 
 const handler = createApiHandler(
   {
+    batches: new MemoryBatchRepository(),
     repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
     blobs: new InMemoryBlobStore(),
     now: () => new Date("2025-03-01T08:00:00.000Z"),

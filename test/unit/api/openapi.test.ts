@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { openApiDocument } from "#api/openapi.ts";
 import { apiRoutes } from "#api/routes.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { callApi, expectDocumented, presigningBlobs, quietObservability } from "./api-harness.ts";
 import { MemoryScoreRepository } from "./memory-score-repository.ts";
@@ -171,6 +172,7 @@ describe("GET /openapi.json", () => {
   it("answers the document without a token", async () => {
     const handler = createApiHandler(
       {
+        batches: new MemoryBatchRepository(),
         repository: new MemoryScoreRepository(),
         blobs: presigningBlobs(),
         now: () => new Date("2025-03-01T08:00:00Z"),

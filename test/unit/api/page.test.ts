@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { acceptsGzip, configuredSignIn } from "#api/routes/page.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { buildWeb } from "../../../scripts/build-web.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import {
   apiEvent,
@@ -65,6 +66,7 @@ async function get(
 }> {
   const handler = createApiHandler(
     {
+      batches: new MemoryBatchRepository(),
       repository: new MemoryScoreRepository(),
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00Z"),

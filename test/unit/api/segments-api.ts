@@ -1,6 +1,7 @@
 import type { ScoringResult } from "#domain/scoring.ts";
 import { writeSegmentSnapshots } from "#store/segment-snapshots.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, quietObservability } from "./api-harness.ts";
@@ -16,9 +17,11 @@ export async function segmentsApi(
   blobs: InMemoryBlobStore = new InMemoryBlobStore(),
 ) {
   await writeSegmentSnapshots(blobs, result, runId);
+  const batches = new MemoryBatchRepository();
   const repository = MemoryScoreRepository.withScores(result, runId);
   const handler = createApiHandler(
     {
+      batches,
       repository,
       blobs,
       now: () => new Date("2025-03-01T08:00:00.000Z"),

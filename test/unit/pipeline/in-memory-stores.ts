@@ -1,21 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ScoringResult } from "#domain/scoring.ts";
 import { type BlobInfo, type BlobStore, ObjectSuperseded, type ReadOptions } from "#store/blob-store.ts";
-import type {
-  BatchRecord,
-  BatchStatus,
-  DecisionList,
-  Page,
-  RunRecord,
-  SchemeRecord,
-  SegmentRecord,
-} from "#store/records.ts";
-import type {
-  PageRequest,
-  ScoreRepository,
-  SegmentWithHistory,
-  WriteSummary,
-} from "#store/score-repository.ts";
+import type { DecisionList, Page, RunRecord, SchemeRecord, SegmentRecord } from "#store/records.ts";
+import type { ScoreRepository, SegmentWithHistory, WriteSummary } from "#store/score-repository.ts";
 
 interface StoredBlob {
   readonly bytes: Uint8Array;
@@ -150,53 +137,13 @@ function md5(bytes: Uint8Array): string {
   return createHash("md5").update(bytes).digest("hex");
 }
 
-type BatchChanges = Partial<Omit<BatchRecord, "batchId" | "createdAt">>;
-
-/**
- * The score repository in memory, with the adapter's semantics: conditional create and update, a
- * field given as undefined is removed, and a write counts a segment only when its content changed.
- */
+/** The score repository in memory, with the adapter's semantics: a write counts a segment only when its content changed. */
 export class InMemoryScoreRepository implements ScoreRepository {
-  readonly batches = new Map<string, BatchRecord>();
-  /** Every batch update that was applied, in order. */
-  readonly batchUpdates: Array<{ batchId: string; changes: BatchChanges }> = [];
   readonly runs: RunRecord[] = [];
   readonly writes: Array<{ result: ScoringResult; runId: string }> = [];
   /** A fault to raise instead of writing scores. */
   writeFault: Error | undefined;
   private readonly segments = new Map<string, string>();
-
-  async createBatch(batch: BatchRecord): Promise<{ created: boolean; batch: BatchRecord }> {
-    const existing = this.batches.get(batch.batchId);
-    if (existing) return { created: false, batch: existing };
-    this.batches.set(batch.batchId, withoutUndefined(batch));
-    return { created: true, batch };
-  }
-
-  async getBatch(batchId: string): Promise<BatchRecord | undefined> {
-    return this.batches.get(batchId);
-  }
-
-  async updateBatch(
-    batchId: string,
-    changes: BatchChanges,
-    options: { onlyIfStatusIn?: readonly BatchStatus[] } = {},
-  ): Promise<BatchRecord | undefined> {
-    const existing = this.batches.get(batchId);
-    if (!existing) return undefined;
-    if (options.onlyIfStatusIn && !options.onlyIfStatusIn.includes(existing.status)) return undefined;
-    const updated = withoutUndefined({ ...existing, ...changes });
-    this.batches.set(batchId, updated);
-    this.batchUpdates.push({ batchId, changes });
-    return updated;
-  }
-
-  async listBatches(page: PageRequest): Promise<Page<BatchRecord>> {
-    const all = [...this.batches.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-    const from = Number(page.cursor ?? 0);
-    const to = from + page.limit;
-    return { items: all.slice(from, to), cursor: to < all.length ? String(to) : undefined };
-  }
 
   async writeScores(result: ScoringResult, runId: string): Promise<WriteSummary> {
     if (this.writeFault) throw this.writeFault;
@@ -254,8 +201,4 @@ export class InMemoryScoreRepository implements ScoreRepository {
 
 function notReadByThePipeline(): never {
   throw new Error("the pipeline does not read scores back; this fake does not keep them");
-}
-
-function withoutUndefined<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
 }

@@ -6,6 +6,7 @@ import { ingest } from "#ingest/ingest.ts";
 import { ingestBatch } from "#pipeline/ingest-batch.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { BatchRecord } from "#store/records.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
 
@@ -28,16 +29,19 @@ function csvFile(count: number, bad: readonly number[] = [], firstRow = 1): stri
 }
 
 let blobs: InMemoryBlobStore;
+let batches: MemoryBatchRepository;
 let repository: InMemoryScoreRepository;
 let config: MemoryConfigRepository;
 let context: PipelineContext;
 
 beforeEach(() => {
   blobs = new InMemoryBlobStore();
+  batches = new MemoryBatchRepository();
   repository = new InMemoryScoreRepository();
   config = new MemoryConfigRepository();
   context = {
     blobs,
+    batches,
     repository,
     now: () => NOW,
     newId: () => "run-1",
@@ -48,7 +52,7 @@ beforeEach(() => {
 
 /** The batch as the API creates it when the ERP asks for an upload URL. */
 async function awaitingUpload(overrides: Partial<BatchRecord> = {}): Promise<void> {
-  await repository.createBatch({
+  await batches.createBatch({
     batchId: "b-0615",
     fileName: "orders.csv",
     status: "awaiting_upload",
@@ -63,7 +67,7 @@ function uploaded(content: string | Uint8Array, key = "incoming/b-0615/orders.cs
 }
 
 function statuses(): string[] {
-  return repository.batchUpdates.flatMap(({ changes }) => (changes.status ? [changes.status] : []));
+  return batches.updates.flatMap(({ changes }) => (changes.status ? [changes.status] : []));
 }
 
 function partialCube() {
@@ -117,7 +121,7 @@ describe("ingestBatch: a good file", () => {
     expect(batch?.ingestMs).toBeGreaterThanOrEqual(0);
     expect(batch?.error).toBeUndefined();
     expect(batch?.rejectsKey).toBeUndefined();
-    expect(repository.batches.get("b-0615")).toEqual(batch);
+    expect(batches.stored.get("b-0615")).toEqual(batch);
   });
 
   it("creates the batch when a file arrives for a batch id the API never issued", async () => {
@@ -147,7 +151,7 @@ describe("ingestBatch: a good file", () => {
     const outcome = await ingestBatch(context, uploaded(csvFile(3), "partials/b-0615.cube"));
 
     expect(outcome).toBeUndefined();
-    expect(repository.batches.size).toBe(0);
+    expect(batches.stored.size).toBe(0);
     expect(blobs.writes).toEqual([]);
   });
 
@@ -191,20 +195,20 @@ describe("ingestBatch: the same batch announced again", () => {
     const object = uploaded(csvFile(40));
     const first = await ingestBatch(context, object);
     const writes = [...blobs.writes];
-    const updates = repository.batchUpdates.length;
+    const updates = batches.updates.length;
 
     const again = await ingestBatch(context, object);
 
     expect(again).toEqual(first);
     expect(blobs.writes).toEqual(writes);
-    expect(repository.batchUpdates).toHaveLength(updates);
+    expect(batches.updates).toHaveLength(updates);
   });
 
   it("counts content already scored once too", async () => {
     await awaitingUpload();
     const object = uploaded(csvFile(40));
     await ingestBatch(context, object);
-    await repository.updateBatch("b-0615", { status: "scored", runId: "run-1" });
+    await batches.updateBatch("b-0615", { status: "scored", runId: "run-1" });
 
     const again = await ingestBatch(context, object);
 
@@ -333,7 +337,7 @@ describe("ingestBatch: a storage fault", () => {
       "SlowDown",
     );
 
-    const batch = repository.batches.get("b-0615");
+    const batch = batches.stored.get("b-0615");
     expect(batch).toMatchObject({
       status: "failed",
       contentHash: good.etag,
@@ -368,11 +372,11 @@ describe("ingestBatch: a storage fault", () => {
 
       await expect(ingestBatch(context, uploaded(encode(csvFile(400))))).rejects.toThrow("aborted");
 
-      expect(repository.batches.get("b-0615")).toMatchObject({
+      expect(batches.stored.get("b-0615")).toMatchObject({
         status: "failed",
         error: { code: "SERVICE_ERROR", retryable: true },
       });
-      expect(repository.batches.get("b-0615")?.contentHash).toBeUndefined();
+      expect(batches.stored.get("b-0615")?.contentHash).toBeUndefined();
     },
   );
 
@@ -388,7 +392,7 @@ describe("ingestBatch: a storage fault", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
 
       expect(unhandled).toEqual([]);
-      expect(repository.batches.get("b-0615")).toMatchObject({
+      expect(batches.stored.get("b-0615")).toMatchObject({
         status: "failed",
         error: { code: "SERVICE_ERROR", retryable: true },
       });

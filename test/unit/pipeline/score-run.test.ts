@@ -7,6 +7,7 @@ import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import type { BatchRecord, BatchStatus } from "#store/records.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
@@ -20,6 +21,7 @@ const PARTS: Record<string, readonly string[]> = {
 };
 
 let blobs: InMemoryBlobStore;
+let batches: MemoryBatchRepository;
 let repository: InMemoryScoreRepository;
 let config: MemoryConfigRepository;
 let context: PipelineContext;
@@ -27,12 +29,14 @@ let clock: number;
 
 beforeEach(() => {
   blobs = new InMemoryBlobStore();
+  batches = new MemoryBatchRepository();
   repository = new InMemoryScoreRepository();
   config = new MemoryConfigRepository();
   clock = Date.parse("2025-01-10T03:00:00.000Z");
   const ids = ["run-1", "run-2", "run-3"];
   context = {
     blobs,
+    batches,
     repository,
     now: () => {
       clock += 1_000;
@@ -58,7 +62,7 @@ async function batchWithPartial(batchId: string, status: BatchStatus): Promise<v
     createdAt: "2025-01-10T01:00:00.000Z",
     updatedAt: "2025-01-10T01:00:00.000Z",
   };
-  await repository.createBatch(batch);
+  await batches.createBatch(batch);
   await blobs.put(`partials/${batchId}.cube`, encodeCube(partCube(batchId)));
 }
 
@@ -116,7 +120,7 @@ describe("runScoring", () => {
     await batchWithPartial("b-1", "aggregated");
     await batchWithPartial("b-2", "scored");
     await batchWithPartial("b-3", "failed");
-    await repository.createBatch({
+    await batches.createBatch({
       batchId: "b-4",
       fileName: "b-4.csv",
       status: "ingesting",
@@ -127,7 +131,7 @@ describe("runScoring", () => {
     const run = await runScoring(context);
 
     expect(run.batchIds).toEqual(["b-1", "b-2", "b-3"]);
-    const status = (batchId: string) => repository.batches.get(batchId);
+    const status = (batchId: string) => batches.stored.get(batchId);
     expect(status("b-1")).toMatchObject({ status: "scored", runId: "run-1" });
     expect(status("b-2")).toMatchObject({ status: "scored", runId: "run-1" });
     expect(status("b-3")).toMatchObject({ status: "failed" });
@@ -147,7 +151,7 @@ describe("runScoring", () => {
       segmentsUnchanged: first.segmentsWritten,
       segmentsRemoved: 0,
     });
-    expect(repository.batches.get("b-1")).toMatchObject({ status: "scored", runId: "run-2" });
+    expect(batches.stored.get("b-1")).toMatchObject({ status: "scored", runId: "run-2" });
   });
 
   it("scores with the policy in force", async () => {
@@ -175,7 +179,7 @@ describe("runScoring", () => {
     const run = await runScoring(context);
 
     expect(run.batchIds).toEqual(["b-1"]);
-    expect(repository.batches.get("b-2")).toMatchObject({ status: "aggregated" });
+    expect(batches.stored.get("b-2")).toMatchObject({ status: "aggregated" });
   });
 
   it("records no run and marks no batch when the scores cannot be written", async () => {
@@ -185,6 +189,6 @@ describe("runScoring", () => {
     await expect(runScoring(context)).rejects.toThrow("unprocessed after 8 attempts");
 
     expect(repository.runs).toEqual([]);
-    expect(repository.batches.get("b-1")).toMatchObject({ status: "aggregated" });
+    expect(batches.stored.get("b-1")).toMatchObject({ status: "aggregated" });
   });
 });

@@ -14,6 +14,7 @@ import {
   segmentSnapshotOf,
 } from "#store/segment-snapshots.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { TOKENS } from "../api/api-harness.ts";
@@ -24,15 +25,18 @@ const SCHEMES = ["channel", "customer", "channel+category"];
 const WHOLE: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 
 let blobs: InMemoryBlobStore;
+let batches: MemoryBatchRepository;
 let repository: InMemoryScoreRepository;
 let context: PipelineContext;
 
 beforeEach(async () => {
   blobs = new InMemoryBlobStore();
+  batches = new MemoryBatchRepository();
   repository = new InMemoryScoreRepository();
   const ids = ["run-1", "run-2", "run-3"];
   context = {
     blobs,
+    batches,
     repository,
     now: () => new Date("2025-01-10T03:00:00.000Z"),
     newId: () => ids.shift() ?? "run-n",
