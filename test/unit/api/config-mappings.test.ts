@@ -3,8 +3,8 @@ import { columnMappingSchema } from "#ingest/mapping.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 function setup() {
   const config = new MemoryConfigRepository();

@@ -4,7 +4,8 @@ import { BlobKeys } from "#store/blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "../pipeline/in-memory-stores.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
+import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
 
 const NOW = new Date("2025-03-01T08:00:00.000Z");
@@ -12,7 +13,7 @@ const NOW = new Date("2025-03-01T08:00:00.000Z");
 function setup() {
   const config = new MemoryConfigRepository();
   const batches = new MemoryBatchRepository();
-  const repository = new InMemoryScoreRepository();
+  const repository = new MemoryScoreRepository();
   const blobs = new InMemoryBlobStore();
   const puts = vi.spyOn(blobs, "put");
   const handler = createApiHandler(

@@ -3,9 +3,9 @@ import { BlobKeys } from "#store/blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 const NOW = new Date("2025-03-01T08:00:00.000Z");
 

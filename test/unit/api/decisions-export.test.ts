@@ -8,6 +8,7 @@ import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import {
   apiEvent,
@@ -19,7 +20,6 @@ import {
   quietObservability,
   TOKENS,
 } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /** A list of the board as CSV, for leadership's spreadsheet: `GET /schemes/{schemeId}/decisions?format=csv`. */
 

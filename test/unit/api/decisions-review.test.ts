@@ -8,10 +8,10 @@ import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "../pipeline/in-memory-stores.ts";
+import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * "Needs review" when the numbers move: a leader's standing decision is put in question by a scoring
@@ -26,7 +26,7 @@ async function system() {
   const decisions = new MemoryDecisionRepository();
   const blobs = new InMemoryBlobStore();
   await blobs.put("partials/b-1.cube", encodeCube(salesCube(channelFixtureSales())));
-  const scores = new InMemoryScoreRepository();
+  const scores = new MemoryScoreRepository();
   const config = new MemoryConfigRepository();
   let minute = 0;
   const runIds = ["run-1", "run-2", "run-3"];

@@ -10,6 +10,7 @@ import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { FakeTable } from "../store/fake-table.ts";
 import {
@@ -20,7 +21,6 @@ import {
   quietObservability,
   TOKENS,
 } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * Leadership decides on the recommendations: approve or override with a rationale, each decision kept

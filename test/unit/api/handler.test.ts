@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import {
   apiEvent,
   callApi,
@@ -11,7 +12,6 @@ import {
   quietObservability,
   TOKENS,
 } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 afterEach(() => {
   vi.unstubAllEnvs();

@@ -10,10 +10,10 @@ import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { apiEvent, lambdaContext, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * Nothing a client sends makes the API answer 5xx: any route template filled with any text, any method,

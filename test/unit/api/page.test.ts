@@ -9,6 +9,7 @@ import { createApiHandler } from "../../../functions/api/handler.ts";
 import { buildWeb } from "../../../scripts/build-web.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import {
   apiEvent,
   expectDocumented,
@@ -16,7 +17,6 @@ import {
   presigningBlobs,
   quietObservability,
 } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * The leadership page is served by the API: `GET /` the page built into SEGFOCUS_WEB_DIR, `GET

@@ -7,9 +7,9 @@ import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 const RUN_ID = "run-1";

@@ -3,9 +3,9 @@ import { writeSegmentSnapshots } from "#store/segment-snapshots.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, quietObservability } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * The API over one scoring run as the pipeline leaves it: the scores in the repository, and each

@@ -22,7 +22,8 @@ import { ingestBatch, type UploadedObject } from "#pipeline/ingest-batch.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
+import { InMemoryBlobStore } from "./in-memory-stores.ts";
 
 const NOW = new Date("2024-06-15T12:00:00.000Z");
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category";
@@ -58,7 +59,7 @@ function newContext(
   return {
     blobs: new InMemoryBlobStore(options),
     batches: new MemoryBatchRepository(),
-    repository: new InMemoryScoreRepository(),
+    repository: new MemoryScoreRepository(),
     now: () => NOW,
     newId: () => "run-1",
     decisions: new MemoryDecisionRepository(),

@@ -1,8 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ScoringResult } from "#domain/scoring.ts";
 import { type BlobInfo, type BlobStore, ObjectSuperseded, type ReadOptions } from "#store/blob-store.ts";
-import type { DecisionList, Page, RunRecord, SchemeRecord, SegmentRecord } from "#store/records.ts";
-import type { ScoreRepository, SegmentWithHistory, WriteSummary } from "#store/score-repository.ts";
 
 interface StoredBlob {
   readonly bytes: Uint8Array;
@@ -138,67 +135,3 @@ function md5(bytes: Uint8Array): string {
 }
 
 /** The score repository in memory, with the adapter's semantics: a write counts a segment only when its content changed. */
-export class InMemoryScoreRepository implements ScoreRepository {
-  readonly runs: RunRecord[] = [];
-  readonly writes: Array<{ result: ScoringResult; runId: string }> = [];
-  /** A fault to raise instead of writing scores. */
-  writeFault: Error | undefined;
-  private readonly segments = new Map<string, string>();
-
-  async writeScores(result: ScoringResult, runId: string): Promise<WriteSummary> {
-    if (this.writeFault) throw this.writeFault;
-    this.writes.push({ result, runId });
-    let written = 0;
-    let unchanged = 0;
-    const current = new Set<string>();
-    for (const scheme of result.schemes) {
-      for (const { history: _, ...segment } of scheme.segments) {
-        const key = `${scheme.id}/${segment.id}`;
-        const body = JSON.stringify(segment);
-        current.add(key);
-        if (this.segments.get(key) === body) unchanged++;
-        else written++;
-        this.segments.set(key, body);
-      }
-    }
-    let removed = 0;
-    for (const key of [...this.segments.keys()]) {
-      if (current.has(key)) continue;
-      this.segments.delete(key);
-      removed++;
-    }
-    return { written, unchanged, removed };
-  }
-
-  listSchemes(): Promise<SchemeRecord[]> {
-    return notReadByThePipeline();
-  }
-
-  getScheme(): Promise<SchemeRecord | undefined> {
-    return notReadByThePipeline();
-  }
-
-  listSegments(): Promise<Page<SegmentRecord>> {
-    return notReadByThePipeline();
-  }
-
-  getSegment(): Promise<SegmentRecord | undefined> {
-    return notReadByThePipeline();
-  }
-
-  getSegmentWithHistory(): Promise<SegmentWithHistory | undefined> {
-    return notReadByThePipeline();
-  }
-
-  listDecisions(_schemeId: string, _list: DecisionList): Promise<Page<SegmentRecord>> {
-    return notReadByThePipeline();
-  }
-
-  async putRun(run: RunRecord): Promise<void> {
-    this.runs.push(run);
-  }
-}
-
-function notReadByThePipeline(): never {
-  throw new Error("the pipeline does not read scores back; this fake does not keep them");
-}

@@ -8,7 +8,8 @@ import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { BatchRecord } from "#store/records.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
+import { InMemoryBlobStore } from "./in-memory-stores.ts";
 
 const NOW = new Date("2024-06-15T12:00:00.000Z");
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category";
@@ -30,14 +31,14 @@ function csvFile(count: number, bad: readonly number[] = [], firstRow = 1): stri
 
 let blobs: InMemoryBlobStore;
 let batches: MemoryBatchRepository;
-let repository: InMemoryScoreRepository;
+let repository: MemoryScoreRepository;
 let config: MemoryConfigRepository;
 let context: PipelineContext;
 
 beforeEach(() => {
   blobs = new InMemoryBlobStore();
   batches = new MemoryBatchRepository();
-  repository = new InMemoryScoreRepository();
+  repository = new MemoryScoreRepository();
   config = new MemoryConfigRepository();
   context = {
     blobs,

@@ -9,8 +9,9 @@ import type { BatchRecord, BatchStatus } from "#store/records.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
+import { InMemoryBlobStore } from "./in-memory-stores.ts";
 
 const SALES = channelFixtureSales();
 /** The fixture's sales split three ways by channel, as three ERP batches would send them. */
@@ -22,7 +23,7 @@ const PARTS: Record<string, readonly string[]> = {
 
 let blobs: InMemoryBlobStore;
 let batches: MemoryBatchRepository;
-let repository: InMemoryScoreRepository;
+let repository: MemoryScoreRepository;
 let config: MemoryConfigRepository;
 let context: PipelineContext;
 let clock: number;
@@ -30,7 +31,7 @@ let clock: number;
 beforeEach(() => {
   blobs = new InMemoryBlobStore();
   batches = new MemoryBatchRepository();
-  repository = new InMemoryScoreRepository();
+  repository = new MemoryScoreRepository();
   config = new MemoryConfigRepository();
   clock = Date.parse("2025-01-10T03:00:00.000Z");
   const ids = ["run-1", "run-2", "run-3"];
