@@ -4,9 +4,9 @@ import { MAX_CONTENT_BYTES } from "#api/routes/batches.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, apiEvent, callApi, lambdaContext, quietObservability, TOKENS } from "./api-harness.ts";
 
 const NOW = new Date("2025-03-01T08:00:00.000Z");
@@ -15,7 +15,7 @@ const CSV = "transaction_id,date,customer_id,revenue,cogs\nT1,2025-02-01,C1,100,
 function setup() {
   const batches = new MemoryBatchRepository();
   const repository = new MemoryScoreRepository();
-  const blobs = new InMemoryBlobStore();
+  const blobs = new MemoryBlobStore();
   const handler = createApiHandler(
     {
       batches,

@@ -9,8 +9,8 @@ import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import type { BatchRecord } from "#store/records.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { FakeTable } from "../store/fake-table.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
 
@@ -26,7 +26,7 @@ function setup() {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
   const batches = new DynamoDbBatchRepository(db, "segfocus-test");
   const config = new MemoryConfigRepository();
-  const blobs = new InMemoryBlobStore();
+  const blobs = new MemoryBlobStore();
   const handler = createApiHandler(
     {
       batches,

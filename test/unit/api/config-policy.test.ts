@@ -3,9 +3,9 @@ import { DEFAULT_POLICY, policySchema } from "#domain/policy.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
 
 const NOW = new Date("2025-03-01T08:00:00.000Z");
@@ -14,7 +14,7 @@ function setup() {
   const config = new MemoryConfigRepository();
   const batches = new MemoryBatchRepository();
   const repository = new MemoryScoreRepository();
-  const blobs = new InMemoryBlobStore();
+  const blobs = new MemoryBlobStore();
   const puts = vi.spyOn(blobs, "put");
   const handler = createApiHandler(
     {

@@ -7,10 +7,10 @@ import { runScoring } from "#pipeline/score-run.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
 
 /**
@@ -24,7 +24,7 @@ import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } fr
  */
 async function system() {
   const decisions = new MemoryDecisionRepository();
-  const blobs = new InMemoryBlobStore();
+  const blobs = new MemoryBlobStore();
   await blobs.put("partials/b-1.cube", encodeCube(salesCube(channelFixtureSales())));
   const scores = new MemoryScoreRepository();
   const config = new MemoryConfigRepository();

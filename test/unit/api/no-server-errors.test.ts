@@ -9,10 +9,10 @@ import { scoreCube } from "#domain/scoring.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { apiEvent, lambdaContext, quietObservability, TOKENS } from "./api-harness.ts";
 
 /**
@@ -32,7 +32,7 @@ const handler = createApiHandler(
   {
     batches: new MemoryBatchRepository(),
     repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
-    blobs: new InMemoryBlobStore(),
+    blobs: new MemoryBlobStore(),
     now: () => new Date("2025-03-01T08:00:00.000Z"),
     newId: () => "generated-1",
     decisions: new MemoryDecisionRepository(),

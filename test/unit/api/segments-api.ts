@@ -2,9 +2,9 @@ import type { ScoringResult } from "#domain/scoring.ts";
 import { writeSegmentSnapshots } from "#store/segment-snapshots.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, quietObservability } from "./api-harness.ts";
 
 /**
@@ -14,7 +14,7 @@ import { type ApiCall, callApi, quietObservability } from "./api-harness.ts";
 export async function segmentsApi(
   result: ScoringResult,
   runId = "run-1",
-  blobs: InMemoryBlobStore = new InMemoryBlobStore(),
+  blobs: MemoryBlobStore = new MemoryBlobStore(),
 ) {
   await writeSegmentSnapshots(blobs, result, runId);
   const batches = new MemoryBatchRepository();

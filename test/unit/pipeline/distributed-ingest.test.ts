@@ -21,9 +21,9 @@ import {
 import { ingestBatch, type UploadedObject } from "#pipeline/ingest-batch.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { InMemoryBlobStore } from "./in-memory-stores.ts";
 
 const NOW = new Date("2024-06-15T12:00:00.000Z");
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category";
@@ -55,9 +55,9 @@ function csvFileWithQuotedLineBreaks(count: number): string {
 
 function newContext(
   options: { versioned?: boolean } = {},
-): PipelineContext & { blobs: InMemoryBlobStore; batches: MemoryBatchRepository } {
+): PipelineContext & { blobs: MemoryBlobStore; batches: MemoryBatchRepository } {
   return {
-    blobs: new InMemoryBlobStore(options),
+    blobs: new MemoryBlobStore(options),
     batches: new MemoryBatchRepository(),
     repository: new MemoryScoreRepository(),
     now: () => NOW,

@@ -7,9 +7,9 @@ import { ingestBatch } from "#pipeline/ingest-batch.ts";
 import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { BatchRecord } from "#store/records.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { InMemoryBlobStore } from "./in-memory-stores.ts";
 
 const NOW = new Date("2024-06-15T12:00:00.000Z");
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category";
@@ -29,14 +29,14 @@ function csvFile(count: number, bad: readonly number[] = [], firstRow = 1): stri
   return `${HEADER}\n${rows.join("\n")}\n`;
 }
 
-let blobs: InMemoryBlobStore;
+let blobs: MemoryBlobStore;
 let batches: MemoryBatchRepository;
 let repository: MemoryScoreRepository;
 let config: MemoryConfigRepository;
 let context: PipelineContext;
 
 beforeEach(() => {
-  blobs = new InMemoryBlobStore();
+  blobs = new MemoryBlobStore();
   batches = new MemoryBatchRepository();
   repository = new MemoryScoreRepository();
   config = new MemoryConfigRepository();

@@ -8,10 +8,10 @@ import { runScoring } from "#pipeline/score-run.ts";
 import type { BatchRecord, BatchStatus } from "#store/records.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
-import { InMemoryBlobStore } from "./in-memory-stores.ts";
 
 const SALES = channelFixtureSales();
 /** The fixture's sales split three ways by channel, as three ERP batches would send them. */
@@ -21,7 +21,7 @@ const PARTS: Record<string, readonly string[]> = {
   "b-3": ["warranty", "pilot"],
 };
 
-let blobs: InMemoryBlobStore;
+let blobs: MemoryBlobStore;
 let batches: MemoryBatchRepository;
 let repository: MemoryScoreRepository;
 let config: MemoryConfigRepository;
@@ -29,7 +29,7 @@ let context: PipelineContext;
 let clock: number;
 
 beforeEach(() => {
-  blobs = new InMemoryBlobStore();
+  blobs = new MemoryBlobStore();
   batches = new MemoryBatchRepository();
   repository = new MemoryScoreRepository();
   config = new MemoryConfigRepository();

@@ -15,23 +15,23 @@ import {
 } from "#store/segment-snapshots.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { TOKENS } from "../api/api-harness.ts";
 import { segmentsApi } from "../api/segments-api.ts";
-import { InMemoryBlobStore } from "./in-memory-stores.ts";
 
 const SCHEMES = ["channel", "customer", "channel+category"];
 const WHOLE: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 
-let blobs: InMemoryBlobStore;
+let blobs: MemoryBlobStore;
 let batches: MemoryBatchRepository;
 let repository: MemoryScoreRepository;
 let context: PipelineContext;
 
 beforeEach(async () => {
-  blobs = new InMemoryBlobStore();
+  blobs = new MemoryBlobStore();
   batches = new MemoryBatchRepository();
   repository = new MemoryScoreRepository();
   const ids = ["run-1", "run-2", "run-3"];

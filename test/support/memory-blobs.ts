@@ -21,7 +21,7 @@ export interface AnnouncedUpload {
  * keeps every upload's bytes under a version id, as the AWS bucket does; unversioned, as s3rver,
  * only the latest, and a read pinned to an older entity tag fails as S3's If-Match does.
  */
-export class InMemoryBlobStore implements BlobStore {
+export class MemoryBlobStore implements BlobStore {
   readonly bucket = "segfocus-test";
   readonly objects = new Map<string, StoredBlob>();
   /** Every upload's bytes by key and version id, in a versioned bucket. */
