@@ -122,14 +122,8 @@ export class DynamoDbScoreRepository implements ScoreRepository {
 
   async getSegmentWithHistory(schemeId: string, segmentId: string): Promise<SegmentWithHistory | undefined> {
     const Item = await this.readSegmentItem(schemeId, segmentId, ["body", "schemeId", "runId", "history"]);
-    if (!Item) return undefined;
-    // Items written before the history moved into them keep it in a HIST# item until the next run rewrites them.
-    const history =
-      (Item.history as string | undefined) ??
-      ((await this.readSegmentItem(schemeId, segmentId, ["history"], "HIST#"))?.history as
-        | string
-        | undefined);
-    if (history === undefined) return undefined;
+    const history = Item?.history as string | undefined;
+    if (!Item || history === undefined) return undefined;
     return { segment: toSegment(Item), history: JSON.parse(history) as SegmentHistoryRecord };
   }
 
@@ -137,12 +131,11 @@ export class DynamoDbScoreRepository implements ScoreRepository {
     schemeId: string,
     segmentId: string,
     attributes: readonly string[],
-    prefix: "SEG#" | "HIST#" = "SEG#",
   ): Promise<Item | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `${prefix}${segmentId}` },
+        Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `SEG#${segmentId}` },
         // Strongly consistent: the API keeps what it reads for the run its scheme record names, and a
         // lagging replica must not hand it the previous run's segment to keep for a whole run.
         ConsistentRead: true,

@@ -158,19 +158,6 @@ describe("writeScores", () => {
     });
   });
 
-  it("reads the history of a segment stored before it moved into the segment item, until a run rewrites it", async () => {
-    await repository.writeScores(RESULT, "run-1");
-    const { history, ...segment } = scheme(RESULT, "channel").segments[0] as ScoredSegment;
-    const stored = table.item("SCHEME#channel", `SEG#${segment.id}`) as Record<string, unknown>;
-    const { history: inItem, ...earlier } = stored;
-    table.seed({ ...earlier, bodyHash: "written-by-an-earlier-version" });
-    table.seed({ pk: "SCHEME#channel", sk: `HIST#${segment.id}`, history: inItem });
-
-    expect((await repository.getSegmentWithHistory("channel", segment.id))?.history).toEqual(history);
-    expect((await repository.writeScores(RESULT, "run-2")).written).toBe(1);
-    expect(table.item("SCHEME#channel", `SEG#${segment.id}`)?.history).toBe(inItem);
-  });
-
   it("rewrites a segment whose monthly history alone changed", async () => {
     await repository.writeScores(RESULT, "run-1");
     dynamo.resetHistory();
