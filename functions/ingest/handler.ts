@@ -1,9 +1,9 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { S3Event, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
-import { distributedIngestFromEnvironment } from "#pipeline/distributed-ingest-execution.ts";
 import { ingestBatch } from "#pipeline/ingest-batch.ts";
 import { announcedObjects } from "#pipeline/s3-notifications.ts";
+import { distributedIngestFromEnvironment } from "#store/distributed-ingest-execution.ts";
 
 const logger = new Logger({ serviceName: "segment-focus-ingest" });
 const context = contextFromEnvironment();
