@@ -2,8 +2,9 @@ import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { BatchChanges, BatchRepository } from "#store/batch-repository.ts";
 import { queryPage } from "#store/query-page.ts";
-import type { BatchRecord, BatchStatus, Page } from "#store/records.ts";
+import { type BatchRecord, type BatchStatus, batchRecordSchema, type Page } from "#store/records.ts";
 import type { PageRequest } from "#store/score-repository.ts";
+import { itemKey, parseStored } from "#store/stored-item.ts";
 import { TABLE } from "#store/table-design.ts";
 
 type Item = Record<string, unknown>;
@@ -133,7 +134,8 @@ const KEY_ATTRIBUTES = new Set([
 ]);
 
 function toBatch(item: Item): BatchRecord {
-  return Object.fromEntries(
+  const attributes = Object.fromEntries(
     Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name as never)),
-  ) as unknown as BatchRecord;
+  );
+  return parseStored(batchRecordSchema, attributes, itemKey(item));
 }

@@ -16,8 +16,11 @@ import {
   type Page,
   type RunRecord,
   type SchemeRecord,
-  type SegmentHistoryRecord,
   type SegmentRecord,
+  schemeBodySchema,
+  segmentBodySchema,
+  segmentHistorySchema,
+  segmentItemSchema,
 } from "#store/records.ts";
 import type {
   PageRequest,
@@ -25,6 +28,7 @@ import type {
   SegmentWithHistory,
   WriteSummary,
 } from "#store/score-repository.ts";
+import { itemKey, parseStored, parseStoredJson } from "#store/stored-item.ts";
 import { TABLE } from "#store/table-design.ts";
 
 type Item = Record<string, unknown>;
@@ -88,7 +92,7 @@ export class DynamoDbScoreRepository implements ScoreRepository {
   }
 
   listSchemes(): Promise<SchemeRecord[]> {
-    return bodiesUnder<SchemeRecord>(this.db, this.tableName, "SCHEMES", "SCHEME#");
+    return bodiesUnder(this.db, this.tableName, "SCHEMES", "SCHEME#", toScheme);
   }
 
   async getScheme(schemeId: string): Promise<SchemeRecord | undefined> {
@@ -98,7 +102,7 @@ export class DynamoDbScoreRepository implements ScoreRepository {
         Key: { [TABLE.partitionKey]: "SCHEMES", [TABLE.sortKey]: `SCHEME#${schemeId}` },
       }),
     );
-    return Item ? (JSON.parse(Item.body as string) as SchemeRecord) : undefined;
+    return Item ? toScheme(Item.body, itemKey(Item)) : undefined;
   }
 
   listSegments(schemeId: string, page: PageRequest): Promise<Page<SegmentRecord>> {
@@ -111,20 +115,23 @@ export class DynamoDbScoreRepository implements ScoreRepository {
         ExpressionAttributeValues: { ":pk": `SCHEME#${schemeId}`, ":seg": "SEG#" },
       },
       page,
-      toSegment,
+      (item) => toSegment(item, itemKey(item)),
     );
   }
 
   async getSegment(schemeId: string, segmentId: string): Promise<SegmentRecord | undefined> {
     const Item = await this.readSegmentItem(schemeId, segmentId, ["body", "schemeId", "runId"]);
-    return Item ? toSegment(Item) : undefined;
+    return Item ? toSegment(Item, segmentKey(schemeId, segmentId)) : undefined;
   }
 
   async getSegmentWithHistory(schemeId: string, segmentId: string): Promise<SegmentWithHistory | undefined> {
     const Item = await this.readSegmentItem(schemeId, segmentId, ["body", "schemeId", "runId", "history"]);
-    const history = Item?.history as string | undefined;
-    if (!Item || history === undefined) return undefined;
-    return { segment: toSegment(Item), history: JSON.parse(history) as SegmentHistoryRecord };
+    if (!Item || Item.history === undefined) return undefined;
+    const key = segmentKey(schemeId, segmentId);
+    return {
+      segment: toSegment(Item, key),
+      history: parseStoredJson(segmentHistorySchema, Item.history, key, "history"),
+    };
   }
 
   private async readSegmentItem(
@@ -158,7 +165,7 @@ export class DynamoDbScoreRepository implements ScoreRepository {
         ScanIndexForward: false,
       },
       page,
-      toSegment,
+      (item) => toSegment(item, itemKey(item)),
     );
   }
 
@@ -248,12 +255,20 @@ function listPartition(schemeId: string, list: DecisionList): string {
   return `SCHEME#${schemeId}#LIST#${list}`;
 }
 
-function toSegment(item: Item): SegmentRecord {
-  return {
-    ...(JSON.parse(item.body as string) as Omit<SegmentRecord, "schemeId" | "runId">),
-    schemeId: item.schemeId as string,
-    runId: item.runId as string,
-  };
+function segmentKey(schemeId: string, segmentId: string): string {
+  return `SCHEME#${schemeId} / SEG#${segmentId}`;
+}
+
+/** A segment item as the record it stores; the body is checked as far as segmentBodySchema goes (see records.ts). */
+function toSegment(item: Item, key: string): SegmentRecord {
+  const { schemeId, runId, body } = parseStored(segmentItemSchema, item, key);
+  const segment = parseStoredJson(segmentBodySchema, body, key, "body");
+  return { ...(segment as unknown as Omit<SegmentRecord, "schemeId" | "runId">), schemeId, runId };
+}
+
+/** A scheme item's body as its record, checked as far as schemeBodySchema goes (see records.ts). */
+function toScheme(body: unknown, key: string): SchemeRecord {
+  return parseStoredJson(schemeBodySchema, body, key, "body") as unknown as SchemeRecord;
 }
 
 /**

@@ -172,3 +172,13 @@ describe("listBatches", () => {
     });
   });
 });
+
+describe("reading a stored batch", () => {
+  it("refuses an item of another shape, naming its key and the field", async () => {
+    table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...BATCH, status: "done", accepted: "ten" });
+
+    await expect(repository.getBatch("b-0615")).rejects.toThrow(
+      /^stored item BATCH#b-0615 \/ BATCH: status: /,
+    );
+  });
+});

@@ -344,3 +344,43 @@ describe("listDecisions", () => {
     expect(page.items.length).toBeGreaterThan(1);
   });
 });
+
+describe("reading stored scores", () => {
+  it("refuses a segment whose body is not what a run writes, naming its key and the field", async () => {
+    await repository.writeScores(RESULT, "run-1");
+    const stored = table.item("SCHEME#channel", "SEG#direct") as Record<string, unknown>;
+    const body = JSON.parse(stored.body as string);
+    table.seed({ ...stored, body: JSON.stringify({ ...body, scores: { ...body.scores, focus: "high" } }) });
+
+    await expect(repository.getSegment("channel", "direct")).rejects.toThrow(
+      /^stored item SCHEME#channel \/ SEG#direct: body\.scores\.focus: /,
+    );
+    await expect(repository.listSegments("channel", { limit: 100 })).rejects.toThrow(
+      "stored item SCHEME#channel / SEG#direct: body.scores.focus",
+    );
+  });
+
+  it("refuses a segment history that is not JSON, naming its key", async () => {
+    await repository.writeScores(RESULT, "run-1");
+    const stored = table.item("SCHEME#channel", "SEG#direct") as Record<string, unknown>;
+    table.seed({ ...stored, history: "{cut" });
+
+    await expect(repository.getSegmentWithHistory("channel", "direct")).rejects.toThrow(
+      "stored item SCHEME#channel / SEG#direct: history: not JSON",
+    );
+  });
+
+  it("refuses a scheme summary without its decision counts, naming its key", async () => {
+    await repository.writeScores(RESULT, "run-1");
+    const stored = table.item("SCHEMES", "SCHEME#channel") as Record<string, unknown>;
+    const { decisions: _, ...body } = JSON.parse(stored.body as string);
+    table.seed({ ...stored, body: JSON.stringify(body) });
+
+    await expect(repository.getScheme("channel")).rejects.toThrow(
+      /^stored item SCHEMES \/ SCHEME#channel: body\.decisions: /,
+    );
+    await expect(repository.listSchemes()).rejects.toThrow(
+      "stored item SCHEMES / SCHEME#channel: body.decisions",
+    );
+  });
+});
