@@ -66,7 +66,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const context: PipelineContext = {
     blobs: new S3BlobStore(createS3Client(services.endpoints), services.bucket),
     batches: new DynamoDbBatchRepository(db, services.tableName),
-    repository: new DynamoDbScoreRepository(db, services.tableName),
+    scores: new DynamoDbScoreRepository(db, services.tableName),
     decisions: new DynamoDbDecisionRepository(db, services.tableName),
     config: new DynamoDbConfigRepository(db, services.tableName),
     now: () => new Date(),

@@ -18,7 +18,7 @@ export function contextFromEnvironment(env: NodeJS.ProcessEnv = process.env): Pi
   return {
     blobs: new S3BlobStore(createS3Client(endpoints), bucket),
     batches: new DynamoDbBatchRepository(db, table),
-    repository: new DynamoDbScoreRepository(db, table),
+    scores: new DynamoDbScoreRepository(db, table),
     decisions: new DynamoDbDecisionRepository(db, table),
     config: new DynamoDbConfigRepository(db, table),
     now: () => new Date(),

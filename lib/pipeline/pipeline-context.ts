@@ -8,7 +8,7 @@ import type { ScoreRepository } from "#store/score-repository.ts";
 export interface PipelineContext {
   readonly blobs: BlobStore;
   readonly batches: BatchRepository;
-  readonly repository: ScoreRepository;
+  readonly scores: ScoreRepository;
   readonly decisions: DecisionRepository;
   readonly config: ConfigRepository;
   readonly now: () => Date;

@@ -15,7 +15,7 @@ import { deleteOtherSegmentSnapshots, writeSegmentSnapshots } from "#store/segme
  * expected one at a time: two at once could each delete the other's snapshots.
  */
 export async function runScoring(context: PipelineContext): Promise<RunRecord> {
-  const { blobs, repository } = context;
+  const { blobs, scores } = context;
   const forces = (await context.config.listScenarios()).filter((force) => force.active);
   const runId = context.newId();
   const startedAt = context.now().toISOString();
@@ -40,7 +40,7 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
   const score = lap();
   // Before the scores: a scheme record names its run only once that run's snapshot is there to read.
   await writeSegmentSnapshots(blobs, result, runId);
-  const written = await repository.writeScores(result, runId);
+  const written = await scores.writeScores(result, runId);
   await flagChangedRecommendations(context, result, runId);
   const write = lap();
 
@@ -55,7 +55,7 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
     segmentsRemoved: written.removed,
     timingsMs: { merge, score, write },
   };
-  await repository.putRun(run);
+  await scores.putRun(run);
   for (const batchId of batchIds) {
     await context.batches.updateBatch(
       batchId,

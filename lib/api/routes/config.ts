@@ -253,15 +253,15 @@ const fitRoutes: readonly Route[] = [
     roles: PLANNERS,
     responses: { 200: fitCheckResponseSchema },
     body: fitRequestSchema,
-    async handle({ body: prospect }, { repository }) {
+    async handle({ body: prospect }, { scores }) {
       const given = (dimension: string) => Object.hasOwn(prospect, dimension);
       const schemes = await Promise.all(
-        (await repository.listSchemes()).map(async ({ id, dimensions }) => {
+        (await scores.listSchemes()).map(async ({ id, dimensions }) => {
           if (!dimensions.every(given)) return { id, dimensions, segments: [] };
           const placed = segmentId(dimensions.map((dimension) => prospect[dimension] as string));
           // An id no segment can have (too long for a key) is a new kind of customer, not a lookup.
           const segment = segmentIdSchema.safeParse(placed).success
-            ? await repository.getSegment(id, placed)
+            ? await scores.getSegment(id, placed)
             : undefined;
           return { id, dimensions, segments: segment ? [segment] : [] };
         }),

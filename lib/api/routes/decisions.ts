@@ -33,7 +33,7 @@ export const decisionRoutes: readonly Route[] = [
       // A spreadsheet's way of asking (Accept: text/csv) is as good as ?format=csv.
       if (format === "csv" || accept.includes("text/csv")) return boardCsv(params.schemeId, list, context);
       const [decisions, states] = await Promise.all([
-        context.repository.listDecisions(params.schemeId, list, page),
+        context.scores.listDecisions(params.schemeId, list, page),
         context.decisions.listStates(params.schemeId),
       ]);
       // An empty page is either an empty list or an unknown scheme; only the second is a 404.
@@ -57,7 +57,7 @@ export const decisionRoutes: readonly Route[] = [
     body: decisionRequestSchema,
     async handle({ params, body, caller }, context) {
       const { schemeId, segmentId } = params;
-      const segment = await context.repository.getSegment(schemeId, segmentId);
+      const segment = await context.scores.getSegment(schemeId, segmentId);
       if (!segment) throw segmentNotFound(schemeId, segmentId);
       if (body.action === "override" && body.decision === segment.decision) {
         throw new ApiError(
@@ -97,7 +97,7 @@ export const decisionRoutes: readonly Route[] = [
       const history = await context.decisions.history(schemeId, segmentId, query);
       // A segment a later run no longer scores keeps its trail; only one never seen is unknown.
       if (history.items.length === 0 && query.cursor === undefined) {
-        if (!(await context.repository.getSegment(schemeId, segmentId))) {
+        if (!(await context.scores.getSegment(schemeId, segmentId))) {
           throw segmentNotFound(schemeId, segmentId);
         }
       }
@@ -116,7 +116,7 @@ export const decisionRoutes: readonly Route[] = [
       const reviews = await context.decisions.listReviews(query);
       const items = await Promise.all(
         reviews.items.map(async (state) => {
-          const segment = await context.repository.getSegment(state.schemeId, state.segmentId);
+          const segment = await context.scores.getSegment(state.schemeId, state.segmentId);
           return { ...state, current: segment ? currentRecommendation(segment) : null };
         }),
       );
@@ -172,16 +172,16 @@ const CSV_EXPORT_PAGE = 1000;
 async function boardCsv(
   schemeId: string,
   list: DecisionList,
-  { repository, decisions }: Pick<PipelineContext, "repository" | "decisions">,
+  { scores, decisions }: Pick<PipelineContext, "scores" | "decisions">,
 ): Promise<RouteResponse> {
-  const scheme = await schemeOrNotFound(schemeId, { repository }, true);
+  const scheme = await schemeOrNotFound(schemeId, { scores }, true);
   const standing = bySegment(await decisions.listStates(schemeId));
   const lines = [csvLine(csvHeader(scheme.dimensions))];
   let rows = 0;
   let truncated = false;
   let cursor: string | undefined;
   do {
-    const page = await repository.listDecisions(schemeId, list, { limit: CSV_EXPORT_PAGE, cursor });
+    const page = await scores.listDecisions(schemeId, list, { limit: CSV_EXPORT_PAGE, cursor });
     for (const segment of page.items) {
       if (rows === CSV_EXPORT_MAX_ROWS) {
         truncated = true;

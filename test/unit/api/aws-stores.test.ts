@@ -39,7 +39,7 @@ function setup() {
   const handler = createApiHandler(
     {
       batches: new DynamoDbBatchRepository(db, "segfocus-test"),
-      repository: new DynamoDbScoreRepository(db, "segfocus-test"),
+      scores: new DynamoDbScoreRepository(db, "segfocus-test"),
       blobs: new S3BlobStore(
         new S3Client({ region: "eu-west-1", credentials: CREDENTIALS }),
         "segfocus-uploads",

@@ -19,7 +19,7 @@ function setup() {
   const handler = createApiHandler(
     {
       batches,
-      repository,
+      scores: repository,
       blobs,
       now: () => NOW,
       newId: () => "generated-1",

@@ -30,7 +30,7 @@ function setup() {
   const handler = createApiHandler(
     {
       batches,
-      repository: new DynamoDbScoreRepository(db, "segfocus-test"),
+      scores: new DynamoDbScoreRepository(db, "segfocus-test"),
       blobs,
       now: () => new Date("2025-03-01T08:00:00.000Z"),
       newId: () => "generated-1",

@@ -23,7 +23,7 @@ function setup() {
   const handler = createApiHandler(
     {
       batches,
-      repository,
+      scores: repository,
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00.000Z"),
       newId: () => "generated-1",

@@ -11,7 +11,7 @@ function setup() {
   const handler = createApiHandler(
     {
       batches: new MemoryBatchRepository(),
-      repository: new MemoryScoreRepository(),
+      scores: new MemoryScoreRepository(),
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00.000Z"),
       newId: () => "generated-1",

@@ -15,7 +15,7 @@ function setup() {
   const handler = createApiHandler(
     {
       batches: new MemoryBatchRepository(),
-      repository: new MemoryScoreRepository(),
+      scores: new MemoryScoreRepository(),
       blobs,
       now: () => NOW,
       newId: () => "generated-1",

@@ -32,7 +32,7 @@ function setup(repository: ScoreRepository = MemoryScoreRepository.withScores(RE
   const handler = createApiHandler(
     {
       batches,
-      repository,
+      scores: repository,
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00.000Z"),
       newId: () => "unused",
@@ -66,7 +66,7 @@ describe("GET /schemes/{schemeId}/decisions?format=csv", () => {
     const handler = createApiHandler(
       {
         batches: new MemoryBatchRepository(),
-        repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
+        scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
         blobs: presigningBlobs(),
         now: () => new Date("2025-03-01T08:00:00.000Z"),
         newId: () => "unused",

@@ -33,7 +33,7 @@ async function system() {
   const pipeline: PipelineContext = {
     blobs,
     batches: new MemoryBatchRepository(),
-    repository: scores,
+    scores: scores,
     decisions,
     config,
     now: () => new Date(Date.UTC(2025, 2, 1, 8, minute++)),
@@ -52,7 +52,7 @@ async function system() {
       const handler = createApiHandler(
         {
           ...pipeline,
-          repository: MemoryScoreRepository.withScores(latest, run.runId),
+          scores: MemoryScoreRepository.withScores(latest, run.runId),
           blobs: presigningBlobs(),
         },
         quietObservability(),

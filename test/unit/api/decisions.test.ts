@@ -38,7 +38,7 @@ function setup(decisions: DecisionRepository = new MemoryDecisionRepository()) {
   const handler = createApiHandler(
     {
       batches: new MemoryBatchRepository(),
-      repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
+      scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
       blobs: presigningBlobs(),
       now: () => new Date(Date.UTC(2025, 2, 1, 8, ++minute)),
       newId: () => "unused",

@@ -47,7 +47,7 @@ describe("metrics", () => {
     const handler = createApiHandler(
       {
         batches: new MemoryBatchRepository(),
-        repository: new MemoryScoreRepository(),
+        scores: new MemoryScoreRepository(),
         blobs: presigningBlobs(),
         now: () => new Date("2025-03-01T08:00:00Z"),
         newId: () => "generated-batch-1",

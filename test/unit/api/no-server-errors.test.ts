@@ -31,7 +31,7 @@ afterAll(() => rmSync(webDir, { recursive: true, force: true }));
 const handler = createApiHandler(
   {
     batches: new MemoryBatchRepository(),
-    repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
+    scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
     blobs: new MemoryBlobStore(),
     now: () => new Date("2025-03-01T08:00:00.000Z"),
     newId: () => "generated-1",

@@ -173,7 +173,7 @@ describe("GET /openapi.json", () => {
     const handler = createApiHandler(
       {
         batches: new MemoryBatchRepository(),
-        repository: new MemoryScoreRepository(),
+        scores: new MemoryScoreRepository(),
         blobs: presigningBlobs(),
         now: () => new Date("2025-03-01T08:00:00Z"),
         newId: () => "unused",

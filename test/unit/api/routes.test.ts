@@ -21,7 +21,7 @@ function setup() {
   const handler = createApiHandler(
     {
       batches,
-      repository,
+      scores: repository,
       blobs: presigningBlobs(),
       now: () => NOW,
       newId: () => "generated-batch-1",

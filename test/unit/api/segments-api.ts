@@ -22,7 +22,7 @@ export async function segmentsApi(
   const handler = createApiHandler(
     {
       batches,
-      repository,
+      scores: repository,
       blobs,
       now: () => new Date("2025-03-01T08:00:00.000Z"),
       newId: () => "generated-id-1",

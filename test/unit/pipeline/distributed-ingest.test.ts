@@ -59,7 +59,7 @@ function newContext(
   return {
     blobs: new MemoryBlobStore(options),
     batches: new MemoryBatchRepository(),
-    repository: new MemoryScoreRepository(),
+    scores: new MemoryScoreRepository(),
     now: () => NOW,
     newId: () => "run-1",
     decisions: new MemoryDecisionRepository(),

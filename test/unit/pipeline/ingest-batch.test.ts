@@ -43,7 +43,7 @@ beforeEach(() => {
   context = {
     blobs,
     batches,
-    repository,
+    scores: repository,
     now: () => NOW,
     newId: () => "run-1",
     decisions: new MemoryDecisionRepository(),

@@ -38,7 +38,7 @@ beforeEach(() => {
   context = {
     blobs,
     batches,
-    repository,
+    scores: repository,
     now: () => {
       clock += 1_000;
       return new Date(clock);

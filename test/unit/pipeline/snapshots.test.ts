@@ -38,7 +38,7 @@ beforeEach(async () => {
   context = {
     blobs,
     batches,
-    repository,
+    scores: repository,
     now: () => new Date("2025-01-10T03:00:00.000Z"),
     newId: () => ids.shift() ?? "run-n",
     decisions: new MemoryDecisionRepository(),
