@@ -13,7 +13,7 @@ import { jsonErrorResponses } from "#api/http-error.ts";
 import { answer, routeLabel, routeNotFound } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -32,7 +32,7 @@ const SERVICE_NAME = "segment-focus-api";
 
 /** The HTTP API: every route of lib/api/routes.ts, behind the JWT authorizer of API Gateway. */
 export function createApiHandler(
-  context: PipelineContext,
+  context: ServiceContext,
   { logger, metrics }: ApiObservability = defaultObservability(),
 ): ApiHandler {
   return middy<ApiEvent, ApiResult>()

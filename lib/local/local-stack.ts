@@ -12,7 +12,6 @@ import { startHttpGateway } from "#local/http-gateway.ts";
 import { LocalPipeline } from "#local/local-pipeline.ts";
 import { type LocalTokens, localTokens } from "#local/local-tokens.ts";
 import { parallelIngester } from "#local/parallel-ingest.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { generateRows } from "#sample/generator.ts";
 import { createDynamoDbClient, createS3Client } from "#store/aws-clients.ts";
 import { BlobKeys } from "#store/blob-store.ts";
@@ -21,6 +20,7 @@ import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
 import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { buildWeb } from "../../scripts/build-web.ts";
 
 export interface LocalStackOptions {
@@ -42,7 +42,7 @@ export interface LocalStack {
   readonly tokens: LocalTokens;
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
-  readonly context: PipelineContext;
+  readonly context: ServiceContext;
   readonly pipeline: LocalPipeline;
   close(): Promise<void>;
 }
@@ -63,7 +63,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const services = await startEmbeddedServices({ dataDir: options.dataDir });
   const db = createDynamoDbClient(services.endpoints);
-  const context: PipelineContext = {
+  const context: ServiceContext = {
     blobs: new S3BlobStore(createS3Client(services.endpoints), services.bucket),
     batches: new DynamoDbBatchRepository(db, services.tableName),
     scores: new DynamoDbScoreRepository(db, services.tableName),
@@ -138,7 +138,7 @@ async function buildPage(
 
 /** Generates the sample batch once (kept in the data directory) and uploads it as an ERP would. */
 async function loadSampleBatch(
-  context: PipelineContext,
+  context: ServiceContext,
   dataDir: string | undefined,
   rows: number,
   log: (line: string) => void,

@@ -24,9 +24,9 @@ import {
   MAX_REJECTS_LISTED,
   type UploadedObject,
 } from "#pipeline/ingest-batch.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { type BlobStore, ObjectSuperseded, parseIncomingKey, type ReadOptions } from "#store/blob-store.ts";
 import type { BatchRecord } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /**
  * The big-file path of ingest, as three steps a Step Functions Distributed Map runs (and the local
@@ -224,7 +224,7 @@ export type PartOutcome =
  * recorded as retryable and thrown.
  */
 export async function planIngestStep(
-  context: PipelineContext,
+  context: ServiceContext,
   object: UploadedObject,
   rangeBytes = RANGE_BYTES,
 ): Promise<IngestPlan> {
@@ -587,7 +587,7 @@ export interface MergeResult {
  * a newer upload in this one's place: that upload's own ingest settles the batch.
  */
 export async function mergePartsStep(
-  context: PipelineContext,
+  context: ServiceContext,
   { object, settings, startedAt, parts }: MergeStepInput,
 ): Promise<MergeResult> {
   const known = await context.batches.getBatch(batchIdOf(object));
@@ -619,7 +619,7 @@ export async function mergePartsStep(
  * new execution (see executionName), whatever became of this one.
  */
 export async function recordFailedIngestStep(
-  context: PipelineContext,
+  context: ServiceContext,
   { object, failure }: FailedStepInput,
 ): Promise<BatchRecord | undefined> {
   return context.batches.updateBatch(batchIdOf(object), {

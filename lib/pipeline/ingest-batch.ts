@@ -5,9 +5,9 @@ import { type IngestOptions, type IngestReport, ingest } from "#ingest/ingest.ts
 import { IngestError } from "#ingest/ingest-error.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
 import type { Reject } from "#ingest/reject.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { BlobKeys, ObjectSuperseded, parseIncomingKey, type ReadOptions } from "#store/blob-store.ts";
 import type { BatchRecord } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /** The rejects file lists at most this many rows; past 5% of rows the batch fails anyway. */
 export const MAX_REJECTS_LISTED = 1_000_000;
@@ -43,7 +43,7 @@ const ingestWhole: ObjectIngester = (_object, bytes, options) => ingest(bytes(),
  * the batch failed as retryable and is thrown, so the event is delivered again.
  */
 export async function ingestBatch(
-  context: PipelineContext,
+  context: ServiceContext,
   object: UploadedObject,
   ingestObject: ObjectIngester = ingestWhole,
 ): Promise<BatchRecord | undefined> {
@@ -75,7 +75,7 @@ export interface IngestStart {
  * was counted already, marks it ingesting. Undefined for a key outside incoming/{batchId}/.
  */
 export async function beginIngest(
-  context: PipelineContext,
+  context: ServiceContext,
   object: UploadedObject,
 ): Promise<IngestStart | undefined> {
   const location = parseIncomingKey(object.key);
@@ -115,7 +115,7 @@ export function isCounted(batch: BatchRecord, etag: string): boolean {
  * valid) and the policy in force — its schemes, reject ratio and breadth dimension.
  */
 export async function batchIngestOptions(
-  context: PipelineContext,
+  context: ServiceContext,
   { batch, fileName: file }: IngestStart,
 ): Promise<IngestOptions> {
   const mapping = batch.mapping === undefined ? undefined : parseColumnMapping(batch.mapping, file);
@@ -143,7 +143,7 @@ export interface IngestTiming {
  * records why it failed (see failIngest).
  */
 export async function completeIngest(
-  context: PipelineContext,
+  context: ServiceContext,
   object: UploadedObject,
   produce: (onReject: (reject: Reject) => void) => Promise<IngestReport>,
   timing: IngestTiming,
@@ -186,7 +186,7 @@ export async function completeIngest(
  * thrown, so the event is delivered (or the step run) again.
  */
 export async function failIngest(
-  context: PipelineContext,
+  context: ServiceContext,
   object: UploadedObject,
   error: unknown,
   { rejectsKey, readFailure }: { rejectsKey?: string; readFailure?: unknown } = {},
@@ -233,7 +233,7 @@ export class Download {
   failure: unknown;
 
   constructor(
-    private readonly blobs: PipelineContext["blobs"],
+    private readonly blobs: ServiceContext["blobs"],
     private readonly key: string,
     private readonly options?: ReadOptions,
   ) {}
@@ -255,7 +255,7 @@ class RejectsFile {
   private count = 0;
 
   constructor(
-    private readonly context: PipelineContext,
+    private readonly context: ServiceContext,
     private readonly batchId: string,
   ) {}
 

@@ -2,10 +2,10 @@ import { Cube } from "#domain/cube.ts";
 import { decodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import type { RunRecord } from "#store/records.ts";
 import { deleteOtherSegmentSnapshots, writeSegmentSnapshots } from "#store/segment-snapshots.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /**
  * One scoring run: merge every batch's partial cube, score with the policy in force, write each
@@ -14,7 +14,7 @@ import { deleteOtherSegmentSnapshots, writeSegmentSnapshots } from "#store/segme
  * each time, so runs are idempotent and the last one always reflects every aggregated batch. Runs are
  * expected one at a time: two at once could each delete the other's snapshots.
  */
-export async function runScoring(context: PipelineContext): Promise<RunRecord> {
+export async function runScoring(context: ServiceContext): Promise<RunRecord> {
   const { blobs, scores } = context;
   const forces = (await context.config.listScenarios()).filter((force) => force.active);
   const runId = context.newId();
@@ -73,7 +73,7 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
  * or until a later run recommends again what the leader decided on.
  */
 async function flagChangedRecommendations(
-  context: PipelineContext,
+  context: ServiceContext,
   result: ScoringResult,
   runId: string,
 ): Promise<void> {

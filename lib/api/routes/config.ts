@@ -19,9 +19,9 @@ import { DEFAULT_POLICY, type Policy, policySchema } from "#domain/policy.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
 import { segmentId } from "#domain/segment-id.ts";
 import { type ColumnMapping, columnMappingSchema } from "#ingest/mapping.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { requestRescoring } from "#pipeline/request-rescoring.ts";
 import { BlobKeys } from "#store/blob-store.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /**
  * A change of the configuration is stored at once; the scores that depend on it follow with the
@@ -197,7 +197,7 @@ const policyRoutes: readonly Route[] = [
 async function requireSameBreadth(
   next: Policy,
   current: Policy,
-  { blobs }: Pick<PipelineContext, "blobs">,
+  { blobs }: Pick<ServiceContext, "blobs">,
 ): Promise<void> {
   if (next.breadthDimension === current.breadthDimension) return;
   const partials = await blobs.list(BlobKeys.partialsPrefix);
@@ -290,7 +290,7 @@ function scenarioNotFound(scenarioId: string): ApiError {
 }
 
 /** The column mapping stored under a name, or 404 MAPPING_NOT_FOUND naming it. */
-export async function storedMapping(config: PipelineContext["config"], name: string): Promise<ColumnMapping> {
+export async function storedMapping(config: ServiceContext["config"], name: string): Promise<ColumnMapping> {
   const mapping = await config.getMapping(name);
   if (mapping) return mapping;
   throw new ApiError(

@@ -14,9 +14,9 @@ import { PLANNERS, type Route, type RouteResponse, route } from "#api/route.ts";
 import { schemeOrNotFound } from "#api/routes/schemes.ts";
 import { pageQuerySchema, schemeParamsSchema, segmentParamsSchema } from "#api/schemas.ts";
 import { csvField } from "#domain/csv-field.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { DecisionState } from "#store/decision-repository.ts";
 import type { DecisionList, SegmentRecord } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /** Leadership's board: the say-yes / fix / say-no lists, decisions on them, their audit trail and reviews. */
 export const decisionRoutes: readonly Route[] = [
@@ -172,7 +172,7 @@ const CSV_EXPORT_PAGE = 1000;
 async function boardCsv(
   schemeId: string,
   list: DecisionList,
-  { scores, decisions }: Pick<PipelineContext, "scores" | "decisions">,
+  { scores, decisions }: Pick<ServiceContext, "scores" | "decisions">,
 ): Promise<RouteResponse> {
   const scheme = await schemeOrNotFound(schemeId, { scores }, true);
   const standing = bySegment(await decisions.listStates(schemeId));

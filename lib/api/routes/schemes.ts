@@ -26,7 +26,6 @@ import {
   whaleCurveResponseSchema,
 } from "#api/segment-schemas.ts";
 import { monthLabel, parseMonthLabel } from "#domain/month.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { SchemeRecord } from "#store/records.ts";
 import type { SegmentWithHistory } from "#store/score-repository.ts";
 import {
@@ -34,6 +33,7 @@ import {
   type SegmentSnapshot,
   segmentSnapshotReader,
 } from "#store/segment-snapshots.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /** The planners' side: schemes, their segments, and what the scheme's profit looks like as a whole. */
 export const schemeRoutes: readonly Route[] = [
@@ -236,7 +236,7 @@ const schemeRecords = new WeakMap<
  */
 export async function schemeOrNotFound(
   schemeId: string,
-  { scores }: Pick<PipelineContext, "scores">,
+  { scores }: Pick<ServiceContext, "scores">,
   fresh = false,
 ): Promise<SchemeRecord> {
   let records = schemeRecords.get(scores);
@@ -269,7 +269,7 @@ const segmentReads = new WeakMap<
 async function segmentOrNotFound(
   schemeId: string,
   segmentId: string,
-  context: Pick<PipelineContext, "scores">,
+  context: Pick<ServiceContext, "scores">,
 ): Promise<SegmentWithHistory> {
   const { runId } = await schemeOrNotFound(schemeId, context);
   let kept = segmentReads.get(context.scores);
@@ -311,7 +311,7 @@ function refuseUnknownDimensions(scheme: SchemeRecord, dimensions: readonly stri
  */
 async function currentSnapshot(
   scheme: SchemeRecord,
-  context: Pick<PipelineContext, "scores" | "blobs">,
+  context: Pick<ServiceContext, "scores" | "blobs">,
 ): Promise<{ scheme: SchemeRecord; snapshot: SegmentSnapshot }> {
   const reader = segmentSnapshotReader(context.blobs);
   let current = scheme;

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY, parsePolicy } from "#domain/policy.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
@@ -30,7 +30,7 @@ async function system() {
   const config = new MemoryConfigRepository();
   let minute = 0;
   const runIds = ["run-1", "run-2", "run-3"];
-  const pipeline: PipelineContext = {
+  const pipeline: ServiceContext = {
     blobs,
     batches: new MemoryBatchRepository(),
     scores: scores,

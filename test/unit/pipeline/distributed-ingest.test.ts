@@ -19,7 +19,7 @@ import {
   uploadId,
 } from "#pipeline/distributed-ingest.ts";
 import { ingestBatch, type UploadedObject } from "#pipeline/ingest-batch.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
@@ -55,7 +55,7 @@ function csvFileWithQuotedLineBreaks(count: number): string {
 
 function newContext(
   options: { versioned?: boolean } = {},
-): PipelineContext & { blobs: MemoryBlobStore; batches: MemoryBatchRepository } {
+): ServiceContext & { blobs: MemoryBlobStore; batches: MemoryBatchRepository } {
   return {
     blobs: new MemoryBlobStore(options),
     batches: new MemoryBatchRepository(),

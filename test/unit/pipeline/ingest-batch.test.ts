@@ -4,8 +4,8 @@ import { decodeCube } from "#domain/cube-codec.ts";
 import { parsePolicy } from "#domain/policy.ts";
 import { ingest } from "#ingest/ingest.ts";
 import { ingestBatch } from "#pipeline/ingest-batch.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { BatchRecord } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
@@ -33,7 +33,7 @@ let blobs: MemoryBlobStore;
 let batches: MemoryBatchRepository;
 let repository: MemoryScoreRepository;
 let config: MemoryConfigRepository;
-let context: PipelineContext;
+let context: ServiceContext;
 
 beforeEach(() => {
   blobs = new MemoryBlobStore();

@@ -3,9 +3,9 @@ import type { Cube } from "#domain/cube.ts";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY, parsePolicy } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import type { BatchRecord, BatchStatus } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryBlobStore } from "../../support/memory-blobs.ts";
@@ -25,7 +25,7 @@ let blobs: MemoryBlobStore;
 let batches: MemoryBatchRepository;
 let repository: MemoryScoreRepository;
 let config: MemoryConfigRepository;
-let context: PipelineContext;
+let context: ServiceContext;
 let clock: number;
 
 beforeEach(() => {

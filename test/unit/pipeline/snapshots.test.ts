@@ -3,7 +3,6 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import {
   decodeSegmentSnapshot,
@@ -13,6 +12,7 @@ import {
   segmentSnapshotKey,
   segmentSnapshotOf,
 } from "#store/segment-snapshots.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryBlobStore } from "../../support/memory-blobs.ts";
@@ -28,7 +28,7 @@ const WHOLE: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT
 let blobs: MemoryBlobStore;
 let batches: MemoryBatchRepository;
 let repository: MemoryScoreRepository;
-let context: PipelineContext;
+let context: ServiceContext;
 
 beforeEach(async () => {
   blobs = new MemoryBlobStore();

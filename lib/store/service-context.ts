@@ -5,7 +5,7 @@ import type { DecisionRepository } from "#store/decision-repository.ts";
 import type { ScoreRepository } from "#store/score-repository.ts";
 
 /** What the pipeline steps and the API need from the outside world: the stores, a clock, ids. */
-export interface PipelineContext {
+export interface ServiceContext {
   readonly blobs: BlobStore;
   readonly batches: BatchRepository;
   readonly scores: ScoreRepository;
