@@ -11,7 +11,7 @@ import { answer, routeLabel, routeNotFound } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
 import { type Observability, observabilityFor, observedMiddy } from "#functions/observability.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 type ApiResult = APIGatewayProxyStructuredResultV2;
@@ -24,7 +24,7 @@ const SERVICE_NAME = "segment-focus-api";
 
 /** The HTTP API: every route of lib/api/routes.ts, behind the JWT authorizer of API Gateway. */
 export function createApiHandler(
-  context: PipelineContext,
+  context: ServiceContext,
   observability: ApiObservability = observabilityFor(SERVICE_NAME),
 ): ApiHandler {
   const { logger, metrics } = observability;

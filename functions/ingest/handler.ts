@@ -2,10 +2,10 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { S3Event, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { countLines, lambdaHandler, observabilityFor } from "#functions/observability.ts";
 import { contextFromEnvironment } from "#pipeline/context-from-environment.ts";
-import { distributedIngestFromEnvironment } from "#pipeline/distributed/execution.ts";
 import type { UploadedObject } from "#pipeline/ingest-batch.ts";
 import { ingestUpload, type UploadIngest } from "#pipeline/ingest-upload.ts";
 import { announcedObjects } from "#pipeline/s3-notifications.ts";
+import { distributedIngestFromEnvironment } from "#store/distributed-ingest-execution.ts";
 
 const observability = observabilityFor("segment-focus-ingest");
 const { logger, metrics } = observability;

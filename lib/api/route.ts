@@ -3,7 +3,7 @@ import * as z from "zod";
 import { authorize, callerId, callerRoles, type Role, type RouteAccess } from "#api/auth.ts";
 import { ApiError } from "#api/http-error.ts";
 import { issueMessage } from "#domain/document-problems.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -65,7 +65,7 @@ export interface Route<TParams = unknown, TQuery = unknown, TBody = unknown> {
    * for a JSON body, 500, 502 and 503): a conflict, a file too large, a named document not found.
    */
   readonly errors?: readonly number[];
-  handle(request: RouteRequest<TParams, TQuery, TBody>, context: PipelineContext): Promise<RouteResponse>;
+  handle(request: RouteRequest<TParams, TQuery, TBody>, context: ServiceContext): Promise<RouteResponse>;
 }
 
 /** Ties a route's handle to the types of its schemas, then lets it stand in the table with the others. */
@@ -95,7 +95,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export async function answer(
   target: Route,
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
-  context: PipelineContext,
+  context: ServiceContext,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const roles = authorize(target.roles, callerRoles(event));
   const issues: RequestIssue[] = [];

@@ -66,7 +66,7 @@ async function banner(stack: LocalStack, dataDir: string): Promise<string> {
     `  planner  ${stack.tokens.planner.padEnd(14)} scores, segments, decision lists`,
     `  leader   ${stack.tokens.leader.padEnd(14)} all a planner can, and decisions`,
     "",
-    ...(await decisionSummary(stack.context.repository)),
+    ...(await decisionSummary(stack.context.scores)),
     "",
     "Try:",
     `  curl -s -H "Authorization: Bearer ${stack.tokens.planner}" ${stack.url}/schemes`,
@@ -78,14 +78,14 @@ async function banner(stack: LocalStack, dataDir: string): Promise<string> {
 }
 
 /** Per scheme: how many segments to say yes to, fix, and say no to, with the first few of each. */
-async function decisionSummary(repository: ScoreRepository): Promise<string[]> {
-  const schemes = await repository.listSchemes();
+async function decisionSummary(scores: ScoreRepository): Promise<string[]> {
+  const schemes = await scores.listSchemes();
   if (schemes.length === 0)
     return ["No scores yet: push a batch (see the README) or restart without --no-sample."];
   const lines = ["Say yes / say no, from the latest scoring run:"];
   for (const scheme of schemes.sort((a, b) => a.segmentCount - b.segmentCount)) {
     const names = async (list: "yes" | "no") =>
-      (await repository.listDecisions(scheme.id, list, { limit: 3 })).items
+      (await scores.listDecisions(scheme.id, list, { limit: 3 })).items
         .map((segment) => segment.id)
         .join(", ");
     const yes = scheme.decisions.choose + scheme.decisions.develop;

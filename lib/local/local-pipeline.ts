@@ -1,7 +1,7 @@
 import { ingestBatch, type ObjectIngester, type UploadedObject } from "#pipeline/ingest-batch.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import { BlobKeys } from "#store/blob-store.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /**
  * What S3 event notifications, SQS and the Lambda service do in AWS, on one machine: an object
@@ -18,7 +18,7 @@ export class LocalPipeline {
   private idleWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly context: PipelineContext,
+    private readonly context: ServiceContext,
     private readonly log: (line: string) => void,
     private readonly ingestObject?: ObjectIngester,
   ) {}

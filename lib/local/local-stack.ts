@@ -12,14 +12,15 @@ import { startHttpGateway } from "#local/http-gateway.ts";
 import { LocalPipeline } from "#local/local-pipeline.ts";
 import { type LocalTokens, localTokens } from "#local/local-tokens.ts";
 import { parallelIngester } from "#local/parallel-ingest.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { generateRows } from "#sample/generator.ts";
 import { createDynamoDbClient, createS3Client } from "#store/aws-clients.ts";
 import { BlobKeys } from "#store/blob-store.ts";
+import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
 import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { newBatch } from "#use-cases/announce-batch.ts";
 import { buildWeb } from "../../scripts/build-web.ts";
 
@@ -42,7 +43,7 @@ export interface LocalStack {
   readonly tokens: LocalTokens;
   readonly s3Endpoint: string;
   readonly dynamoDbEndpoint: string;
-  readonly context: PipelineContext;
+  readonly context: ServiceContext;
   readonly pipeline: LocalPipeline;
   close(): Promise<void>;
 }
@@ -63,9 +64,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const services = await startEmbeddedServices({ dataDir: options.dataDir });
   const db = createDynamoDbClient(services.endpoints);
-  const context: PipelineContext = {
+  const context: ServiceContext = {
     blobs: new S3BlobStore(createS3Client(services.endpoints), services.bucket),
-    repository: new DynamoDbScoreRepository(db, services.tableName),
+    batches: new DynamoDbBatchRepository(db, services.tableName),
+    scores: new DynamoDbScoreRepository(db, services.tableName),
     decisions: new DynamoDbDecisionRepository(db, services.tableName),
     config: new DynamoDbConfigRepository(db, services.tableName),
     now: () => new Date(),
@@ -77,7 +79,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const page = options.page === false ? undefined : await buildPage(options.dataDir, tokens, log);
   const gateway = await startHttpGateway({ api: createApiHandler(context), tokens, port: options.port });
 
-  if (options.sample && (await context.repository.listBatches({ limit: 1 })).items.length === 0) {
+  if (options.sample && (await context.batches.listBatches({ limit: 1 })).items.length === 0) {
     await loadSampleBatch(context, options.dataDir, options.sampleRows ?? DEFAULT_SAMPLE_ROWS, log);
     await localPipeline.whenIdle();
   }
@@ -137,7 +139,7 @@ async function buildPage(
 
 /** Generates the sample batch once (kept in the data directory) and uploads it as an ERP would. */
 async function loadSampleBatch(
-  context: PipelineContext,
+  context: ServiceContext,
   dataDir: string | undefined,
   rows: number,
   log: (line: string) => void,
@@ -155,7 +157,7 @@ async function loadSampleBatch(
     await rename(`${file}.partial`, file);
   }
   const fileName = "sample-batch.csv.gz";
-  await context.repository.createBatch(newBatch({ batchId: SAMPLE_BATCH_ID, fileName }, context.now()));
+  await context.batches.createBatch(newBatch({ batchId: SAMPLE_BATCH_ID, fileName }, context.now()));
   log("loading the sample batch…");
   await context.blobs.put(
     BlobKeys.incoming(SAMPLE_BATCH_ID, fileName),

@@ -5,9 +5,9 @@ import { type IngestOptions, type IngestReport, ingest } from "#ingest/ingest.ts
 import { IngestError } from "#ingest/ingest-error.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
 import type { Reject } from "#ingest/reject.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { BlobKeys, ObjectSuperseded, parseIncomingKey, type ReadOptions } from "#store/blob-store.ts";
 import type { BatchRecord } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { newBatch } from "#use-cases/announce-batch.ts";
 
 /** The rejects file lists at most this many rows; past 5% of rows the batch fails anyway. */
@@ -44,7 +44,7 @@ const ingestWhole: ObjectIngester = (_object, bytes, options) => ingest(bytes(),
  * the batch failed as retryable and is thrown, so the event is delivered again.
  */
 export async function ingestBatch(
-  context: PipelineContext,
+  context: ServiceContext,
   object: UploadedObject,
   ingestObject: ObjectIngester = ingestWhole,
 ): Promise<BatchRecord | undefined> {
@@ -76,20 +76,20 @@ export interface IngestStart {
  * was counted already, marks it ingesting. Undefined for a key outside incoming/{batchId}/.
  */
 export async function beginIngest(
-  context: PipelineContext,
+  context: ServiceContext,
   object: UploadedObject,
 ): Promise<IngestStart | undefined> {
   const location = parseIncomingKey(object.key);
   if (!location) return undefined;
   const { batchId, fileName } = location;
-  const { repository } = context;
+  const { batches } = context;
   const now = context.now();
   const stamp = now.toISOString();
   const known =
-    (await repository.getBatch(batchId)) ??
-    (await repository.createBatch(newBatch({ batchId, fileName }, now))).batch;
+    (await batches.getBatch(batchId)) ??
+    (await batches.createBatch(newBatch({ batchId, fileName }, now))).batch;
   if (isCounted(known, object.etag)) return { batch: known, fileName, counted: true };
-  await repository.updateBatch(batchId, {
+  await batches.updateBatch(batchId, {
     status: "ingesting",
     fileName,
     size: object.size,
@@ -109,11 +109,11 @@ export function isCounted(batch: BatchRecord, etag: string): boolean {
  * valid) and the policy in force — its schemes, reject ratio and breadth dimension.
  */
 export async function batchIngestOptions(
-  context: PipelineContext,
+  context: ServiceContext,
   { batch, fileName: file }: IngestStart,
 ): Promise<IngestOptions> {
   const mapping = batch.mapping === undefined ? undefined : parseColumnMapping(batch.mapping, file);
-  const policy = (await context.repository.getPolicy()) ?? DEFAULT_POLICY;
+  const policy = (await context.config.getPolicy()) ?? DEFAULT_POLICY;
   return {
     file,
     mapping,
@@ -137,7 +137,7 @@ export interface IngestTiming {
  * records why it failed (see failIngest).
  */
 export async function completeIngest(
-  context: PipelineContext,
+  context: ServiceContext,
   object: UploadedObject,
   produce: (onReject: (reject: Reject) => void) => Promise<IngestReport>,
   timing: IngestTiming,
@@ -150,7 +150,7 @@ export async function completeIngest(
     const report = await produce((reject) => rejects.add(reject));
     const rejectsKey = await rejects.finish();
     await context.blobs.put(BlobKeys.partial(batchId), encodeCube(report.cube));
-    return await context.repository.updateBatch(batchId, {
+    return await context.batches.updateBatch(batchId, {
       status: "aggregated",
       contentHash: object.etag,
       rows: report.rows,
@@ -166,7 +166,7 @@ export async function completeIngest(
       // A newer upload replaced this one while it was read: that upload's own ingest settles the
       // batch, so this one leaves the batch, its partial and its rejects file as they are.
       rejects.abandon();
-      return context.repository.getBatch(batchId);
+      return context.batches.getBatch(batchId);
     }
     const rejectsKey = await rejects.finish().catch(() => undefined);
     return failIngest(context, object, error, { rejectsKey, readFailure: timing.readFailure?.() });
@@ -180,7 +180,7 @@ export async function completeIngest(
  * thrown, so the event is delivered (or the step run) again.
  */
 export async function failIngest(
-  context: PipelineContext,
+  context: ServiceContext,
   object: UploadedObject,
   error: unknown,
   { rejectsKey, readFailure }: { rejectsKey?: string; readFailure?: unknown } = {},
@@ -195,7 +195,7 @@ export async function failIngest(
       rows?: number;
       rejected?: number;
     };
-    return await context.repository.updateBatch(batchId, {
+    return await context.batches.updateBatch(batchId, {
       status: "failed",
       contentHash: object.etag,
       error: { code: error.code, message: error.message, details: error.details, retryable: false },
@@ -207,7 +207,7 @@ export async function failIngest(
     });
   }
   const fault = readFailure ?? error;
-  await context.repository.updateBatch(batchId, {
+  await context.batches.updateBatch(batchId, {
     status: "failed",
     error: {
       code: "SERVICE_ERROR",
@@ -227,7 +227,7 @@ export class Download {
   failure: unknown;
 
   constructor(
-    private readonly blobs: PipelineContext["blobs"],
+    private readonly blobs: ServiceContext["blobs"],
     private readonly key: string,
     private readonly options?: ReadOptions,
   ) {}
@@ -249,7 +249,7 @@ class RejectsFile {
   private count = 0;
 
   constructor(
-    private readonly context: PipelineContext,
+    private readonly context: ServiceContext,
     private readonly batchId: string,
   ) {}
 

@@ -1,7 +1,7 @@
-import type { DistributedIngest, ExecutionStart } from "#pipeline/distributed/execution.ts";
 import { ingestBatch, type UploadedObject } from "#pipeline/ingest-batch.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import type { DistributedIngest, ExecutionStart } from "#store/distributed-ingest-execution.ts";
 import type { BatchRecord } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /** Which path an upload took: handed to the Distributed Map (its execution), or ingested whole (its batch). */
 export type UploadIngest =
@@ -13,7 +13,7 @@ export type UploadIngest =
  * Distributed Map state machine, where there is one; any other is ingested whole, by the caller.
  */
 export async function ingestUpload(
-  context: PipelineContext,
+  context: ServiceContext,
   distributed: DistributedIngest | undefined,
   object: UploadedObject,
 ): Promise<UploadIngest> {

@@ -2,10 +2,10 @@ import { Cube } from "#domain/cube.ts";
 import { decodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import type { RunRecord } from "#store/records.ts";
 import { deleteOtherSegmentSnapshots, writeSegmentSnapshots } from "#store/segment-snapshots.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /**
  * One scoring run: merge every batch's partial cube, score with the policy in force, write each
@@ -14,8 +14,8 @@ import { deleteOtherSegmentSnapshots, writeSegmentSnapshots } from "#store/segme
  * each time, so runs are idempotent and the last one always reflects every aggregated batch. Runs are
  * expected one at a time: two at once could each delete the other's snapshots.
  */
-export async function runScoring(context: PipelineContext): Promise<RunRecord> {
-  const { blobs, repository } = context;
+export async function runScoring(context: ServiceContext): Promise<RunRecord> {
+  const { blobs, scores } = context;
   const forces = (await context.config.listScenarios()).filter((force) => force.active);
   const runId = context.newId();
   const startedAt = context.now().toISOString();
@@ -26,7 +26,7 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
     return elapsed;
   };
 
-  const policy = (await repository.getPolicy()) ?? DEFAULT_POLICY;
+  const policy = (await context.config.getPolicy()) ?? DEFAULT_POLICY;
   const cube = Cube.empty({ breadthDimension: policy.breadthDimension });
   const batchIds: string[] = [];
   for (const partial of await blobs.list(BlobKeys.partialsPrefix)) {
@@ -40,7 +40,7 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
   const score = lap();
   // Before the scores: a scheme record names its run only once that run's snapshot is there to read.
   await writeSegmentSnapshots(blobs, result, runId);
-  const written = await repository.writeScores(result, runId);
+  const written = await scores.writeScores(result, runId);
   await flagChangedRecommendations(context, result, runId);
   const write = lap();
 
@@ -55,9 +55,9 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
     segmentsRemoved: written.removed,
     timingsMs: { merge, score, write },
   };
-  await repository.putRun(run);
+  await scores.putRun(run);
   for (const batchId of batchIds) {
-    await repository.updateBatch(
+    await context.batches.updateBatch(
       batchId,
       { status: "scored", runId, updatedAt: context.now().toISOString() },
       { onlyIfStatusIn: ["aggregated", "scored"] },
@@ -73,7 +73,7 @@ export async function runScoring(context: PipelineContext): Promise<RunRecord> {
  * or until a later run recommends again what the leader decided on.
  */
 async function flagChangedRecommendations(
-  context: PipelineContext,
+  context: ServiceContext,
   result: ScoringResult,
   runId: string,
 ): Promise<void> {

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 
 /**
@@ -52,4 +53,9 @@ export function createDynamoDbClient(endpoints: AwsEndpoints): DynamoDBDocumentC
       })
     : new DynamoDBClient({ region: endpoints.region, maxAttempts: 5 });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** Step Functions, in AWS only: the local stack runs the Distributed Map's steps on worker threads. */
+export function createSfnClient(endpoints: AwsEndpoints): SFNClient {
+  return new SFNClient({ region: endpoints.region, maxAttempts: 5 });
 }

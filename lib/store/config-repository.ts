@@ -11,6 +11,8 @@ export interface ConfigRepository {
   /** False when there was no such scenario. */
   deleteScenario(id: string): Promise<boolean>;
 
+  /** The policy in force; undefined while the defaults are. */
+  getPolicy(): Promise<Policy | undefined>;
   /** Stores the policy as version `expectedVersion + 1`, unless another change got there first (then false). */
   putPolicy(policy: Policy, expectedVersion: number): Promise<boolean>;
   getPolicyVersion(version: number): Promise<Policy | undefined>;

@@ -46,6 +46,10 @@ export class DynamoDbConfigRepository implements ConfigRepository {
     return Attributes !== undefined;
   }
 
+  getPolicy(): Promise<Policy | undefined> {
+    return this.getBody<Policy>("POLICY");
+  }
+
   async putPolicy(policy: Policy, expectedVersion: number): Promise<boolean> {
     try {
       await this.db.send(

@@ -1,28 +1,25 @@
 import { createHash } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  type QueryCommandInput,
-  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { type DecisionList, decisionList } from "#domain/decision-list.ts";
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
-import type { Policy } from "#domain/policy.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
-import { pageCursor, startKeyOf } from "#store/cursors.ts";
 import { bodiesUnder } from "#store/query-all.ts";
-import type {
-  BatchRecord,
-  BatchStatus,
-  Page,
-  RunRecord,
-  SchemeRecord,
-  SegmentHistoryRecord,
-  SegmentRecord,
+import { queryPage } from "#store/query-page.ts";
+import {
+  type Page,
+  type RunRecord,
+  type SchemeRecord,
+  type SegmentRecord,
+  schemeBodySchema,
+  segmentBodySchema,
+  segmentHistorySchema,
+  segmentItemSchema,
 } from "#store/records.ts";
 import type {
   PageRequest,
@@ -30,6 +27,7 @@ import type {
   SegmentWithHistory,
   WriteSummary,
 } from "#store/score-repository.ts";
+import { itemKey, parseStored, parseStoredJson } from "#store/stored-item.ts";
 import { TABLE } from "#store/table-design.ts";
 
 type Item = Record<string, unknown>;
@@ -40,8 +38,8 @@ const WRITES_IN_FLIGHT = 4;
 
 /**
  * The ScoreRepository on one DynamoDB table (see table-design.ts). No transactions — the local
- * emulator has none: single-item writes are conditional, bulk writes go through BatchWriteItem with
- * its unprocessed items retried, and each segment's content hash decides whether it is written at all.
+ * emulator has none: bulk writes go through BatchWriteItem with its unprocessed items retried, and
+ * each segment's content hash decides whether it is written at all.
  */
 export class DynamoDbScoreRepository implements ScoreRepository {
   constructor(
@@ -50,98 +48,6 @@ export class DynamoDbScoreRepository implements ScoreRepository {
     private readonly sleep: (ms: number) => Promise<void> = (ms) =>
       new Promise((resolve) => setTimeout(resolve, ms)),
   ) {}
-
-  async createBatch(batch: BatchRecord): Promise<{ created: boolean; batch: BatchRecord }> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...batchKey(batch.batchId), ...batchListKey(batch), ...batch },
-          ConditionExpression: "attribute_not_exists(#pk)",
-          ExpressionAttributeNames: { "#pk": TABLE.partitionKey },
-        }),
-      );
-      return { created: true, batch };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = await this.getBatch(batch.batchId);
-      if (!existing) throw error;
-      return { created: false, batch: existing };
-    }
-  }
-
-  async getBatch(batchId: string): Promise<BatchRecord | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: batchKey(batchId) }),
-    );
-    return Item ? toBatch(Item) : undefined;
-  }
-
-  async updateBatch(
-    batchId: string,
-    changes: Partial<Omit<BatchRecord, "batchId" | "createdAt">>,
-    options: { onlyIfStatusIn?: readonly BatchStatus[] } = {},
-  ): Promise<BatchRecord | undefined> {
-    const names: Record<string, string> = { "#pk": TABLE.partitionKey };
-    const values: Record<string, unknown> = {};
-    const sets: string[] = [];
-    const removes: string[] = [];
-    Object.entries(changes).forEach(([field, value], i) => {
-      names[`#f${i}`] = field;
-      if (value === undefined) removes.push(`#f${i}`);
-      else {
-        values[`:v${i}`] = value;
-        sets.push(`#f${i} = :v${i}`);
-      }
-    });
-    let condition = "attribute_exists(#pk)";
-    if (options.onlyIfStatusIn) {
-      names["#status"] = "status";
-      const allowed = options.onlyIfStatusIn.map((status, i) => {
-        values[`:s${i}`] = status;
-        return `:s${i}`;
-      });
-      condition += ` AND #status IN (${allowed.join(", ")})`;
-    }
-    if (sets.length === 0 && removes.length === 0) return this.getBatch(batchId);
-    const update = [
-      sets.length > 0 ? `SET ${sets.join(", ")}` : "",
-      removes.length > 0 ? `REMOVE ${removes.join(", ")}` : "",
-    ]
-      .filter(Boolean)
-      .join(" ");
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: batchKey(batchId),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: Object.keys(values).length > 0 ? values : undefined,
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      return Attributes ? toBatch(Attributes) : undefined;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
-  }
-
-  async listBatches(page: PageRequest): Promise<Page<BatchRecord>> {
-    return this.queryPage(
-      {
-        IndexName: TABLE.listIndex.name,
-        KeyConditionExpression: "#pk = :pk",
-        ExpressionAttributeNames: { "#pk": TABLE.listIndex.partitionKey },
-        ExpressionAttributeValues: { ":pk": "BATCHES" },
-        ScanIndexForward: false,
-      },
-      page,
-      toBatch,
-    );
-  }
 
   async writeScores(result: ScoringResult, runId: string): Promise<WriteSummary> {
     let written = 0;
@@ -185,7 +91,7 @@ export class DynamoDbScoreRepository implements ScoreRepository {
   }
 
   listSchemes(): Promise<SchemeRecord[]> {
-    return bodiesUnder<SchemeRecord>(this.db, this.tableName, "SCHEMES", "SCHEME#");
+    return bodiesUnder(this.db, this.tableName, "SCHEMES", "SCHEME#", toScheme);
   }
 
   async getScheme(schemeId: string): Promise<SchemeRecord | undefined> {
@@ -195,49 +101,47 @@ export class DynamoDbScoreRepository implements ScoreRepository {
         Key: { [TABLE.partitionKey]: "SCHEMES", [TABLE.sortKey]: `SCHEME#${schemeId}` },
       }),
     );
-    return Item ? (JSON.parse(Item.body as string) as SchemeRecord) : undefined;
+    return Item ? toScheme(Item.body, itemKey(Item)) : undefined;
   }
 
   listSegments(schemeId: string, page: PageRequest): Promise<Page<SegmentRecord>> {
-    return this.queryPage(
+    return queryPage(
+      this.db,
+      this.tableName,
       {
         KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :seg)",
         ExpressionAttributeNames: { "#pk": TABLE.partitionKey, "#sk": TABLE.sortKey },
         ExpressionAttributeValues: { ":pk": `SCHEME#${schemeId}`, ":seg": "SEG#" },
       },
       page,
-      toSegment,
+      (item) => toSegment(item, itemKey(item)),
     );
   }
 
   async getSegment(schemeId: string, segmentId: string): Promise<SegmentRecord | undefined> {
     const Item = await this.readSegmentItem(schemeId, segmentId, ["body", "schemeId", "runId"]);
-    return Item ? toSegment(Item) : undefined;
+    return Item ? toSegment(Item, segmentKey(schemeId, segmentId)) : undefined;
   }
 
   async getSegmentWithHistory(schemeId: string, segmentId: string): Promise<SegmentWithHistory | undefined> {
     const Item = await this.readSegmentItem(schemeId, segmentId, ["body", "schemeId", "runId", "history"]);
-    if (!Item) return undefined;
-    // Items written before the history moved into them keep it in a HIST# item until the next run rewrites them.
-    const history =
-      (Item.history as string | undefined) ??
-      ((await this.readSegmentItem(schemeId, segmentId, ["history"], "HIST#"))?.history as
-        | string
-        | undefined);
-    if (history === undefined) return undefined;
-    return { segment: toSegment(Item), history: JSON.parse(history) as SegmentHistoryRecord };
+    if (!Item || Item.history === undefined) return undefined;
+    const key = segmentKey(schemeId, segmentId);
+    return {
+      segment: toSegment(Item, key),
+      history: parseStoredJson(segmentHistorySchema, Item.history, key, "history"),
+    };
   }
 
   private async readSegmentItem(
     schemeId: string,
     segmentId: string,
     attributes: readonly string[],
-    prefix: "SEG#" | "HIST#" = "SEG#",
   ): Promise<Item | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `${prefix}${segmentId}` },
+        Key: { [TABLE.partitionKey]: `SCHEME#${schemeId}`, [TABLE.sortKey]: `SEG#${segmentId}` },
         // Strongly consistent: the API keeps what it reads for the run its scheme record names, and a
         // lagging replica must not hand it the previous run's segment to keep for a whole run.
         ConsistentRead: true,
@@ -249,7 +153,9 @@ export class DynamoDbScoreRepository implements ScoreRepository {
   }
 
   listDecisions(schemeId: string, list: DecisionList, page: PageRequest): Promise<Page<SegmentRecord>> {
-    return this.queryPage(
+    return queryPage(
+      this.db,
+      this.tableName,
       {
         IndexName: TABLE.listIndex.name,
         KeyConditionExpression: "#pk = :pk",
@@ -258,7 +164,7 @@ export class DynamoDbScoreRepository implements ScoreRepository {
         ScanIndexForward: false,
       },
       page,
-      toSegment,
+      (item) => toSegment(item, itemKey(item)),
     );
   }
 
@@ -269,16 +175,6 @@ export class DynamoDbScoreRepository implements ScoreRepository {
         Item: { [TABLE.partitionKey]: `RUN#${run.runId}`, [TABLE.sortKey]: "RUN", ...run },
       }),
     );
-  }
-
-  async getPolicy(): Promise<Policy | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { [TABLE.partitionKey]: "CONFIG", [TABLE.sortKey]: "POLICY" },
-      }),
-    );
-    return Item ? (JSON.parse(Item.body as string) as Policy) : undefined;
   }
 
   /** The stored content hash of every segment of a scheme. */
@@ -352,62 +248,26 @@ export class DynamoDbScoreRepository implements ScoreRepository {
       pending = (response.UnprocessedItems?.[this.tableName] ?? []) as Item[];
     }
   }
-
-  private async queryPage<T>(
-    query: Omit<QueryCommandInput, "TableName" | "Limit" | "ExclusiveStartKey">,
-    page: PageRequest,
-    map: (item: Item) => T,
-  ): Promise<Page<T>> {
-    const response = await this.db.send(
-      new QueryCommand({
-        ...query,
-        TableName: this.tableName,
-        Limit: page.limit,
-        ExclusiveStartKey: startKeyOf(page.cursor, {
-          partition: query.ExpressionAttributeValues?.[":pk"] as string,
-          sortPrefix: query.ExpressionAttributeValues?.[":seg"] as string | undefined,
-          onListIndex: query.IndexName === TABLE.listIndex.name,
-        }),
-      }),
-    );
-    return { items: (response.Items ?? []).map(map), cursor: pageCursor(response.LastEvaluatedKey) };
-  }
-}
-
-function batchKey(batchId: string): Item {
-  return { [TABLE.partitionKey]: `BATCH#${batchId}`, [TABLE.sortKey]: "BATCH" };
-}
-
-function batchListKey(batch: BatchRecord): Item {
-  return {
-    [TABLE.listIndex.partitionKey]: "BATCHES",
-    [TABLE.listIndex.sortKey]: `${batch.createdAt}#${batch.batchId}`,
-  };
 }
 
 function listPartition(schemeId: string, list: DecisionList): string {
   return `SCHEME#${schemeId}#LIST#${list}`;
 }
 
-const KEY_ATTRIBUTES = new Set([
-  TABLE.partitionKey,
-  TABLE.sortKey,
-  TABLE.listIndex.partitionKey,
-  TABLE.listIndex.sortKey,
-]);
-
-function toBatch(item: Item): BatchRecord {
-  return Object.fromEntries(
-    Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name as never)),
-  ) as unknown as BatchRecord;
+function segmentKey(schemeId: string, segmentId: string): string {
+  return `SCHEME#${schemeId} / SEG#${segmentId}`;
 }
 
-function toSegment(item: Item): SegmentRecord {
-  return {
-    ...(JSON.parse(item.body as string) as Omit<SegmentRecord, "schemeId" | "runId">),
-    schemeId: item.schemeId as string,
-    runId: item.runId as string,
-  };
+/** A segment item as the record it stores; the body is checked as far as segmentBodySchema goes (see records.ts). */
+function toSegment(item: Item, key: string): SegmentRecord {
+  const { schemeId, runId, body } = parseStored(segmentItemSchema, item, key);
+  const segment = parseStoredJson(segmentBodySchema, body, key, "body");
+  return { ...(segment as unknown as Omit<SegmentRecord, "schemeId" | "runId">), schemeId, runId };
+}
+
+/** A scheme item's body as its record, checked as far as schemeBodySchema goes (see records.ts). */
+function toScheme(body: unknown, key: string): SchemeRecord {
+  return parseStoredJson(schemeBodySchema, body, key, "body") as unknown as SchemeRecord;
 }
 
 /**

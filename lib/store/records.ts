@@ -1,6 +1,16 @@
-import type { Decision } from "#domain/decisions.ts";
+import * as z from "zod";
+import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { ScoredScheme, ScoredSegment } from "#domain/scoring.ts";
 import type { Reject } from "#ingest/reject.ts";
+import { PROFIT_CLASSES } from "#store/segment-snapshots.ts";
+
+/*
+ * What the adapters read back is parsed with the schemas below, so that an item of another shape is
+ * refused with its key and field rather than passed on. Batches and histories are checked whole;
+ * segments and schemes field by field at the top, and inside for the figures that lists sort,
+ * filter and count on — the rest (metrics, projection, whale curve…) is what scoring wrote, passed
+ * through as is, so that the hot reads stay cheap.
+ */
 
 export type BatchStatus = "awaiting_upload" | "ingesting" | "aggregated" | "scored" | "failed";
 
@@ -34,6 +44,40 @@ export interface BatchError {
   readonly retryable: boolean;
 }
 
+const rejectSchema = z.object({
+  line: z.number(),
+  column: z.string().nullable(),
+  value: z.string(),
+  reason: z.string(),
+}) satisfies z.ZodType<Reject>;
+
+/** A batch item's attributes, its keys left out. */
+export const batchRecordSchema: z.ZodType<BatchRecord> = z.looseObject({
+  batchId: z.string(),
+  fileName: z.string(),
+  mapping: z.unknown().optional(),
+  status: z.enum(["awaiting_upload", "ingesting", "aggregated", "scored", "failed"]),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  contentHash: z.string().optional(),
+  size: z.number().optional(),
+  rows: z.number().optional(),
+  accepted: z.number().optional(),
+  rejected: z.number().optional(),
+  firstRejects: z.array(rejectSchema).optional(),
+  rejectsKey: z.string().optional(),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+      retryable: z.boolean(),
+    })
+    .optional(),
+  runId: z.string().optional(),
+  ingestMs: z.number().optional(),
+});
+
 /** A segment as stored: the scored segment without its monthly history, with its scheme and run. */
 export type SegmentRecord = Omit<ScoredSegment, "history"> & {
   readonly schemeId: string;
@@ -42,6 +86,38 @@ export type SegmentRecord = Omit<ScoredSegment, "history"> & {
 
 export type SegmentHistoryRecord = ScoredSegment["history"];
 
+const decisionSchema = z.enum(DECISIONS as readonly [Decision, ...Decision[]]);
+
+/** A segment item's `body`: the scored segment without its history, scheme and run. */
+export const segmentBodySchema = z.looseObject({
+  id: z.string(),
+  values: z.record(z.string(), z.string()),
+  metrics: z.looseObject({ revenue: z.number(), profit: z.number() }),
+  profitClass: z.enum(PROFIT_CLASSES),
+  scores: z.looseObject({
+    focus: z.number(),
+    profitability: z.number(),
+    growth: z.number(),
+    defensibility: z.number(),
+  }),
+  scoreComponents: z.looseObject({}),
+  decision: decisionSchema,
+  reasons: z.array(z.looseObject({ code: z.string(), message: z.string() })),
+  guidance: z.string(),
+  projection: z.looseObject({ npv: z.number() }),
+  differentiators: z.array(z.looseObject({})),
+});
+
+/** A segment item's attributes that the reads project. */
+export const segmentItemSchema = z.object({ schemeId: z.string(), runId: z.string(), body: z.string() });
+
+/** A segment item's `history`. */
+export const segmentHistorySchema: z.ZodType<SegmentHistoryRecord> = z.object({
+  firstMonth: z.string(),
+  revenue: z.array(z.number()),
+  profit: z.array(z.number()),
+});
+
 /** A scheme's summary as stored, with the decision counts of its segments. */
 export type SchemeRecord = Omit<ScoredScheme, "segments"> & {
   readonly segmentCount: number;
@@ -49,6 +125,20 @@ export type SchemeRecord = Omit<ScoredScheme, "segments"> & {
   readonly latestMonth: string;
   readonly runId: string;
 };
+
+/** A scheme item's `body`. */
+export const schemeBodySchema = z.looseObject({
+  id: z.string(),
+  dimensions: z.array(z.string()),
+  totals: z.object({ revenue: z.number(), profit: z.number(), margin: z.number(), costToServe: z.number() }),
+  medianRevenue: z.number(),
+  whaleCurve: z.looseObject({}),
+  costPools: z.looseObject({}),
+  segmentCount: z.number(),
+  decisions: z.record(decisionSchema, z.number()),
+  latestMonth: z.string(),
+  runId: z.string(),
+});
 
 export interface RunRecord {
   readonly runId: string;

@@ -1,38 +1,14 @@
 import type { DecisionList } from "#domain/decision-list.ts";
-import type { Policy } from "#domain/policy.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
-import type {
-  BatchRecord,
-  BatchStatus,
-  Page,
-  RunRecord,
-  SchemeRecord,
-  SegmentHistoryRecord,
-  SegmentRecord,
-} from "#store/records.ts";
+import type { Page, RunRecord, SchemeRecord, SegmentHistoryRecord, SegmentRecord } from "#store/records.ts";
 
 export interface PageRequest {
   readonly limit: number;
   readonly cursor?: string;
 }
 
-/** What the service keeps between runs: batches, the latest scores, runs and the policy. DynamoDB in AWS and locally. */
+/** What scoring runs leave: the latest scores of every scheme and segment, and the runs. DynamoDB in AWS and locally. */
 export interface ScoreRepository {
-  /** Creates the batch unless one with its id exists; either way returns the stored one. */
-  createBatch(batch: BatchRecord): Promise<{ readonly created: boolean; readonly batch: BatchRecord }>;
-  getBatch(batchId: string): Promise<BatchRecord | undefined>;
-  /**
-   * Applies the changes to an existing batch; with `onlyIfStatusIn`, only while its status is one of
-   * those. Returns the batch as changed, or undefined when it does not exist or the condition failed.
-   */
-  updateBatch(
-    batchId: string,
-    changes: Partial<Omit<BatchRecord, "batchId" | "createdAt">>,
-    options?: { readonly onlyIfStatusIn?: readonly BatchStatus[] },
-  ): Promise<BatchRecord | undefined>;
-  /** Most recent first. */
-  listBatches(page: PageRequest): Promise<Page<BatchRecord>>;
-
   /** Stores a scoring run's results, writing only the segments whose content changed. */
   writeScores(result: ScoringResult, runId: string): Promise<WriteSummary>;
   listSchemes(): Promise<SchemeRecord[]>;
@@ -45,7 +21,6 @@ export interface ScoreRepository {
   listDecisions(schemeId: string, list: DecisionList, page: PageRequest): Promise<Page<SegmentRecord>>;
 
   putRun(run: RunRecord): Promise<void>;
-  getPolicy(): Promise<Policy | undefined>;
 }
 
 export interface SegmentWithHistory {

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ColumnMapping } from "#ingest/mapping.ts";
+import type { BatchRepository } from "#store/batch-repository.ts";
 import type { BatchRecord } from "#store/records.ts";
-import type { ScoreRepository } from "#store/score-repository.ts";
 
 /** A file of transactions as the ERP announces it: its batch id, its name, and how to read its columns. */
 export interface BatchAnnouncement {
@@ -40,7 +40,7 @@ export type BatchAnnouncementOutcome =
  * another column mapping is a conflict rather than a batch read the old way.
  */
 export async function announceBatch(
-  batches: Pick<ScoreRepository, "createBatch">,
+  batches: Pick<BatchRepository, "createBatch">,
   announcement: BatchAnnouncement,
   at: Date,
 ): Promise<BatchAnnouncementOutcome> {

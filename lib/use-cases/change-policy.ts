@@ -8,7 +8,6 @@ import {
 } from "#domain/policy-change.ts";
 import { BlobKeys, type BlobStore } from "#store/blob-store.ts";
 import type { ConfigRepository } from "#store/config-repository.ts";
-import type { ScoreRepository } from "#store/score-repository.ts";
 
 /** A whole policy to store as the next version, and the version it was made to when the client says. */
 export interface PolicyChange {
@@ -26,14 +25,17 @@ export type PolicyChangeOutcome =
 
 /** The ports a policy change reads and writes. */
 export interface PolicyStores {
-  readonly repository: Pick<ScoreRepository, "getPolicy">;
-  readonly config: Pick<ConfigRepository, "putPolicy">;
+  readonly config: Pick<ConfigRepository, "getPolicy" | "putPolicy">;
   readonly blobs: Pick<BlobStore, "list">;
 }
 
 /** The policy scoring runs with now. */
-export async function readPolicyInForce({ repository }: Pick<PolicyStores, "repository">): Promise<Policy> {
-  return policyInForce(await repository.getPolicy());
+export async function readPolicyInForce({
+  config,
+}: {
+  readonly config: Pick<ConfigRepository, "getPolicy">;
+}): Promise<Policy> {
+  return policyInForce(await config.getPolicy());
 }
 
 /**

@@ -18,7 +18,7 @@ export type SegmentDecisionOutcome =
 
 /** The ports a leader's decision reads and writes, and the clock that dates its audit-trail entry. */
 export interface DecisionStores {
-  readonly repository: Pick<ScoreRepository, "getSegment">;
+  readonly scores: Pick<ScoreRepository, "getSegment">;
   readonly decisions: Pick<DecisionRepository, "record">;
   readonly now: () => Date;
 }
@@ -28,11 +28,11 @@ export interface DecisionStores {
  * making it the standing decision; an override to the recommendation itself is refused.
  */
 export async function decideSegment(
-  { repository, decisions, now }: DecisionStores,
+  { scores, decisions, now }: DecisionStores,
   request: SegmentDecisionRequest,
 ): Promise<SegmentDecisionOutcome> {
   const { schemeId, segmentId, act, by } = request;
-  const segment = await repository.getSegment(schemeId, segmentId);
+  const segment = await scores.getSegment(schemeId, segmentId);
   if (!segment) return { outcome: "segment_not_found" };
   if (overridesWithRecommendation(act, segment.decision)) {
     return { outcome: "override_matches_recommendation", recommendation: segment.decision };

@@ -32,6 +32,9 @@ export class MemoryConfigRepository implements ConfigRepository {
   async deleteScenario(id: string) {
     return this.scenarios.delete(id);
   }
+  async getPolicy() {
+    return this.current;
+  }
   async putPolicy(policy: Policy, expectedVersion: number) {
     if ((this.current?.version ?? 1) !== expectedVersion) return false;
     this.current = policy;

@@ -39,14 +39,14 @@ export const batchRoutes: readonly Route[] = [
     responses: { 200: createBatchResponseSchema, 201: createBatchResponseSchema },
     errors: [404, 409],
     body: batchRequestSchema,
-    async handle({ body }, { repository, config, blobs, now, newId }) {
+    async handle({ body }, { batches, config, blobs, now, newId }) {
       const requestedAt = now();
       const batchId = body.batchId ?? newId();
       // A mapping given by name is stored on the batch as the document it names now.
       const mapping =
         typeof body.mapping === "string" ? await storedMapping(config, body.mapping) : body.mapping;
       const { outcome, batch } = await announceBatch(
-        repository,
+        batches,
         { batchId, fileName: body.fileName, ...(mapping && { mapping }) },
         requestedAt,
       );
@@ -80,8 +80,8 @@ export const batchRoutes: readonly Route[] = [
     roles: ["ingest", ...PLANNERS],
     responses: { 200: batchPageSchema },
     query: pageQuerySchema,
-    async handle({ query }, { repository }) {
-      const page = await repository.listBatches(query);
+    async handle({ query }, { batches }) {
+      const page = await batches.listBatches(query);
       return { status: 200, body: { items: page.items, cursor: page.cursor } };
     },
   }),
@@ -93,8 +93,8 @@ export const batchRoutes: readonly Route[] = [
     roles: ["ingest", ...PLANNERS],
     responses: { 200: batchRecordSchema },
     params: batchParamsSchema,
-    async handle({ params }, { repository }) {
-      const batch = await repository.getBatch(params.batchId);
+    async handle({ params }, { batches }) {
+      const batch = await batches.getBatch(params.batchId);
       if (!batch) throw batchNotFound(params.batchId);
       return { status: 200, body: batch };
     },
@@ -114,7 +114,7 @@ export const batchRoutes: readonly Route[] = [
     rawBody: true,
     params: batchParamsSchema,
     query: contentQuerySchema,
-    async handle({ params, query, body }, { repository, blobs, now }) {
+    async handle({ params, query, body }, { batches, blobs, now }) {
       const { batchId } = params;
       const content = body instanceof Uint8Array ? body : new Uint8Array(0);
       if (content.byteLength > MAX_CONTENT_BYTES) {
@@ -128,7 +128,7 @@ export const batchRoutes: readonly Route[] = [
       if (content.byteLength === 0) {
         throw new ApiError(400, "EMPTY_CONTENT", "send the file's bytes as the request body");
       }
-      let batch = await repository.getBatch(batchId);
+      let batch = await batches.getBatch(batchId);
       if (!batch) {
         if (query.fileName === undefined) {
           throw batchNotFound(
@@ -136,7 +136,7 @@ export const batchRoutes: readonly Route[] = [
             "; create it with POST /batches, or name the file with ?fileName= to create it with its content",
           );
         }
-        ({ batch } = await repository.createBatch(newBatch({ batchId, fileName: query.fileName }, now())));
+        ({ batch } = await batches.createBatch(newBatch({ batchId, fileName: query.fileName }, now())));
       }
       await blobs.put(BlobKeys.incoming(batchId, query.fileName ?? batch.fileName), content);
       return { status: 202, headers: { location: batchLocation(batchId) }, body: batch };
@@ -151,8 +151,8 @@ export const batchRoutes: readonly Route[] = [
     responses: { 200: rejectsPageSchema },
     params: batchParamsSchema,
     query: pageQuerySchema,
-    async handle({ params, query }, { repository, blobs }) {
-      const batch = await repository.getBatch(params.batchId);
+    async handle({ params, query }, { batches, blobs }) {
+      const batch = await batches.getBatch(params.batchId);
       if (!batch) throw batchNotFound(params.batchId);
       // The batch names its rejects file only when its latest ingest rejected rows: a file left by an
       // earlier ingest of the same batch id is not this content's.

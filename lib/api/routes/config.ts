@@ -18,8 +18,8 @@ import { forceOfChangeSchema } from "#domain/forces.ts";
 import { policySchema } from "#domain/policy.ts";
 import { segmentId } from "#domain/segment-id.ts";
 import { type ColumnMapping, columnMappingSchema } from "#ingest/mapping.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { requestRescoring } from "#pipeline/request-rescoring.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { changePolicy, readPolicyInForce } from "#use-cases/change-policy.ts";
 
 /**
@@ -232,15 +232,15 @@ const fitRoutes: readonly Route[] = [
     roles: PLANNERS,
     responses: { 200: fitCheckResponseSchema },
     body: fitRequestSchema,
-    async handle({ body: prospect }, { repository }) {
+    async handle({ body: prospect }, { scores }) {
       const given = (dimension: string) => Object.hasOwn(prospect, dimension);
       const schemes = await Promise.all(
-        (await repository.listSchemes()).map(async ({ id, dimensions }) => {
+        (await scores.listSchemes()).map(async ({ id, dimensions }) => {
           if (!dimensions.every(given)) return { id, dimensions, segments: [] };
           const placed = segmentId(dimensions.map((dimension) => prospect[dimension] as string));
           // An id no segment can have (too long for a key) is a new kind of customer, not a lookup.
           const segment = segmentIdSchema.safeParse(placed).success
-            ? await repository.getSegment(id, placed)
+            ? await scores.getSegment(id, placed)
             : undefined;
           return { id, dimensions, segments: segment ? [segment] : [] };
         }),
@@ -267,7 +267,7 @@ function scenarioNotFound(scenarioId: string): ApiError {
 }
 
 /** The column mapping stored under a name, or 404 MAPPING_NOT_FOUND naming it. */
-export async function storedMapping(config: PipelineContext["config"], name: string): Promise<ColumnMapping> {
+export async function storedMapping(config: ServiceContext["config"], name: string): Promise<ColumnMapping> {
   const mapping = await config.getMapping(name);
   if (mapping) return mapping;
   throw new ApiError(

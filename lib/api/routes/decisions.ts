@@ -16,9 +16,9 @@ import { pageQuerySchema, schemeParamsSchema, segmentParamsSchema } from "#api/s
 import type { DecisionList } from "#domain/decision-list.ts";
 import { boardStanding } from "#domain/leader-decision.ts";
 import { csvField } from "#format/csv-field.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { DecisionState } from "#store/decision-repository.ts";
 import type { SegmentRecord } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { decideSegment } from "#use-cases/decide-segment.ts";
 
 /** Leadership's board: the say-yes / fix / say-no lists, decisions on them, their audit trail and reviews. */
@@ -36,7 +36,7 @@ export const decisionRoutes: readonly Route[] = [
       // A spreadsheet's way of asking (Accept: text/csv) is as good as ?format=csv.
       if (format === "csv" || accept.includes("text/csv")) return boardCsv(params.schemeId, list, context);
       const [decisions, states] = await Promise.all([
-        context.repository.listDecisions(params.schemeId, list, page),
+        context.scores.listDecisions(params.schemeId, list, page),
         context.decisions.listStates(params.schemeId),
       ]);
       // An empty page is either an empty list or an unknown scheme; only the second is a 404.
@@ -90,7 +90,7 @@ export const decisionRoutes: readonly Route[] = [
       const history = await context.decisions.history(schemeId, segmentId, query);
       // A segment a later run no longer scores keeps its trail; only one never seen is unknown.
       if (history.items.length === 0 && query.cursor === undefined) {
-        if (!(await context.repository.getSegment(schemeId, segmentId))) {
+        if (!(await context.scores.getSegment(schemeId, segmentId))) {
           throw segmentNotFound(schemeId, segmentId);
         }
       }
@@ -109,7 +109,7 @@ export const decisionRoutes: readonly Route[] = [
       const reviews = await context.decisions.listReviews(query);
       const items = await Promise.all(
         reviews.items.map(async (state) => {
-          const segment = await context.repository.getSegment(state.schemeId, state.segmentId);
+          const segment = await context.scores.getSegment(state.schemeId, state.segmentId);
           return { ...state, current: segment ? currentRecommendation(segment) : null };
         }),
       );
@@ -152,16 +152,16 @@ const CSV_EXPORT_PAGE = 1000;
 async function boardCsv(
   schemeId: string,
   list: DecisionList,
-  { repository, decisions }: Pick<PipelineContext, "repository" | "decisions">,
+  { scores, decisions }: Pick<ServiceContext, "scores" | "decisions">,
 ): Promise<RouteResponse> {
-  const scheme = await schemeOrNotFound(schemeId, { repository }, true);
+  const scheme = await schemeOrNotFound(schemeId, { scores }, true);
   const standing = bySegment(await decisions.listStates(schemeId));
   const lines = [csvLine(csvHeader(scheme.dimensions))];
   let rows = 0;
   let truncated = false;
   let cursor: string | undefined;
   do {
-    const page = await repository.listDecisions(schemeId, list, { limit: CSV_EXPORT_PAGE, cursor });
+    const page = await scores.listDecisions(schemeId, list, { limit: CSV_EXPORT_PAGE, cursor });
     for (const segment of page.items) {
       if (rows === CSV_EXPORT_MAX_ROWS) {
         truncated = true;

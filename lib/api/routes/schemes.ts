@@ -26,7 +26,6 @@ import {
   whaleCurveResponseSchema,
 } from "#api/segment-schemas.ts";
 import { monthLabel, parseMonthLabel } from "#domain/month.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { SchemeRecord } from "#store/records.ts";
 import type { SegmentWithHistory } from "#store/score-repository.ts";
 import {
@@ -34,6 +33,7 @@ import {
   type SegmentSnapshot,
   segmentSnapshotReader,
 } from "#store/segment-snapshots.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /** The planners' side: schemes, their segments, and what the scheme's profit looks like as a whole. */
 export const schemeRoutes: readonly Route[] = [
@@ -43,7 +43,7 @@ export const schemeRoutes: readonly Route[] = [
     summary: "List the segmentation schemes of the latest scoring run",
     roles: PLANNERS,
     responses: { 200: schemesResponseSchema },
-    handle: async (_, { repository }) => ({ status: 200, body: { schemes: await repository.listSchemes() } }),
+    handle: async (_, { scores }) => ({ status: 200, body: { schemes: await scores.listSchemes() } }),
   }),
 
   route({
@@ -236,17 +236,17 @@ const schemeRecords = new WeakMap<
  */
 export async function schemeOrNotFound(
   schemeId: string,
-  { repository }: Pick<PipelineContext, "repository">,
+  { scores }: Pick<ServiceContext, "scores">,
   fresh = false,
 ): Promise<SchemeRecord> {
-  let records = schemeRecords.get(repository);
+  let records = schemeRecords.get(scores);
   if (!records) {
     records = new Map();
-    schemeRecords.set(repository, records);
+    schemeRecords.set(scores, records);
   }
   const cached = records.get(schemeId);
   if (!fresh && cached && cached.until > Date.now()) return cached.record;
-  const scheme = await repository.getScheme(schemeId);
+  const scheme = await scores.getScheme(schemeId);
   if (!scheme) throw new ApiError(404, "SCHEME_NOT_FOUND", `no scheme has the id "${schemeId}"`);
   records.set(schemeId, { record: scheme, until: Date.now() + SCHEME_RECORD_TTL_MS });
   return scheme;
@@ -269,13 +269,13 @@ const segmentReads = new WeakMap<
 async function segmentOrNotFound(
   schemeId: string,
   segmentId: string,
-  context: Pick<PipelineContext, "repository">,
+  context: Pick<ServiceContext, "scores">,
 ): Promise<SegmentWithHistory> {
   const { runId } = await schemeOrNotFound(schemeId, context);
-  let kept = segmentReads.get(context.repository);
+  let kept = segmentReads.get(context.scores);
   if (!kept) {
     kept = new Map();
-    segmentReads.set(context.repository, kept);
+    segmentReads.set(context.scores, kept);
   }
   const key = `${schemeId}/${segmentId}`;
   const known = kept.get(key);
@@ -284,7 +284,7 @@ async function segmentOrNotFound(
     kept.set(key, known);
     return known.segment;
   }
-  const segment = await context.repository.getSegmentWithHistory(schemeId, segmentId);
+  const segment = await context.scores.getSegmentWithHistory(schemeId, segmentId);
   if (!segment) {
     throw new ApiError(404, "SEGMENT_NOT_FOUND", `scheme "${schemeId}" has no segment "${segmentId}"`);
   }
@@ -311,7 +311,7 @@ function refuseUnknownDimensions(scheme: SchemeRecord, dimensions: readonly stri
  */
 async function currentSnapshot(
   scheme: SchemeRecord,
-  context: Pick<PipelineContext, "repository" | "blobs">,
+  context: Pick<ServiceContext, "scores" | "blobs">,
 ): Promise<{ scheme: SchemeRecord; snapshot: SegmentSnapshot }> {
   const reader = segmentSnapshotReader(context.blobs);
   let current = scheme;

@@ -9,8 +9,8 @@ import { storedParts } from "#pipeline/distributed/part-storage.ts";
 import type { MergeResult, MergeStepInput } from "#pipeline/distributed/steps.ts";
 import { batchIdOf } from "#pipeline/distributed/upload.ts";
 import { completeIngest, isCounted } from "#pipeline/ingest-batch.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { ObjectSuperseded } from "#store/blob-store.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /**
  * Merges the parts of one upload, in file order, into the report of reading it whole: the same
@@ -80,10 +80,10 @@ export async function mergeParts(
  * a newer upload in this one's place: that upload's own ingest settles the batch.
  */
 export async function mergePartsStep(
-  context: PipelineContext,
+  context: ServiceContext,
   { object, settings, startedAt, parts }: MergeStepInput,
 ): Promise<MergeResult> {
-  const known = await context.repository.getBatch(batchIdOf(object));
+  const known = await context.batches.getBatch(batchIdOf(object));
   if (known && isCounted(known, object.etag)) return { outcome: "counted", batch: known };
   let superseded = false;
   const batch = await completeIngest(

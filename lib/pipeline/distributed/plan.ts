@@ -7,8 +7,8 @@ import { RANGE_BYTES } from "#pipeline/distributed/sizes.ts";
 import type { IngestPart, IngestPlan, PartSettings } from "#pipeline/distributed/steps.ts";
 import { firstBytesOf } from "#pipeline/distributed/upload.ts";
 import { batchIngestOptions, beginIngest, failIngest, type UploadedObject } from "#pipeline/ingest-batch.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { type BlobStore, ObjectSuperseded } from "#store/blob-store.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /**
  * At most this many parts to an upload: the plan's list of parts travels in the state machine's
@@ -23,7 +23,7 @@ export const MAX_PARTS = 2_000;
  * recorded as retryable and thrown.
  */
 export async function planIngestStep(
-  context: PipelineContext,
+  context: ServiceContext,
   object: UploadedObject,
   rangeBytes = RANGE_BYTES,
 ): Promise<IngestPlan> {
@@ -41,7 +41,7 @@ export async function planIngestStep(
     };
   } catch (error) {
     if (error instanceof ObjectSuperseded) {
-      const batch = await context.repository.getBatch(start.batch.batchId);
+      const batch = await context.batches.getBatch(start.batch.batchId);
       return { action: "skip", object, status: batch?.status, superseded: true };
     }
     const failed = await failIngest(context, object, error);

@@ -1,7 +1,7 @@
 import type { FailedStepInput } from "#pipeline/distributed/steps.ts";
 import { batchIdOf } from "#pipeline/distributed/upload.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { BatchRecord } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 
 /**
  * When a step failed past its retries (storage or service faults): marks the batch failed as
@@ -9,10 +9,10 @@ import type { BatchRecord } from "#store/records.ts";
  * new execution (see executionName), whatever became of this one.
  */
 export async function recordFailedIngestStep(
-  context: PipelineContext,
+  context: ServiceContext,
   { object, failure }: FailedStepInput,
 ): Promise<BatchRecord | undefined> {
-  return context.repository.updateBatch(batchIdOf(object), {
+  return context.batches.updateBatch(batchIdOf(object), {
     status: "failed",
     error: {
       code: "SERVICE_ERROR",

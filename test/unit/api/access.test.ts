@@ -3,9 +3,10 @@ import { ROLES, rolesAdmittedBy } from "#api/auth.ts";
 import type { Route } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * Who may call what. Every route of the table must be listed here, so a new route cannot ship without
@@ -68,7 +69,8 @@ function requestPath(route: Route): string {
 function setup() {
   const handler = createApiHandler(
     {
-      repository: new MemoryScoreRepository(),
+      batches: new MemoryBatchRepository(),
+      scores: new MemoryScoreRepository(),
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00Z"),
       newId: () => "generated-batch-1",

@@ -9,6 +9,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
@@ -32,12 +33,13 @@ beforeEach(() => {
 
 function setup() {
   const observability = quietObservability();
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ region: "eu-west-1", credentials: CREDENTIALS }),
+  );
   const handler = createApiHandler(
     {
-      repository: new DynamoDbScoreRepository(
-        DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1", credentials: CREDENTIALS })),
-        "segfocus-test",
-      ),
+      batches: new DynamoDbBatchRepository(db, "segfocus-test"),
+      scores: new DynamoDbScoreRepository(db, "segfocus-test"),
       blobs: new S3BlobStore(
         new S3Client({ region: "eu-west-1", credentials: CREDENTIALS }),
         "segfocus-uploads",

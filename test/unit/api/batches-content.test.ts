@@ -3,20 +3,23 @@ import { describe, expect, it } from "vitest";
 import { MAX_CONTENT_BYTES } from "#api/routes/batches.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { type ApiCall, apiEvent, callApi, lambdaContext, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 const NOW = new Date("2025-03-01T08:00:00.000Z");
 const CSV = "transaction_id,date,customer_id,revenue,cogs\nT1,2025-02-01,C1,100,60\n";
 
 function setup() {
+  const batches = new MemoryBatchRepository();
   const repository = new MemoryScoreRepository();
-  const blobs = new InMemoryBlobStore();
+  const blobs = new MemoryBlobStore();
   const handler = createApiHandler(
     {
-      repository,
+      batches,
+      scores: repository,
       blobs,
       now: () => NOW,
       newId: () => "generated-1",
@@ -28,7 +31,7 @@ function setup() {
   const call = (request: ApiCall) => callApi(handler, request);
   const createBatch = (batchId: string, fileName: string) =>
     call({ method: "POST", path: "/batches", claims: TOKENS.ingest, body: { batchId, fileName } });
-  return { repository, blobs, handler, call, createBatch };
+  return { batches, blobs, handler, call, createBatch };
 }
 
 describe("PUT /batches/{batchId}/content", () => {
@@ -69,7 +72,7 @@ describe("PUT /batches/{batchId}/content", () => {
   });
 
   it("creates the batch with its content when ?fileName= names the file", async () => {
-    const { call, blobs, repository } = setup();
+    const { call, blobs, batches } = setup();
     const answer = await call({
       method: "PUT",
       path: "/batches/erp-2/content?fileName=lines.csv",
@@ -78,7 +81,7 @@ describe("PUT /batches/{batchId}/content", () => {
     });
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({ batchId: "erp-2", fileName: "lines.csv", status: "awaiting_upload" });
-    expect(repository.batches.get("erp-2")).toEqual(answer.body);
+    expect(batches.stored.get("erp-2")).toEqual(answer.body);
     expect(blobs.text(BlobKeys.incoming("erp-2", "lines.csv"))).toBe(CSV);
   });
 

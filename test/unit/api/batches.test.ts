@@ -5,11 +5,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import type { Reject } from "#ingest/reject.ts";
 import { BlobKeys } from "#store/blob-store.ts";
+import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import type { BatchRecord } from "#store/records.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { FakeTable } from "../store/fake-table.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
 
@@ -22,15 +23,14 @@ beforeEach(() => {
 /** The batches on the one table as in AWS (a fake of it), so lists and cursors are the adapter's own. */
 function setup() {
   new FakeTable().attach(dynamo);
-  const repository = new DynamoDbScoreRepository(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
-    "segfocus-test",
-  );
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+  const batches = new DynamoDbBatchRepository(db, "segfocus-test");
   const config = new MemoryConfigRepository();
-  const blobs = new InMemoryBlobStore();
+  const blobs = new MemoryBlobStore();
   const handler = createApiHandler(
     {
-      repository,
+      batches,
+      scores: new DynamoDbScoreRepository(db, "segfocus-test"),
       blobs,
       now: () => new Date("2025-03-01T08:00:00.000Z"),
       newId: () => "generated-1",
@@ -39,7 +39,7 @@ function setup() {
     },
     quietObservability(),
   );
-  return { repository, config, blobs, call: (request: ApiCall) => callApi(handler, request) };
+  return { batches, config, blobs, call: (request: ApiCall) => callApi(handler, request) };
 }
 
 const MAPPING = columnMappingSchema.parse({
@@ -61,7 +61,7 @@ function batch(batchId: string, createdAt: string, extra: Partial<BatchRecord> =
 
 describe("POST /batches with a mapping by name", () => {
   it("stores on the batch the document the name stands for", async () => {
-    const { call, config, repository } = setup();
+    const { call, config, batches } = setup();
     await config.putMapping("erp-export", MAPPING);
     const answer = await call({
       method: "POST",
@@ -70,11 +70,11 @@ describe("POST /batches with a mapping by name", () => {
       body: { batchId: "erp-1", fileName: "lines.csv", mapping: "erp-export" },
     });
     expect(answer.status).toBe(201);
-    expect((await repository.getBatch("erp-1"))?.mapping).toEqual(MAPPING);
+    expect((await batches.getBatch("erp-1"))?.mapping).toEqual(MAPPING);
   });
 
   it("answers 404 MAPPING_NOT_FOUND naming the mapping, and creates no batch", async () => {
-    const { call, repository } = setup();
+    const { call, batches } = setup();
     const answer = await call({
       method: "POST",
       path: "/batches",
@@ -87,7 +87,7 @@ describe("POST /batches with a mapping by name", () => {
       message: 'no column mapping is named "erp-export"; store it with PUT /mappings/erp-export',
       details: { mapping: "erp-export" },
     });
-    expect(await repository.getBatch("erp-1")).toBeUndefined();
+    expect(await batches.getBatch("erp-1")).toBeUndefined();
   });
 
   it("refuses a name no mapping could have, naming body.mapping", async () => {
@@ -130,13 +130,13 @@ describe("POST /batches with a mapping by name", () => {
 
 describe("GET /batches", () => {
   it("lists the batches most recent first, a page at a time", async () => {
-    const { call, repository } = setup();
+    const { call, batches } = setup();
     for (const [id, day] of [
       ["erp-a", "01"],
       ["erp-c", "03"],
       ["erp-b", "02"],
     ] as const) {
-      await repository.createBatch(batch(id, `2025-02-${day}T02:00:00.000Z`));
+      await batches.createBatch(batch(id, `2025-02-${day}T02:00:00.000Z`));
     }
     const first = await call({ method: "GET", path: "/batches?limit=2", claims: TOKENS.ingest });
     expect(first.status).toBe(200);
@@ -182,7 +182,7 @@ describe("GET /batches/{batchId}/rejects", () => {
     const stores = setup();
     const key = BlobKeys.rejects("erp-1");
     stores.blobs.upload(key, ndjson(rejects));
-    await stores.repository.createBatch(
+    await stores.batches.createBatch(
       batch("erp-1", "2025-02-01T02:00:00.000Z", { rejected: rejects.length, rejectsKey: key }),
     );
     return stores;
@@ -220,9 +220,9 @@ describe("GET /batches/{batchId}/rejects", () => {
   });
 
   it("answers no rejects for a batch whose latest ingest rejected none, even if an earlier one left a file", async () => {
-    const { call, repository, blobs } = setup();
+    const { call, batches, blobs } = setup();
     blobs.upload(BlobKeys.rejects("erp-1"), ndjson(REJECTS));
-    await repository.createBatch(batch("erp-1", "2025-02-01T02:00:00.000Z", { rejected: 0 }));
+    await batches.createBatch(batch("erp-1", "2025-02-01T02:00:00.000Z", { rejected: 0 }));
     const answer = await call({ method: "GET", path: "/batches/erp-1/rejects", claims: TOKENS.ingest });
     expect(answer).toMatchObject({ status: 200, body: { items: [] } });
   });

@@ -4,10 +4,11 @@ import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * The channel fixture's decisions. channel: direct choose, online develop, wholesale fix, outlet and
@@ -17,10 +18,12 @@ import { MemoryScoreRepository } from "./memory-score-repository.ts";
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 
 function setup() {
+  const batches = new MemoryBatchRepository();
   const repository = MemoryScoreRepository.withScores(RESULT, "run-1");
   const handler = createApiHandler(
     {
-      repository,
+      batches,
+      scores: repository,
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00.000Z"),
       newId: () => "generated-1",

@@ -1,15 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 function setup() {
   const config = new MemoryConfigRepository();
   const handler = createApiHandler(
     {
-      repository: new MemoryScoreRepository(),
+      batches: new MemoryBatchRepository(),
+      scores: new MemoryScoreRepository(),
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00.000Z"),
       newId: () => "generated-1",

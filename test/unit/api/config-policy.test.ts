@@ -1,35 +1,25 @@
 import { describe, expect, it, vi } from "vitest";
-import { DEFAULT_POLICY, type Policy, policySchema } from "#domain/policy.ts";
+import { DEFAULT_POLICY, policySchema } from "#domain/policy.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "../pipeline/in-memory-stores.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
 
 const NOW = new Date("2025-03-01T08:00:00.000Z");
 
-/**
- * In DynamoDB the configuration store writes and the score store reads one item, CONFIG / POLICY
- * (dynamodb-config-repository.test.ts holds them to it); in memory, the one reads what the other keeps.
- */
-class ScoresReadingPolicyOf extends InMemoryScoreRepository {
-  constructor(private readonly config: MemoryConfigRepository) {
-    super();
-  }
-
-  override async getPolicy(): Promise<Policy | undefined> {
-    return this.config.current;
-  }
-}
-
 function setup() {
   const config = new MemoryConfigRepository();
-  const repository = new ScoresReadingPolicyOf(config);
-  const blobs = new InMemoryBlobStore();
+  const batches = new MemoryBatchRepository();
+  const repository = new MemoryScoreRepository();
+  const blobs = new MemoryBlobStore();
   const puts = vi.spyOn(blobs, "put");
   const handler = createApiHandler(
     {
-      repository,
+      batches,
+      scores: repository,
       blobs,
       now: () => NOW,
       newId: () => "generated-1",
@@ -122,10 +112,10 @@ describe("PUT /policy", () => {
   });
 
   it("answers 409 POLICY_CONFLICT when another change is stored between reading the policy and storing this one", async () => {
-    const { putPolicy, repository, config, rescoringRequests } = setup();
+    const { putPolicy, config, rescoringRequests } = setup();
     await putPolicy({ thresholds: { chooseFocus: 75 } });
     // This request read version 1 just before the other change was stored.
-    vi.spyOn(repository, "getPolicy").mockResolvedValueOnce(undefined);
+    vi.spyOn(config, "getPolicy").mockResolvedValueOnce(undefined);
     const answer = await putPolicy({ rejectRatio: 0.01 });
     expect(answer.status).toBe(409);
     expect(answer.body.error).toEqual({

@@ -1,19 +1,21 @@
 import { describe, expect, it, vi } from "vitest";
 import { BlobKeys } from "#store/blob-store.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 const NOW = new Date("2025-03-01T08:00:00.000Z");
 
 function setup() {
   const config = new MemoryConfigRepository();
-  const blobs = new InMemoryBlobStore();
+  const blobs = new MemoryBlobStore();
   const handler = createApiHandler(
     {
-      repository: new MemoryScoreRepository(),
+      batches: new MemoryBatchRepository(),
+      scores: new MemoryScoreRepository(),
       blobs,
       now: () => NOW,
       newId: () => "generated-1",

@@ -6,7 +6,9 @@ import { type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scori
 import type { PageRequest, ScoreRepository } from "#store/score-repository.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import {
   apiEvent,
@@ -18,7 +20,6 @@ import {
   quietObservability,
   TOKENS,
 } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /** A list of the board as CSV, for leadership's spreadsheet: `GET /schemes/{schemeId}/decisions?format=csv`. */
 
@@ -27,9 +28,11 @@ const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAUL
 const BOM = "\uFEFF";
 
 function setup(repository: ScoreRepository = MemoryScoreRepository.withScores(RESULT, "run-1")) {
+  const batches = new MemoryBatchRepository();
   const handler = createApiHandler(
     {
-      repository,
+      batches,
+      scores: repository,
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00.000Z"),
       newId: () => "unused",
@@ -62,7 +65,8 @@ describe("GET /schemes/{schemeId}/decisions?format=csv", () => {
     const { get } = setup();
     const handler = createApiHandler(
       {
-        repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
+        batches: new MemoryBatchRepository(),
+        scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
         blobs: presigningBlobs(),
         now: () => new Date("2025-03-01T08:00:00.000Z"),
         newId: () => "unused",

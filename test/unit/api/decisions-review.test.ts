@@ -2,15 +2,16 @@ import { describe, expect, it } from "vitest";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY, parsePolicy } from "#domain/policy.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "../pipeline/in-memory-stores.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * "Needs review" when the numbers move: a leader's standing decision is put in question by a scoring
@@ -23,16 +24,18 @@ import { MemoryScoreRepository } from "./memory-score-repository.ts";
  */
 async function system() {
   const decisions = new MemoryDecisionRepository();
-  const blobs = new InMemoryBlobStore();
+  const blobs = new MemoryBlobStore();
   await blobs.put("partials/b-1.cube", encodeCube(salesCube(channelFixtureSales())));
-  const scores = new InMemoryScoreRepository();
+  const scores = new MemoryScoreRepository();
+  const config = new MemoryConfigRepository();
   let minute = 0;
   const runIds = ["run-1", "run-2", "run-3"];
-  const pipeline: PipelineContext = {
+  const pipeline: ServiceContext = {
     blobs,
-    repository: scores,
+    batches: new MemoryBatchRepository(),
+    scores: scores,
     decisions,
-    config: new MemoryConfigRepository(),
+    config,
     now: () => new Date(Date.UTC(2025, 2, 1, 8, minute++)),
     newId: () => runIds.shift() ?? "run-n",
   };
@@ -40,7 +43,7 @@ async function system() {
   let latest: ScoringResult | undefined;
 
   return {
-    scores,
+    config,
     async score() {
       const run = await runScoring(pipeline);
       const written = scores.writes.at(-1);
@@ -49,7 +52,7 @@ async function system() {
       const handler = createApiHandler(
         {
           ...pipeline,
-          repository: MemoryScoreRepository.withScores(latest, run.runId),
+          scores: MemoryScoreRepository.withScores(latest, run.runId),
           blobs: presigningBlobs(),
         },
         quietObservability(),
@@ -81,7 +84,7 @@ async function approvedThenRescored() {
       body: { action: "approve" },
     });
   }
-  stores.scores.policy = parsePolicy({
+  stores.config.current = parsePolicy({
     version: 2,
     thresholds: { ...DEFAULT_POLICY.thresholds, developGrowth: 90 },
   });
@@ -185,7 +188,7 @@ describe("GET /reviews", () => {
     const stores = await approvedThenRescored();
     expect((await stores.call(reviews)).body).toMatchObject({ items: [{ segmentId: "online" }] });
 
-    stores.scores.policy = parsePolicy({ version: 3 });
+    stores.config.current = parsePolicy({ version: 3 });
     await stores.score();
 
     expect(stores.segment("online").decision).toBe("develop");

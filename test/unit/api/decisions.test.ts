@@ -8,7 +8,9 @@ import type { DecisionRepository } from "#store/decision-repository.ts";
 import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { FakeTable } from "../store/fake-table.ts";
 import {
@@ -19,7 +21,6 @@ import {
   quietObservability,
   TOKENS,
 } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * Leadership decides on the recommendations: approve or override with a rationale, each decision kept
@@ -36,7 +37,8 @@ function setup(decisions: DecisionRepository = new MemoryDecisionRepository()) {
   let minute = 0;
   const handler = createApiHandler(
     {
-      repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
+      batches: new MemoryBatchRepository(),
+      scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
       blobs: presigningBlobs(),
       now: () => new Date(Date.UTC(2025, 2, 1, 8, ++minute)),
       newId: () => "unused",

@@ -1,7 +1,9 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import {
   apiEvent,
   callApi,
@@ -10,7 +12,6 @@ import {
   quietObservability,
   TOKENS,
 } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -45,7 +46,8 @@ describe("metrics", () => {
     const observability = quietObservability();
     const handler = createApiHandler(
       {
-        repository: new MemoryScoreRepository(),
+        batches: new MemoryBatchRepository(),
+        scores: new MemoryScoreRepository(),
         blobs: presigningBlobs(),
         now: () => new Date("2025-03-01T08:00:00Z"),
         newId: () => "generated-batch-1",

@@ -8,11 +8,12 @@ import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
 import { apiEvent, lambdaContext, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * Nothing a client sends makes the API answer 5xx: any route template filled with any text, any method,
@@ -29,8 +30,9 @@ afterAll(() => rmSync(webDir, { recursive: true, force: true }));
 
 const handler = createApiHandler(
   {
-    repository: MemoryScoreRepository.withScores(RESULT, "run-1"),
-    blobs: new InMemoryBlobStore(),
+    batches: new MemoryBatchRepository(),
+    scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
+    blobs: new MemoryBlobStore(),
     now: () => new Date("2025-03-01T08:00:00.000Z"),
     newId: () => "generated-1",
     decisions: new MemoryDecisionRepository(),

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { openApiDocument } from "#api/openapi.ts";
 import { apiRoutes } from "#api/routes.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { callApi, expectDocumented, presigningBlobs, quietObservability } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 interface Operation {
   readonly operationId: string;
@@ -171,7 +172,8 @@ describe("GET /openapi.json", () => {
   it("answers the document without a token", async () => {
     const handler = createApiHandler(
       {
-        repository: new MemoryScoreRepository(),
+        batches: new MemoryBatchRepository(),
+        scores: new MemoryScoreRepository(),
         blobs: presigningBlobs(),
         now: () => new Date("2025-03-01T08:00:00Z"),
         newId: () => "unused",

@@ -7,7 +7,9 @@ import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { acceptsGzip, configuredSignIn } from "#api/routes/page.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { buildWeb } from "../../../scripts/build-web.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import {
   apiEvent,
   expectDocumented,
@@ -15,7 +17,6 @@ import {
   presigningBlobs,
   quietObservability,
 } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * The leadership page is served by the API: `GET /` the page built into SEGFOCUS_WEB_DIR, `GET
@@ -65,7 +66,8 @@ async function get(
 }> {
   const handler = createApiHandler(
     {
-      repository: new MemoryScoreRepository(),
+      batches: new MemoryBatchRepository(),
+      scores: new MemoryScoreRepository(),
       blobs: presigningBlobs(),
       now: () => new Date("2025-03-01T08:00:00Z"),
       newId: () => "unused",

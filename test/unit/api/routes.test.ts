@@ -5,20 +5,23 @@ import { columnMappingSchema } from "#ingest/mapping.ts";
 import type { BatchRecord } from "#store/records.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 const RUN_ID = "run-1";
 const NOW = new Date("2025-03-01T08:00:00.000Z");
 
 function setup() {
+  const batches = new MemoryBatchRepository();
   const repository = MemoryScoreRepository.withScores(RESULT, RUN_ID);
   const handler = createApiHandler(
     {
-      repository,
+      batches,
+      scores: repository,
       blobs: presigningBlobs(),
       now: () => NOW,
       newId: () => "generated-batch-1",
@@ -27,7 +30,7 @@ function setup() {
     },
     quietObservability(),
   );
-  return { repository, call: (request: ApiCall) => callApi(handler, request) };
+  return { batches, repository, call: (request: ApiCall) => callApi(handler, request) };
 }
 
 /** What a value looks like after a trip through JSON, as the client receives it. */
@@ -70,7 +73,7 @@ describe("GET /health", () => {
 
 describe("POST /batches", () => {
   it("creates a batch awaiting upload under a generated id and answers 201 with an upload URL valid 15 minutes", async () => {
-    const { call, repository } = setup();
+    const { call, batches } = setup();
     const answer = await call({
       method: "POST",
       path: "/batches",
@@ -85,7 +88,7 @@ describe("POST /batches", () => {
       expiresAt: "2025-03-01T08:15:00.000Z",
       status: "awaiting_upload",
     });
-    expect(repository.batches.get("generated-batch-1")).toEqual({
+    expect(batches.stored.get("generated-batch-1")).toEqual({
       batchId: "generated-batch-1",
       fileName: "lines-2025-02.csv.gz",
       status: "awaiting_upload",
@@ -95,7 +98,7 @@ describe("POST /batches", () => {
   });
 
   it("keeps the client's batch id and stores its column mapping as validated, defaults included", async () => {
-    const { call, repository } = setup();
+    const { call, batches } = setup();
     const answer = await call({
       method: "POST",
       path: "/batches",
@@ -104,11 +107,11 @@ describe("POST /batches", () => {
     });
     expect(answer.status).toBe(201);
     expect(answer.body.batchId).toBe("erp-2025-02-28");
-    expect(repository.batches.get("erp-2025-02-28")?.mapping).toEqual(columnMappingSchema.parse(MAPPING));
+    expect(batches.stored.get("erp-2025-02-28")?.mapping).toEqual(columnMappingSchema.parse(MAPPING));
   });
 
   it("answers a re-send of the same batch id with 200, the batch as stored and a new upload URL", async () => {
-    const { call, repository } = setup();
+    const { call, batches } = setup();
     const request = {
       method: "POST",
       path: "/batches",
@@ -116,8 +119,8 @@ describe("POST /batches", () => {
       body: { batchId: "erp-2025-02-28", fileName: "lines.csv", mapping: MAPPING },
     };
     await call(request);
-    const stored = repository.batches.get("erp-2025-02-28") as BatchRecord;
-    repository.batches.set("erp-2025-02-28", { ...stored, status: "scored" });
+    const stored = batches.stored.get("erp-2025-02-28") as BatchRecord;
+    batches.stored.set("erp-2025-02-28", { ...stored, status: "scored" });
 
     const again = await call(request);
     expect(again.status).toBe(200);
@@ -127,7 +130,7 @@ describe("POST /batches", () => {
       expiresAt: "2025-03-01T08:15:00.000Z",
       status: "scored",
     });
-    expect(repository.batches.size).toBe(1);
+    expect(batches.stored.size).toBe(1);
   });
 
   it("refuses a re-send of a batch id with a different column mapping, with 409 BATCH_CONFLICT", async () => {

@@ -1,10 +1,11 @@
 import type { ScoringResult } from "#domain/scoring.ts";
 import { writeSegmentSnapshots } from "#store/segment-snapshots.ts";
 import { createApiHandler } from "../../../functions/api/handler.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore } from "../pipeline/in-memory-stores.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { type ApiCall, callApi, quietObservability } from "./api-harness.ts";
-import { MemoryScoreRepository } from "./memory-score-repository.ts";
 
 /**
  * The API over one scoring run as the pipeline leaves it: the scores in the repository, and each
@@ -13,13 +14,15 @@ import { MemoryScoreRepository } from "./memory-score-repository.ts";
 export async function segmentsApi(
   result: ScoringResult,
   runId = "run-1",
-  blobs: InMemoryBlobStore = new InMemoryBlobStore(),
+  blobs: MemoryBlobStore = new MemoryBlobStore(),
 ) {
   await writeSegmentSnapshots(blobs, result, runId);
+  const batches = new MemoryBatchRepository();
   const repository = MemoryScoreRepository.withScores(result, runId);
   const handler = createApiHandler(
     {
-      repository,
+      batches,
+      scores: repository,
       blobs,
       now: () => new Date("2025-03-01T08:00:00.000Z"),
       newId: () => "generated-id-1",

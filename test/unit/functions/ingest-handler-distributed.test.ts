@@ -12,7 +12,7 @@ import {
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { executionName } from "#pipeline/distributed/execution.ts";
+import { executionName } from "#store/distributed-ingest-execution.ts";
 import { FakeTable } from "../store/fake-table.ts";
 import { FakeBucket } from "./fake-bucket.ts";
 import { type AnnouncedObject, sqsEvent } from "./lambda-events.ts";

@@ -5,10 +5,12 @@ import { decodeCube } from "#domain/cube-codec.ts";
 import { parsePolicy } from "#domain/policy.ts";
 import { ingest } from "#ingest/ingest.ts";
 import { ingestBatch } from "#pipeline/ingest-batch.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import type { BatchRecord } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 
 const NOW = new Date("2024-06-15T12:00:00.000Z");
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category";
@@ -28,26 +30,31 @@ function csvFile(count: number, bad: readonly number[] = [], firstRow = 1): stri
   return `${HEADER}\n${rows.join("\n")}\n`;
 }
 
-let blobs: InMemoryBlobStore;
-let repository: InMemoryScoreRepository;
-let context: PipelineContext;
+let blobs: MemoryBlobStore;
+let batches: MemoryBatchRepository;
+let repository: MemoryScoreRepository;
+let config: MemoryConfigRepository;
+let context: ServiceContext;
 
 beforeEach(() => {
-  blobs = new InMemoryBlobStore();
-  repository = new InMemoryScoreRepository();
+  blobs = new MemoryBlobStore();
+  batches = new MemoryBatchRepository();
+  repository = new MemoryScoreRepository();
+  config = new MemoryConfigRepository();
   context = {
     blobs,
-    repository,
+    batches,
+    scores: repository,
     now: () => NOW,
     newId: () => "run-1",
     decisions: new MemoryDecisionRepository(),
-    config: new MemoryConfigRepository(),
+    config,
   };
 });
 
 /** The batch as the API creates it when the ERP asks for an upload URL. */
 async function awaitingUpload(overrides: Partial<BatchRecord> = {}): Promise<void> {
-  await repository.createBatch({
+  await batches.createBatch({
     batchId: "b-0615",
     fileName: "orders.csv",
     status: "awaiting_upload",
@@ -62,7 +69,7 @@ function uploaded(content: string | Uint8Array, key = "incoming/b-0615/orders.cs
 }
 
 function statuses(): string[] {
-  return repository.batchUpdates.flatMap(({ changes }) => (changes.status ? [changes.status] : []));
+  return batches.updates.flatMap(({ changes }) => (changes.status ? [changes.status] : []));
 }
 
 function partialCube() {
@@ -116,7 +123,7 @@ describe("ingestBatch: a good file", () => {
     expect(batch?.ingestMs).toBeGreaterThanOrEqual(0);
     expect(batch?.error).toBeUndefined();
     expect(batch?.rejectsKey).toBeUndefined();
-    expect(repository.batches.get("b-0615")).toEqual(batch);
+    expect(batches.stored.get("b-0615")).toEqual(batch);
   });
 
   it("creates the batch when a file arrives for a batch id the API never issued", async () => {
@@ -146,7 +153,7 @@ describe("ingestBatch: a good file", () => {
     const outcome = await ingestBatch(context, uploaded(csvFile(3), "partials/b-0615.cube"));
 
     expect(outcome).toBeUndefined();
-    expect(repository.batches.size).toBe(0);
+    expect(batches.stored.size).toBe(0);
     expect(blobs.writes).toEqual([]);
   });
 
@@ -175,7 +182,7 @@ describe("ingestBatch: a good file", () => {
 
   it("aggregates the schemes, and allows the reject ratio, of the policy in force", async () => {
     await awaitingUpload();
-    repository.policy = parsePolicy({ schemes: [["channel"]], rejectRatio: 0.25 });
+    config.current = parsePolicy({ schemes: [["channel"]], rejectRatio: 0.25 });
 
     const batch = await ingestBatch(context, uploaded(csvFile(10, [3, 7])));
 
@@ -190,20 +197,20 @@ describe("ingestBatch: the same batch announced again", () => {
     const object = uploaded(csvFile(40));
     const first = await ingestBatch(context, object);
     const writes = [...blobs.writes];
-    const updates = repository.batchUpdates.length;
+    const updates = batches.updates.length;
 
     const again = await ingestBatch(context, object);
 
     expect(again).toEqual(first);
     expect(blobs.writes).toEqual(writes);
-    expect(repository.batchUpdates).toHaveLength(updates);
+    expect(batches.updates).toHaveLength(updates);
   });
 
   it("counts content already scored once too", async () => {
     await awaitingUpload();
     const object = uploaded(csvFile(40));
     await ingestBatch(context, object);
-    await repository.updateBatch("b-0615", { status: "scored", runId: "run-1" });
+    await batches.updateBatch("b-0615", { status: "scored", runId: "run-1" });
 
     const again = await ingestBatch(context, object);
 
@@ -332,7 +339,7 @@ describe("ingestBatch: a storage fault", () => {
       "SlowDown",
     );
 
-    const batch = repository.batches.get("b-0615");
+    const batch = batches.stored.get("b-0615");
     expect(batch).toMatchObject({
       status: "failed",
       contentHash: good.etag,
@@ -367,11 +374,11 @@ describe("ingestBatch: a storage fault", () => {
 
       await expect(ingestBatch(context, uploaded(encode(csvFile(400))))).rejects.toThrow("aborted");
 
-      expect(repository.batches.get("b-0615")).toMatchObject({
+      expect(batches.stored.get("b-0615")).toMatchObject({
         status: "failed",
         error: { code: "SERVICE_ERROR", retryable: true },
       });
-      expect(repository.batches.get("b-0615")?.contentHash).toBeUndefined();
+      expect(batches.stored.get("b-0615")?.contentHash).toBeUndefined();
     },
   );
 
@@ -387,7 +394,7 @@ describe("ingestBatch: a storage fault", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
 
       expect(unhandled).toEqual([]);
-      expect(repository.batches.get("b-0615")).toMatchObject({
+      expect(batches.stored.get("b-0615")).toMatchObject({
         status: "failed",
         error: { code: "SERVICE_ERROR", retryable: true },
       });

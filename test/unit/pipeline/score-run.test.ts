@@ -3,13 +3,15 @@ import type { Cube } from "#domain/cube.ts";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY, parsePolicy } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import type { BatchRecord, BatchStatus } from "#store/records.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
 
 const SALES = channelFixtureSales();
 /** The fixture's sales split three ways by channel, as three ERP batches would send them. */
@@ -19,26 +21,31 @@ const PARTS: Record<string, readonly string[]> = {
   "b-3": ["warranty", "pilot"],
 };
 
-let blobs: InMemoryBlobStore;
-let repository: InMemoryScoreRepository;
-let context: PipelineContext;
+let blobs: MemoryBlobStore;
+let batches: MemoryBatchRepository;
+let repository: MemoryScoreRepository;
+let config: MemoryConfigRepository;
+let context: ServiceContext;
 let clock: number;
 
 beforeEach(() => {
-  blobs = new InMemoryBlobStore();
-  repository = new InMemoryScoreRepository();
+  blobs = new MemoryBlobStore();
+  batches = new MemoryBatchRepository();
+  repository = new MemoryScoreRepository();
+  config = new MemoryConfigRepository();
   clock = Date.parse("2025-01-10T03:00:00.000Z");
   const ids = ["run-1", "run-2", "run-3"];
   context = {
     blobs,
-    repository,
+    batches,
+    scores: repository,
     now: () => {
       clock += 1_000;
       return new Date(clock);
     },
     newId: () => ids.shift() ?? "run-n",
     decisions: new MemoryDecisionRepository(),
-    config: new MemoryConfigRepository(),
+    config,
   };
 });
 
@@ -56,7 +63,7 @@ async function batchWithPartial(batchId: string, status: BatchStatus): Promise<v
     createdAt: "2025-01-10T01:00:00.000Z",
     updatedAt: "2025-01-10T01:00:00.000Z",
   };
-  await repository.createBatch(batch);
+  await batches.createBatch(batch);
   await blobs.put(`partials/${batchId}.cube`, encodeCube(partCube(batchId)));
 }
 
@@ -87,7 +94,7 @@ describe("runScoring", () => {
   it("records the run: its id, policy version, batches, what was written, and when", async () => {
     await batchWithPartial("b-1", "aggregated");
     await batchWithPartial("b-2", "scored");
-    repository.policy = parsePolicy({ version: 4 });
+    config.current = parsePolicy({ version: 4 });
 
     const run = await runScoring(context);
 
@@ -114,7 +121,7 @@ describe("runScoring", () => {
     await batchWithPartial("b-1", "aggregated");
     await batchWithPartial("b-2", "scored");
     await batchWithPartial("b-3", "failed");
-    await repository.createBatch({
+    await batches.createBatch({
       batchId: "b-4",
       fileName: "b-4.csv",
       status: "ingesting",
@@ -125,7 +132,7 @@ describe("runScoring", () => {
     const run = await runScoring(context);
 
     expect(run.batchIds).toEqual(["b-1", "b-2", "b-3"]);
-    const status = (batchId: string) => repository.batches.get(batchId);
+    const status = (batchId: string) => batches.stored.get(batchId);
     expect(status("b-1")).toMatchObject({ status: "scored", runId: "run-1" });
     expect(status("b-2")).toMatchObject({ status: "scored", runId: "run-1" });
     expect(status("b-3")).toMatchObject({ status: "failed" });
@@ -145,13 +152,13 @@ describe("runScoring", () => {
       segmentsUnchanged: first.segmentsWritten,
       segmentsRemoved: 0,
     });
-    expect(repository.batches.get("b-1")).toMatchObject({ status: "scored", runId: "run-2" });
+    expect(batches.stored.get("b-1")).toMatchObject({ status: "scored", runId: "run-2" });
   });
 
   it("scores with the policy in force", async () => {
     await batchWithPartial("b-1", "aggregated");
     const policy = parsePolicy({ version: 2, focus: { profitability: 1, growth: 0, defensibility: 0 } });
-    repository.policy = policy;
+    config.current = policy;
 
     await runScoring(context);
 
@@ -173,7 +180,7 @@ describe("runScoring", () => {
     const run = await runScoring(context);
 
     expect(run.batchIds).toEqual(["b-1"]);
-    expect(repository.batches.get("b-2")).toMatchObject({ status: "aggregated" });
+    expect(batches.stored.get("b-2")).toMatchObject({ status: "aggregated" });
   });
 
   it("records no run and marks no batch when the scores cannot be written", async () => {
@@ -183,6 +190,6 @@ describe("runScoring", () => {
     await expect(runScoring(context)).rejects.toThrow("unprocessed after 8 attempts");
 
     expect(repository.runs).toEqual([]);
-    expect(repository.batches.get("b-1")).toMatchObject({ status: "aggregated" });
+    expect(batches.stored.get("b-1")).toMatchObject({ status: "aggregated" });
   });
 });

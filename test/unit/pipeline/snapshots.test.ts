@@ -3,7 +3,6 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import {
   decodeSegmentSnapshot,
@@ -13,27 +12,33 @@ import {
   segmentSnapshotKey,
   segmentSnapshotOf,
 } from "#store/segment-snapshots.ts";
+import type { ServiceContext } from "#store/service-context.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
+import { MemoryBatchRepository } from "../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
 import { TOKENS } from "../api/api-harness.ts";
 import { segmentsApi } from "../api/segments-api.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "./in-memory-stores.ts";
 
 const SCHEMES = ["channel", "customer", "channel+category"];
 const WHOLE: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 
-let blobs: InMemoryBlobStore;
-let repository: InMemoryScoreRepository;
-let context: PipelineContext;
+let blobs: MemoryBlobStore;
+let batches: MemoryBatchRepository;
+let repository: MemoryScoreRepository;
+let context: ServiceContext;
 
 beforeEach(async () => {
-  blobs = new InMemoryBlobStore();
-  repository = new InMemoryScoreRepository();
+  blobs = new MemoryBlobStore();
+  batches = new MemoryBatchRepository();
+  repository = new MemoryScoreRepository();
   const ids = ["run-1", "run-2", "run-3"];
   context = {
     blobs,
-    repository,
+    batches,
+    scores: repository,
     now: () => new Date("2025-01-10T03:00:00.000Z"),
     newId: () => ids.shift() ?? "run-n",
     decisions: new MemoryDecisionRepository(),

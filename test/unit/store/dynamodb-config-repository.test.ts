@@ -11,7 +11,6 @@ import { type ForceOfChange, forceOfChangeSchema } from "#domain/forces.ts";
 import { type Policy, policySchema } from "#domain/policy.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
-import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { conditionFailed, FakeTable, type Item } from "./fake-table.ts";
 
 /**
@@ -59,14 +58,12 @@ const TABLE_NAME = "segfocus-test";
 const dynamo = mockClient(DynamoDBDocumentClient);
 let table: ConfigTable;
 let config: DynamoDbConfigRepository;
-let scores: DynamoDbScoreRepository;
 
 beforeEach(() => {
   dynamo.reset();
   table = new ConfigTable().attach(dynamo);
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
   config = new DynamoDbConfigRepository(client, TABLE_NAME);
-  scores = new DynamoDbScoreRepository(client, TABLE_NAME);
 });
 
 const force = (id: string, volumeGrowth = -0.15): ForceOfChange =>
@@ -113,8 +110,8 @@ describe("DynamoDbConfigRepository", () => {
   });
 
   describe("the policy", () => {
-    it("writes the one item the score repository reads, CONFIG / POLICY with its version and JSON body", async () => {
-      expect(await scores.getPolicy()).toBeUndefined();
+    it("writes the one item it reads back, CONFIG / POLICY with its version and JSON body", async () => {
+      expect(await config.getPolicy()).toBeUndefined();
       expect(await config.putPolicy(policy(2, 75), 1)).toBe(true);
       expect(table.item("CONFIG", "POLICY")).toEqual({
         pk: "CONFIG",
@@ -122,7 +119,7 @@ describe("DynamoDbConfigRepository", () => {
         version: 2,
         body: JSON.stringify(policy(2, 75)),
       });
-      expect(await scores.getPolicy()).toEqual(policy(2, 75));
+      expect(await config.getPolicy()).toEqual(policy(2, 75));
     });
 
     it("keeps every version under CONFIG / POLICY#v{n}", async () => {
@@ -131,14 +128,14 @@ describe("DynamoDbConfigRepository", () => {
       expect(await config.getPolicyVersion(2)).toEqual(policy(2, 75));
       expect(await config.getPolicyVersion(3)).toEqual(policy(3, 80));
       expect(await config.getPolicyVersion(4)).toBeUndefined();
-      expect(await scores.getPolicy()).toEqual(policy(3, 80));
+      expect(await config.getPolicy()).toEqual(policy(3, 80));
     });
 
     it("refuses a change made to a version no longer in force, leaving the policy and its history as they were", async () => {
       await config.putPolicy(policy(2, 75), 1);
       expect(await config.putPolicy(policy(2, 90), 1)).toBe(false);
       expect(await config.putPolicy(policy(4, 90), 3)).toBe(false);
-      expect(await scores.getPolicy()).toEqual(policy(2, 75));
+      expect(await config.getPolicy()).toEqual(policy(2, 75));
       expect(await config.getPolicyVersion(2)).toEqual(policy(2, 75));
       expect(table.sortKeys("CONFIG")).toEqual(["POLICY", "POLICY#v2"]);
     });

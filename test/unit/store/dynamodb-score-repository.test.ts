@@ -4,16 +4,14 @@ import {
   type BatchWriteCommandInput,
   DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
-  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scoring.ts";
+import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
-import type { BatchRecord } from "#store/records.ts";
 import { InvalidCursorError } from "#store/score-repository.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { salesCube } from "../../support/segment-sales.ts";
@@ -24,18 +22,17 @@ const dynamo = mockClient(DynamoDBDocumentClient);
 let table: FakeTable;
 let delays: number[];
 let repository: DynamoDbScoreRepository;
+let batches: DynamoDbBatchRepository;
 
 beforeEach(() => {
   dynamo.reset();
   table = new FakeTable().attach(dynamo);
   delays = [];
-  repository = new DynamoDbScoreRepository(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
-    TABLE_NAME,
-    async (ms) => {
-      delays.push(ms);
-    },
-  );
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
+  batches = new DynamoDbBatchRepository(client, TABLE_NAME);
+  repository = new DynamoDbScoreRepository(client, TABLE_NAME, async (ms) => {
+    delays.push(ms);
+  });
 });
 
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
@@ -80,160 +77,6 @@ function segmentKeysOf(sortKeys: readonly string[]): string[] {
 function cursorOf(key: unknown): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
-
-const BATCH: BatchRecord = {
-  batchId: "b-0615",
-  fileName: "orders.csv",
-  status: "awaiting_upload",
-  createdAt: "2024-06-15T02:00:00.000Z",
-  updatedAt: "2024-06-15T02:00:00.000Z",
-};
-
-describe("createBatch", () => {
-  it("creates the batch on condition that no item has its key, listed under BATCHES by creation time", async () => {
-    const outcome = await repository.createBatch(BATCH);
-
-    expect(outcome).toEqual({ created: true, batch: BATCH });
-    const put = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
-    expect(put?.ConditionExpression).toBe("attribute_not_exists(#pk)");
-    expect(put?.ExpressionAttributeNames).toEqual({ "#pk": "pk" });
-    expect(table.item("BATCH#b-0615", "BATCH")).toEqual({
-      pk: "BATCH#b-0615",
-      sk: "BATCH",
-      gsi1pk: "BATCHES",
-      gsi1sk: "2024-06-15T02:00:00.000Z#b-0615",
-      ...BATCH,
-    });
-  });
-
-  it("returns the stored batch, untouched, when one with the same id already exists", async () => {
-    const stored: BatchRecord = { ...BATCH, status: "aggregated", contentHash: "etag-1", accepted: 10 };
-    await repository.createBatch(stored);
-
-    const outcome = await repository.createBatch({ ...BATCH, fileName: "other.csv" });
-
-    expect(outcome).toEqual({ created: false, batch: stored });
-    expect(table.item("BATCH#b-0615", "BATCH")).toMatchObject({
-      fileName: "orders.csv",
-      status: "aggregated",
-    });
-  });
-
-  it("passes on a failure that is not the condition", async () => {
-    dynamo.on(PutCommand).rejects(new Error("Throughput exceeds the current capacity of your table"));
-
-    await expect(repository.createBatch(BATCH)).rejects.toThrow("Throughput exceeds");
-  });
-});
-
-describe("updateBatch", () => {
-  const failed: BatchRecord = {
-    ...BATCH,
-    status: "failed",
-    error: { code: "SERVICE_ERROR", message: "S3 was slow", retryable: true },
-  };
-
-  it("sets the given fields and removes those given as undefined, in one update of an existing batch", async () => {
-    table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...failed });
-
-    const updated = await repository.updateBatch("b-0615", {
-      status: "ingesting",
-      size: 4096,
-      error: undefined,
-      updatedAt: "2024-06-15T02:05:00.000Z",
-    });
-
-    const input = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input?.UpdateExpression).toBe("SET #f0 = :v0, #f1 = :v1, #f3 = :v3 REMOVE #f2");
-    expect(input?.ExpressionAttributeNames).toEqual({
-      "#pk": "pk",
-      "#f0": "status",
-      "#f1": "size",
-      "#f2": "error",
-      "#f3": "updatedAt",
-    });
-    expect(input?.ExpressionAttributeValues).toEqual({
-      ":v0": "ingesting",
-      ":v1": 4096,
-      ":v3": "2024-06-15T02:05:00.000Z",
-    });
-    expect(input?.ConditionExpression).toBe("attribute_exists(#pk)");
-    expect(input?.ReturnValues).toBe("ALL_NEW");
-    expect(updated).toEqual({
-      ...BATCH,
-      status: "ingesting",
-      size: 4096,
-      updatedAt: "2024-06-15T02:05:00.000Z",
-    });
-  });
-
-  it("applies a change only while the batch's status is one of those allowed", async () => {
-    table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...BATCH, status: "aggregated" });
-
-    const scored = await repository.updateBatch(
-      "b-0615",
-      { status: "scored", runId: "run-1" },
-      { onlyIfStatusIn: ["aggregated", "scored"] },
-    );
-
-    const input = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
-    expect(input?.ConditionExpression).toBe("attribute_exists(#pk) AND #status IN (:s0, :s1)");
-    expect(input?.ExpressionAttributeNames).toMatchObject({ "#status": "status" });
-    expect(input?.ExpressionAttributeValues).toMatchObject({ ":s0": "aggregated", ":s1": "scored" });
-    expect(scored).toMatchObject({ status: "scored", runId: "run-1" });
-  });
-
-  it("returns undefined and changes nothing when the status condition fails", async () => {
-    table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...failed });
-
-    const outcome = await repository.updateBatch(
-      "b-0615",
-      { status: "scored", runId: "run-1" },
-      { onlyIfStatusIn: ["aggregated", "scored"] },
-    );
-
-    expect(outcome).toBeUndefined();
-    expect(table.item("BATCH#b-0615", "BATCH")).toMatchObject({ status: "failed", error: failed.error });
-  });
-
-  it("returns undefined for a batch that does not exist, without creating it", async () => {
-    expect(await repository.updateBatch("b-none", { status: "ingesting" })).toBeUndefined();
-    expect(table.item("BATCH#b-none", "BATCH")).toBeUndefined();
-  });
-
-  it("passes on a failure that is not the condition", async () => {
-    dynamo.on(UpdateCommand).rejects(new Error("Internal server error"));
-
-    await expect(repository.updateBatch("b-0615", { status: "ingesting" })).rejects.toThrow(
-      "Internal server error",
-    );
-  });
-});
-
-describe("listBatches", () => {
-  it("lists the most recently created batch first, page by page", async () => {
-    for (const [batchId, createdAt] of [
-      ["b-1", "2024-06-13T02:00:00.000Z"],
-      ["b-3", "2024-06-15T02:00:00.000Z"],
-      ["b-2", "2024-06-14T02:00:00.000Z"],
-    ] as const) {
-      await repository.createBatch({ ...BATCH, batchId, createdAt, updatedAt: createdAt });
-    }
-
-    const first = await repository.listBatches({ limit: 2 });
-    const second = await repository.listBatches({ limit: 2, cursor: first.cursor });
-
-    expect(first.items.map((batch) => batch.batchId)).toEqual(["b-3", "b-2"]);
-    expect(second.items.map((batch) => batch.batchId)).toEqual(["b-1"]);
-    expect(second.cursor).toBeUndefined();
-    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
-      IndexName: "gsi1",
-      ExpressionAttributeValues: { ":pk": "BATCHES" },
-      ScanIndexForward: false,
-      Limit: 2,
-    });
-  });
-});
 
 describe("writeScores", () => {
   it("writes every segment with its history, and each scheme's summary, on the first run", async () => {
@@ -313,19 +156,6 @@ describe("writeScores", () => {
       guidance: "reprice the outlet range",
       runId: "run-2",
     });
-  });
-
-  it("reads the history of a segment stored before it moved into the segment item, until a run rewrites it", async () => {
-    await repository.writeScores(RESULT, "run-1");
-    const { history, ...segment } = scheme(RESULT, "channel").segments[0] as ScoredSegment;
-    const stored = table.item("SCHEME#channel", `SEG#${segment.id}`) as Record<string, unknown>;
-    const { history: inItem, ...earlier } = stored;
-    table.seed({ ...earlier, bodyHash: "written-by-an-earlier-version" });
-    table.seed({ pk: "SCHEME#channel", sk: `HIST#${segment.id}`, history: inItem });
-
-    expect((await repository.getSegmentWithHistory("channel", segment.id))?.history).toEqual(history);
-    expect((await repository.writeScores(RESULT, "run-2")).written).toBe(1);
-    expect(table.item("SCHEME#channel", `SEG#${segment.id}`)?.history).toBe(inItem);
   });
 
   it("rewrites a segment whose monthly history alone changed", async () => {
@@ -433,7 +263,7 @@ describe("cursors", () => {
     await expect(repository.listSegments("channel", { limit: 10, cursor })).rejects.toBeInstanceOf(
       InvalidCursorError,
     );
-    await expect(repository.listBatches({ limit: 10, cursor })).rejects.toThrow(
+    await expect(batches.listBatches({ limit: 10, cursor })).rejects.toThrow(
       "the cursor is not one this service issued",
     );
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
@@ -512,5 +342,45 @@ describe("listDecisions", () => {
     );
     expect(page.items.every((segment) => segment.decision === "choose")).toBe(true);
     expect(page.items.length).toBeGreaterThan(1);
+  });
+});
+
+describe("reading stored scores", () => {
+  it("refuses a segment whose body is not what a run writes, naming its key and the field", async () => {
+    await repository.writeScores(RESULT, "run-1");
+    const stored = table.item("SCHEME#channel", "SEG#direct") as Record<string, unknown>;
+    const body = JSON.parse(stored.body as string);
+    table.seed({ ...stored, body: JSON.stringify({ ...body, scores: { ...body.scores, focus: "high" } }) });
+
+    await expect(repository.getSegment("channel", "direct")).rejects.toThrow(
+      /^stored item SCHEME#channel \/ SEG#direct: body\.scores\.focus: /,
+    );
+    await expect(repository.listSegments("channel", { limit: 100 })).rejects.toThrow(
+      "stored item SCHEME#channel / SEG#direct: body.scores.focus",
+    );
+  });
+
+  it("refuses a segment history that is not JSON, naming its key", async () => {
+    await repository.writeScores(RESULT, "run-1");
+    const stored = table.item("SCHEME#channel", "SEG#direct") as Record<string, unknown>;
+    table.seed({ ...stored, history: "{cut" });
+
+    await expect(repository.getSegmentWithHistory("channel", "direct")).rejects.toThrow(
+      "stored item SCHEME#channel / SEG#direct: history: not JSON",
+    );
+  });
+
+  it("refuses a scheme summary without its decision counts, naming its key", async () => {
+    await repository.writeScores(RESULT, "run-1");
+    const stored = table.item("SCHEMES", "SCHEME#channel") as Record<string, unknown>;
+    const { decisions: _, ...body } = JSON.parse(stored.body as string);
+    table.seed({ ...stored, body: JSON.stringify(body) });
+
+    await expect(repository.getScheme("channel")).rejects.toThrow(
+      /^stored item SCHEMES \/ SCHEME#channel: body\.decisions: /,
+    );
+    await expect(repository.listSchemes()).rejects.toThrow(
+      "stored item SCHEMES / SCHEME#channel: body.decisions",
+    );
   });
 });

@@ -10,8 +10,8 @@ function stores(stored: Policy | undefined, partials = 0, { putWins = true } = {
   return {
     listed,
     puts,
-    repository: { getPolicy: async () => stored },
     config: {
+      getPolicy: async () => stored,
       putPolicy: async (policy: Policy, expectedVersion: number) => {
         puts.push({ policy, expectedVersion });
         return putWins;

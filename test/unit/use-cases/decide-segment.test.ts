@@ -5,19 +5,19 @@ import { scoreCube } from "#domain/scoring.ts";
 import { decideSegment } from "#use-cases/decide-segment.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryScoreRepository } from "../../support/memory-scores.ts";
 import { salesCube } from "../../support/segment-sales.ts";
-import { MemoryScoreRepository } from "../api/memory-score-repository.ts";
 
 const AT = new Date("2025-03-01T08:00:00.000Z");
 
 /** The fixture's scores as run-1 stored them; wholesale is a drain, recommended "fix". */
 function stores() {
   const decisions = new MemoryDecisionRepository();
-  const repository = MemoryScoreRepository.withScores(
+  const scores = MemoryScoreRepository.withScores(
     scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY),
     "run-1",
   );
-  return { repository, decisions, now: () => AT };
+  return { scores, decisions, now: () => AT };
 }
 
 /** Lee's act on a segment of the channel scheme. */

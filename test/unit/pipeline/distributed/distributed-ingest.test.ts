@@ -13,9 +13,11 @@ import { RANGE_BYTES as PRODUCTION_RANGE_BYTES } from "#pipeline/distributed/siz
 import type { IngestPlan } from "#pipeline/distributed/steps.ts";
 import { uploadId } from "#pipeline/distributed/upload.ts";
 import { ingestBatch, type UploadedObject } from "#pipeline/ingest-batch.ts";
-import type { PipelineContext } from "#pipeline/pipeline-context.ts";
+import type { ServiceContext } from "#store/service-context.ts";
+import { MemoryBatchRepository } from "../../../support/memory-batches.ts";
+import { MemoryBlobStore } from "../../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../../support/memory-config.ts";
-import { InMemoryBlobStore, InMemoryScoreRepository } from "../in-memory-stores.ts";
+import { MemoryScoreRepository } from "../../../support/memory-scores.ts";
 
 const NOW = new Date("2024-06-15T12:00:00.000Z");
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category";
@@ -47,10 +49,11 @@ function csvFileWithQuotedLineBreaks(count: number): string {
 
 function newContext(
   options: { versioned?: boolean } = {},
-): PipelineContext & { blobs: InMemoryBlobStore; repository: InMemoryScoreRepository } {
+): ServiceContext & { blobs: MemoryBlobStore; batches: MemoryBatchRepository } {
   return {
-    blobs: new InMemoryBlobStore(options),
-    repository: new InMemoryScoreRepository(),
+    blobs: new MemoryBlobStore(options),
+    batches: new MemoryBatchRepository(),
+    scores: new MemoryScoreRepository(),
     now: () => NOW,
     newId: () => "run-1",
     decisions: new MemoryDecisionRepository(),
@@ -67,7 +70,7 @@ beforeEach(() => {
 /** What the state machine does: plan, then every part (the map), then merge. */
 async function runDistributed(object: UploadedObject) {
   const plan = await planIngestStep(context, object, RANGE_BYTES);
-  if (plan.action === "skip") return { plan, batch: await context.repository.getBatch("b-0615") };
+  if (plan.action === "skip") return { plan, batch: await context.batches.getBatch("b-0615") };
   for (const part of plan.parts) await ingestPartStep(context.blobs, { ...plan, part });
   const { batch, outcome } = await mergePartsStep(context, { ...plan, parts: [...plan.parts] });
   return { plan, batch, outcome };
@@ -101,7 +104,7 @@ describe("planning the parts of an upload", () => {
 
     const plan = ingesting(await planIngestStep(context, object, RANGE_BYTES));
 
-    expect(context.repository.batches.get("b-0615")?.status).toBe("ingesting");
+    expect(context.batches.stored.get("b-0615")?.status).toBe("ingesting");
     expect(plan.parts.length).toBe(Math.ceil(object.size / RANGE_BYTES));
     expect(plan.parts[0]).toEqual({ index: 0, range: { start: 0, end: RANGE_BYTES } });
     expect(plan.parts.at(-1)?.range?.end).toBe(object.size);
@@ -121,16 +124,16 @@ describe("planning the parts of an upload", () => {
   it("skips content already counted, touching nothing", async () => {
     const object = context.blobs.upload(KEY, csvFile(400));
     await runDistributed(object);
-    const updates = context.repository.batchUpdates.length;
+    const updates = context.batches.updates.length;
 
     const plan = await planIngestStep(context, object, RANGE_BYTES);
 
     expect(plan).toEqual({ action: "skip", object, status: "aggregated" });
-    expect(context.repository.batchUpdates).toHaveLength(updates);
+    expect(context.batches.updates).toHaveLength(updates);
   });
 
   it("fails the batch before any part is read when its column mapping is not valid", async () => {
-    await context.repository.createBatch({
+    await context.batches.createBatch({
       batchId: "b-0615",
       fileName: "orders.csv",
       mapping: { columns: { transactionId: "id" } },
@@ -142,7 +145,7 @@ describe("planning the parts of an upload", () => {
     const plan = await planIngestStep(context, context.blobs.upload(KEY, csvFile(400)), RANGE_BYTES);
 
     expect(plan).toMatchObject({ action: "skip", status: "failed" });
-    expect(context.repository.batches.get("b-0615")?.error).toMatchObject({
+    expect(context.batches.stored.get("b-0615")?.error).toMatchObject({
       code: "INVALID_MAPPING",
       retryable: false,
     });
@@ -203,13 +206,13 @@ describe("re-running a step", () => {
     const object = context.blobs.upload(KEY, csvFile(400));
     const { plan, batch } = await runDistributed(object);
     const writes = [...context.blobs.writes];
-    const updates = context.repository.batchUpdates.length;
+    const updates = context.batches.updates.length;
 
     const again = await mergePartsStep(context, { ...ingesting(plan), parts: [...ingesting(plan).parts] });
 
     expect(again).toEqual({ outcome: "counted", batch });
     expect(context.blobs.writes).toEqual(writes);
-    expect(context.repository.batchUpdates).toHaveLength(updates);
+    expect(context.batches.updates).toHaveLength(updates);
   });
 });
 
@@ -237,7 +240,7 @@ describe("a part that fails", () => {
   it("leaves the previous partial and rejects file when a part fails past its retries, marking the batch failed as retryable", async () => {
     await runDistributed(context.blobs.upload(KEY, csvFile(400, [7])));
     const before = { partial: context.blobs.objects.get(PARTIAL), rejects: context.blobs.text(REJECTS) };
-    const counted = context.repository.batches.get("b-0615")?.contentHash;
+    const counted = context.batches.stored.get("b-0615")?.contentHash;
     const plan = ingesting(
       await planIngestStep(context, context.blobs.upload(KEY, csvFile(300, [2, 3])), RANGE_BYTES),
     );
@@ -340,8 +343,8 @@ describe("a file sent again under the same key while its parts are read", () => 
     const plan = await planIngestStep(context, object, RANGE_BYTES);
 
     expect(plan).toEqual({ action: "skip", object, status: "ingesting", superseded: true });
-    expect(context.repository.batches.get("b-0615")).toMatchObject({ status: "ingesting" });
-    expect(context.repository.batches.get("b-0615")?.error).toBeUndefined();
+    expect(context.batches.stored.get("b-0615")).toMatchObject({ status: "ingesting" });
+    expect(context.batches.stored.get("b-0615")?.error).toBeUndefined();
   });
 
   it("keeps the results of two uploads of the same content apart", () => {

@@ -3,12 +3,13 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   type ExecutionStatus,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { distributedIngestSizes } from "#pipeline/distributed/sizes.ts";
 import { uploadIdentity } from "#pipeline/distributed/upload.ts";
 import type { UploadedObject } from "#pipeline/ingest-batch.ts";
+import { createSfnClient, endpointsFromEnvironment } from "#store/aws-clients.ts";
 import { parseIncomingKey } from "#store/blob-store.ts";
 
 /** The big-file path as the ingest function sees it: which uploads it takes, and how to start one. */
@@ -33,7 +34,7 @@ export type ExecutionStart =
  */
 export function distributedIngestFromEnvironment(
   env: NodeJS.ProcessEnv = process.env,
-  sfn: SFNClient = new SFNClient({ maxAttempts: 5 }),
+  sfn: SFNClient = createSfnClient(endpointsFromEnvironment(env)),
 ): DistributedIngest | undefined {
   const stateMachineArn = env.SEGFOCUS_INGEST_STATE_MACHINE;
   if (!stateMachineArn) return undefined;

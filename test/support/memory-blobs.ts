@@ -1,22 +1,5 @@
 import { createHash } from "node:crypto";
-import type { DecisionList } from "#domain/decision-list.ts";
-import type { Policy } from "#domain/policy.ts";
-import type { ScoringResult } from "#domain/scoring.ts";
 import { type BlobInfo, type BlobStore, ObjectSuperseded, type ReadOptions } from "#store/blob-store.ts";
-import type {
-  BatchRecord,
-  BatchStatus,
-  Page,
-  RunRecord,
-  SchemeRecord,
-  SegmentRecord,
-} from "#store/records.ts";
-import type {
-  PageRequest,
-  ScoreRepository,
-  SegmentWithHistory,
-  WriteSummary,
-} from "#store/score-repository.ts";
 
 interface StoredBlob {
   readonly bytes: Uint8Array;
@@ -38,7 +21,7 @@ export interface AnnouncedUpload {
  * keeps every upload's bytes under a version id, as the AWS bucket does; unversioned, as s3rver,
  * only the latest, and a read pinned to an older entity tag fails as S3's If-Match does.
  */
-export class InMemoryBlobStore implements BlobStore {
+export class MemoryBlobStore implements BlobStore {
   readonly bucket = "segfocus-test";
   readonly objects = new Map<string, StoredBlob>();
   /** Every upload's bytes by key and version id, in a versioned bucket. */
@@ -151,117 +134,4 @@ function md5(bytes: Uint8Array): string {
   return createHash("md5").update(bytes).digest("hex");
 }
 
-type BatchChanges = Partial<Omit<BatchRecord, "batchId" | "createdAt">>;
-
-/**
- * The score repository in memory, with the adapter's semantics: conditional create and update, a
- * field given as undefined is removed, and a write counts a segment only when its content changed.
- */
-export class InMemoryScoreRepository implements ScoreRepository {
-  readonly batches = new Map<string, BatchRecord>();
-  /** Every batch update that was applied, in order. */
-  readonly batchUpdates: Array<{ batchId: string; changes: BatchChanges }> = [];
-  readonly runs: RunRecord[] = [];
-  readonly writes: Array<{ result: ScoringResult; runId: string }> = [];
-  policy: Policy | undefined;
-  /** A fault to raise instead of writing scores. */
-  writeFault: Error | undefined;
-  private readonly segments = new Map<string, string>();
-
-  async createBatch(batch: BatchRecord): Promise<{ created: boolean; batch: BatchRecord }> {
-    const existing = this.batches.get(batch.batchId);
-    if (existing) return { created: false, batch: existing };
-    this.batches.set(batch.batchId, withoutUndefined(batch));
-    return { created: true, batch };
-  }
-
-  async getBatch(batchId: string): Promise<BatchRecord | undefined> {
-    return this.batches.get(batchId);
-  }
-
-  async updateBatch(
-    batchId: string,
-    changes: BatchChanges,
-    options: { onlyIfStatusIn?: readonly BatchStatus[] } = {},
-  ): Promise<BatchRecord | undefined> {
-    const existing = this.batches.get(batchId);
-    if (!existing) return undefined;
-    if (options.onlyIfStatusIn && !options.onlyIfStatusIn.includes(existing.status)) return undefined;
-    const updated = withoutUndefined({ ...existing, ...changes });
-    this.batches.set(batchId, updated);
-    this.batchUpdates.push({ batchId, changes });
-    return updated;
-  }
-
-  async listBatches(page: PageRequest): Promise<Page<BatchRecord>> {
-    const all = [...this.batches.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-    const from = Number(page.cursor ?? 0);
-    const to = from + page.limit;
-    return { items: all.slice(from, to), cursor: to < all.length ? String(to) : undefined };
-  }
-
-  async writeScores(result: ScoringResult, runId: string): Promise<WriteSummary> {
-    if (this.writeFault) throw this.writeFault;
-    this.writes.push({ result, runId });
-    let written = 0;
-    let unchanged = 0;
-    const current = new Set<string>();
-    for (const scheme of result.schemes) {
-      for (const { history: _, ...segment } of scheme.segments) {
-        const key = `${scheme.id}/${segment.id}`;
-        const body = JSON.stringify(segment);
-        current.add(key);
-        if (this.segments.get(key) === body) unchanged++;
-        else written++;
-        this.segments.set(key, body);
-      }
-    }
-    let removed = 0;
-    for (const key of [...this.segments.keys()]) {
-      if (current.has(key)) continue;
-      this.segments.delete(key);
-      removed++;
-    }
-    return { written, unchanged, removed };
-  }
-
-  listSchemes(): Promise<SchemeRecord[]> {
-    return notReadByThePipeline();
-  }
-
-  getScheme(): Promise<SchemeRecord | undefined> {
-    return notReadByThePipeline();
-  }
-
-  listSegments(): Promise<Page<SegmentRecord>> {
-    return notReadByThePipeline();
-  }
-
-  getSegment(): Promise<SegmentRecord | undefined> {
-    return notReadByThePipeline();
-  }
-
-  getSegmentWithHistory(): Promise<SegmentWithHistory | undefined> {
-    return notReadByThePipeline();
-  }
-
-  listDecisions(_schemeId: string, _list: DecisionList): Promise<Page<SegmentRecord>> {
-    return notReadByThePipeline();
-  }
-
-  async putRun(run: RunRecord): Promise<void> {
-    this.runs.push(run);
-  }
-
-  async getPolicy(): Promise<Policy | undefined> {
-    return this.policy;
-  }
-}
-
-function notReadByThePipeline(): never {
-  throw new Error("the pipeline does not read scores back; this fake does not keep them");
-}
-
-function withoutUndefined<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
-}
+/** The score repository in memory, with the adapter's semantics: a write counts a segment only when its content changed. */
