@@ -13,6 +13,7 @@ import { LocalPipeline } from "#local/local-pipeline.ts";
 import { type LocalTokens, localTokens } from "#local/local-tokens.ts";
 import { parallelIngester } from "#local/parallel-ingest.ts";
 import { generateRows } from "#sample/generator.ts";
+import { buildWeb } from "#scripts/build-web.ts";
 import { createDynamoDbClient, createS3Client } from "#store/aws-clients.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
@@ -22,7 +23,6 @@ import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
 import type { ServiceContext } from "#store/service-context.ts";
 import { newBatch } from "#use-cases/announce-batch.ts";
-import { buildWeb } from "../../scripts/build-web.ts";
 
 export interface LocalStackOptions {
   readonly port: number;

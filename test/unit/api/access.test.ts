@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ROLES, rolesAdmittedBy } from "#api/auth.ts";
 import type { Route } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";

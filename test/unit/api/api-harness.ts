@@ -11,8 +11,8 @@ import type { Role } from "#api/auth.ts";
 import { openApiDocument } from "#api/openapi.ts";
 import { routesAt } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
+import type { ApiHandler, ApiObservability } from "#functions/api/handler.ts";
 import type { BlobStore } from "#store/blob-store.ts";
-import type { ApiHandler, ApiObservability } from "../../../functions/api/handler.ts";
 
 /** JWT claims as API Gateway's JWT authorizer passes them: Cognito groups as "[a b]", scopes space-separated. */
 export type Claims = Record<string, string | number | boolean | string[]>;

@@ -9,10 +9,10 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
 

@@ -1,8 +1,8 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { MAX_CONTENT_BYTES } from "#api/routes/batches.ts";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { BlobKeys } from "#store/blob-store.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";

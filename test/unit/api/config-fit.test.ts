@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { fitCheck, NEW_KIND_NOTE } from "#domain/fit.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";

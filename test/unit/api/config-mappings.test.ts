@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { DEFAULT_POLICY, policySchema } from "#domain/policy.ts";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { BlobKeys } from "#store/blob-store.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";

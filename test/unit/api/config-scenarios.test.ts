@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { BlobKeys } from "#store/blob-store.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";

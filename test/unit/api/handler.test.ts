@@ -1,6 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createApiHandler } from "../../../functions/api/handler.ts";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";
@@ -21,7 +21,7 @@ describe("the Lambda entry point", () => {
   it("can be imported without an environment, and builds its stores from the environment on the first request", async () => {
     vi.stubEnv("SEGFOCUS_BUCKET", undefined);
     vi.stubEnv("SEGFOCUS_TABLE", undefined);
-    const { handler } = await import("../../../functions/api/handler.ts");
+    const { handler } = await import("#functions/api/handler.ts");
     const health = apiEvent({ method: "GET", path: "/health" });
 
     await expect(handler(health, lambdaContext())).rejects.toThrow(

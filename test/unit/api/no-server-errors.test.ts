@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { apiRoutes } from "#api/routes.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryBlobStore } from "../../support/memory-blobs.ts";

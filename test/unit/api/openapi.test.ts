@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "#api/openapi.ts";
 import { apiRoutes } from "#api/routes.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
 import { MemoryScoreRepository } from "../../support/memory-scores.ts";

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import type { BatchRecord } from "#store/records.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
 import { channelFixtureSales } from "../../support/channel-fixture.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";

@@ -1,6 +1,6 @@
 import type { ScoringResult } from "#domain/scoring.ts";
+import { createApiHandler } from "#functions/api/handler.ts";
 import { writeSegmentSnapshots } from "#store/segment-snapshots.ts";
-import { createApiHandler } from "../../../functions/api/handler.ts";
 import { MemoryBatchRepository } from "../../support/memory-batches.ts";
 import { MemoryBlobStore } from "../../support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";

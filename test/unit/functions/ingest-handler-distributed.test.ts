@@ -28,7 +28,7 @@ const sfn = mockClient(SFNClient);
 let bucket: FakeBucket;
 let table: FakeTable;
 let stateMachine: FakeStateMachine;
-let handler: typeof import("../../../functions/ingest/handler.ts").handler;
+let handler: typeof import("#functions/ingest/handler.ts").handler;
 
 beforeAll(async () => {
   vi.stubEnv("SEGFOCUS_BUCKET", "segfocus-test");
@@ -38,7 +38,7 @@ beforeAll(async () => {
   vi.stubEnv("AWS_REGION", "eu-west-1");
   vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
   vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
-  ({ handler } = await import("../../../functions/ingest/handler.ts"));
+  ({ handler } = await import("#functions/ingest/handler.ts"));
 });
 
 beforeEach(() => {

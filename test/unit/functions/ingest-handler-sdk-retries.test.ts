@@ -11,7 +11,7 @@ import { s3Event, sqsEvent } from "./lambda-events.ts";
  */
 const SDK_MAX_ATTEMPTS = 5;
 let aws: FakeAwsHttp;
-let handler: typeof import("../../../functions/ingest/handler.ts").handler;
+let handler: typeof import("#functions/ingest/handler.ts").handler;
 
 beforeEach(async () => {
   vi.stubEnv("SEGFOCUS_BUCKET", "segfocus-test");
@@ -27,7 +27,7 @@ beforeEach(async () => {
   vi.spyOn(sdkHttpHandler(), "handle").mockImplementation((request) => aws.handle(request));
   // A fresh module each time: fresh clients, so no test inherits another's spent retry capacity.
   vi.resetModules();
-  ({ handler } = await import("../../../functions/ingest/handler.ts"));
+  ({ handler } = await import("#functions/ingest/handler.ts"));
 });
 
 afterEach(() => {

@@ -10,12 +10,12 @@ const s3 = mockClient(S3Client);
 const dynamo = mockClient(DynamoDBDocumentClient);
 let bucket: FakeBucket;
 let table: FakeTable;
-let handler: typeof import("../../../functions/record-ingest-failure/handler.ts").handler;
+let handler: typeof import("#functions/record-ingest-failure/handler.ts").handler;
 
 beforeAll(async () => {
   // The module builds its stores from the environment when it is imported.
   stubFunctionEnvironment();
-  ({ handler } = await import("../../../functions/record-ingest-failure/handler.ts"));
+  ({ handler } = await import("#functions/record-ingest-failure/handler.ts"));
 });
 
 beforeEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BoardItem, BoardPage, Decision } from "../../../web/api-types.ts";
+import type { BoardItem, BoardPage, Decision } from "#web/api-types.ts";
 import {
   BOARD_COLUMNS,
   boardCard,
@@ -7,7 +7,7 @@ import {
   columnOf,
   decisionStateView,
   listTotals,
-} from "../../../web/board.ts";
+} from "#web/board.ts";
 
 /** A board item as GET /schemes/{schemeId}/decisions answers it, with only what a test sets changed. */
 function item(

@@ -6,7 +6,7 @@ import {
   formatScore,
   formatShare,
   humanName,
-} from "../../../web/format.ts";
+} from "#web/format.ts";
 
 describe("the page's numbers", () => {
   it("shortens large amounts and keeps small ones whole, losses with their sign", () => {

@@ -8,7 +8,7 @@ import {
   logoutUrl,
   readSignInReturn,
   tokenRequest,
-} from "../../../web/hosted-sign-in.ts";
+} from "#web/hosted-sign-in.ts";
 
 /**
  * What the page sends to the user pool's hosted sign-in and reads from its answer: the authorization

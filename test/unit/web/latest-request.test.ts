@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LatestRequest } from "../../../web/latest-request.ts";
+import { LatestRequest } from "#web/latest-request.ts";
 
 describe("the latest request of a kind", () => {
   it("tags each request with what it asked for and its number", () => {

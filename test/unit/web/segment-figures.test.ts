@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { SegmentResponse } from "../../../web/api-types.ts";
-import { costToServeRows, metricFigures, scoreBlocks } from "../../../web/segment-figures.ts";
+import type { SegmentResponse } from "#web/api-types.ts";
+import { costToServeRows, metricFigures, scoreBlocks } from "#web/segment-figures.ts";
 
 const METRICS: SegmentResponse["metrics"] = {
   revenue: 51_366_946.34,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tokenRefusal } from "../../../web/token-refusal.ts";
+import { tokenRefusal } from "#web/token-refusal.ts";
 
 describe("a token refused on sign-in", () => {
   it("is refused, saying the API does not accept it, when the API answers 401", () => {
