@@ -1,10 +1,12 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { ForceOfChange } from "#domain/forces.ts";
-import type { Policy } from "#domain/policy.ts";
-import type { ColumnMapping } from "#ingest/mapping.ts";
+import type * as z from "zod";
+import { type ForceOfChange, forceOfChangeSchema } from "#domain/forces.ts";
+import { type Policy, policySchema } from "#domain/policy.ts";
+import { type ColumnMapping, columnMappingSchema } from "#ingest/mapping.ts";
 import type { ConfigRepository } from "#store/config-repository.ts";
 import { bodiesUnder } from "#store/query-all.ts";
+import { itemKey, parseStoredJson } from "#store/stored-item.ts";
 import { TABLE } from "#store/table-design.ts";
 
 type Item = Record<string, unknown>;
@@ -24,11 +26,13 @@ export class DynamoDbConfigRepository implements ConfigRepository {
   ) {}
 
   listScenarios(): Promise<ForceOfChange[]> {
-    return bodiesUnder<ForceOfChange>(this.db, this.tableName, "CONFIG", "SCENARIO#");
+    return bodiesUnder(this.db, this.tableName, "CONFIG", "SCENARIO#", (body, key) =>
+      parseStoredJson(forceOfChangeSchema, body, key, "body"),
+    );
   }
 
   async getScenario(id: string): Promise<ForceOfChange | undefined> {
-    return this.getBody<ForceOfChange>(`SCENARIO#${id}`);
+    return this.getBody(forceOfChangeSchema, `SCENARIO#${id}`);
   }
 
   async putScenario(scenario: ForceOfChange): Promise<{ created: boolean }> {
@@ -47,7 +51,7 @@ export class DynamoDbConfigRepository implements ConfigRepository {
   }
 
   getPolicy(): Promise<Policy | undefined> {
-    return this.getBody<Policy>("POLICY");
+    return this.getBody(policySchema, "POLICY");
   }
 
   async putPolicy(policy: Policy, expectedVersion: number): Promise<boolean> {
@@ -82,22 +86,23 @@ export class DynamoDbConfigRepository implements ConfigRepository {
   }
 
   getPolicyVersion(version: number): Promise<Policy | undefined> {
-    return this.getBody<Policy>(`POLICY#v${version}`);
+    return this.getBody(policySchema, `POLICY#v${version}`);
   }
 
   getMapping(name: string): Promise<ColumnMapping | undefined> {
-    return this.getBody<ColumnMapping>(`MAPPING#${name}`);
+    return this.getBody(columnMappingSchema, `MAPPING#${name}`);
   }
 
   async putMapping(name: string, mapping: ColumnMapping): Promise<{ created: boolean }> {
     return { created: await this.putBody(`MAPPING#${name}`, mapping) };
   }
 
-  private async getBody<T>(sortKey: string): Promise<T | undefined> {
+  /** The item's body, read with the schema its writer validated it with. */
+  private async getBody<T>(schema: z.ZodType<T>, sortKey: string): Promise<T | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: configKey(sortKey) }),
     );
-    return Item ? (JSON.parse(Item.body as string) as T) : undefined;
+    return Item ? parseStoredJson(schema, Item.body, itemKey(Item), "body") : undefined;
   }
 
   /** Writes the item; true when it did not exist before. */

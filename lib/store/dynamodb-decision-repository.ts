@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { DecisionEntry } from "#domain/leader-decision.ts";
 import { pageCursor, startKeyOf } from "#store/cursors.ts";
+import { decisionEntrySchema, decisionStateSchema } from "#store/decision-records.ts";
 import {
   type DecisionRepository,
   type DecisionState,
@@ -17,6 +18,7 @@ import {
 import { bodiesUnder } from "#store/query-all.ts";
 import type { Page } from "#store/records.ts";
 import type { PageRequest } from "#store/score-repository.ts";
+import { itemKey, parseStoredJson } from "#store/stored-item.ts";
 import { TABLE } from "#store/table-design.ts";
 
 type Item = Record<string, unknown>;
@@ -56,11 +58,11 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: stateKey(schemeId, segmentId) }),
     );
-    return Item ? (JSON.parse(Item.body as string) as DecisionState) : undefined;
+    return Item ? readState(Item.body, itemKey(Item)) : undefined;
   }
 
   listStates(schemeId: string): Promise<DecisionState[]> {
-    return bodiesUnder<DecisionState>(this.db, this.tableName, `SCHEME#${schemeId}`, "APPROVAL#");
+    return bodiesUnder(this.db, this.tableName, `SCHEME#${schemeId}`, "APPROVAL#", readState);
   }
 
   async history(schemeId: string, segmentId: string, page: PageRequest): Promise<Page<DecisionEntry>> {
@@ -78,7 +80,7 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
       }),
     );
     return {
-      items: (response.Items ?? []).map((item) => JSON.parse(item.body as string) as DecisionEntry),
+      items: (response.Items ?? []).map((item) => readEntry(item.body, itemKey(item))),
       cursor: pageCursor(response.LastEvaluatedKey),
     };
   }
@@ -149,7 +151,7 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
       }),
     );
     return {
-      items: (response.Items ?? []).map((item) => JSON.parse(item.body as string) as DecisionState),
+      items: (response.Items ?? []).map((item) => readState(item.body, itemKey(item))),
       cursor: pageCursor(response.LastEvaluatedKey),
     };
   }
@@ -181,4 +183,12 @@ function stateKey(schemeId: string, segmentId: string): Item {
     [TABLE.partitionKey]: `SCHEME#${schemeId}`,
     [TABLE.sortKey]: `APPROVAL#${encodeURIComponent(segmentId)}`,
   };
+}
+
+function readState(body: unknown, key: string): DecisionState {
+  return parseStoredJson(decisionStateSchema, body, key, "body");
+}
+
+function readEntry(body: unknown, key: string): DecisionEntry {
+  return parseStoredJson(decisionEntrySchema, body, key, "body");
 }

@@ -11,7 +11,7 @@ export async function bodiesUnder<T>(
   tableName: string,
   partition: string,
   sortPrefix: string,
-  read: (body: unknown, key: string) => T = (body) => JSON.parse(body as string) as T,
+  read: (body: unknown, key: string) => T,
 ): Promise<T[]> {
   const bodies: T[] = [];
   let start: Record<string, unknown> | undefined;

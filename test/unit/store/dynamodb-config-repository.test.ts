@@ -154,4 +154,26 @@ describe("DynamoDbConfigRepository", () => {
       expect(table.sortKeys("CONFIG")).toEqual(["MAPPING#erp-export.v2"]);
     });
   });
+
+  describe("reading stored items", () => {
+    it("refuses a stored policy that is not one a planner could have put, naming its key and field", async () => {
+      await config.putPolicy(policySchema.parse({ version: 2 }), 1);
+      const stored = table.item("CONFIG", "POLICY") as Item;
+      table.seed({
+        ...stored,
+        body: JSON.stringify({ ...JSON.parse(stored.body as string), version: "two" }),
+      });
+
+      await expect(config.getPolicy()).rejects.toThrow(/^stored item CONFIG \/ POLICY: body\.version: /);
+    });
+
+    it("refuses a stored force whose body is not JSON, naming its key", async () => {
+      await config.putScenario(force("digital-giant"));
+      table.seed({ ...(table.item("CONFIG", "SCENARIO#digital-giant") as Item), body: "{cut" });
+
+      await expect(config.listScenarios()).rejects.toThrow(
+        "stored item CONFIG / SCENARIO#digital-giant: body: not JSON",
+      );
+    });
+  });
 });

@@ -255,3 +255,31 @@ describe("reviews", () => {
     expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
 });
+
+describe("reading stored decisions", () => {
+  it("refuses a standing decision whose decision is not one of the service's, naming its key", async () => {
+    await repository.record(entry("2025-03-01T08:00:00.000Z"));
+    const stored = table.item("SCHEME#channel", "APPROVAL#wholesale") as Record<string, unknown>;
+    table.seed({
+      ...stored,
+      body: JSON.stringify({ ...JSON.parse(stored.body as string), decision: "maybe" }),
+    });
+
+    await expect(repository.getState("channel", "wholesale")).rejects.toThrow(
+      /^stored item SCHEME#channel \/ APPROVAL#wholesale: body\.decision: /,
+    );
+    await expect(repository.listStates("channel")).rejects.toThrow("APPROVAL#wholesale: body.decision");
+  });
+
+  it("refuses an audit-trail entry without its scores, naming its key", async () => {
+    await repository.record(entry("2025-03-01T08:00:00.000Z"));
+    const key = table.sortKeys("SCHEME#channel").find((sortKey) => sortKey.startsWith("DECISION#")) ?? "";
+    const stored = table.item("SCHEME#channel", key) as Record<string, unknown>;
+    const { scores: _, ...body } = JSON.parse(stored.body as string);
+    table.seed({ ...stored, body: JSON.stringify(body) });
+
+    await expect(repository.history("channel", "wholesale", { limit: 10 })).rejects.toThrow(
+      `stored item SCHEME#channel / ${key}: body.scores: `,
+    );
+  });
+});
