@@ -1,14 +1,13 @@
 import * as z from "zod";
 import { mappingNameSchema } from "#api/config-schemas.ts";
-import {
-  BATCH_STATUSES,
-  batchIdSchema,
-  createBatchRequestSchema,
-  fileNameSchema,
-  pageOf,
-} from "#api/schemas.ts";
+import { batchIdSchema, createBatchRequestSchema, fileNameSchema, pageOf } from "#api/schemas.ts";
 import { issueMessage } from "#domain/document-problems.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
+import {
+  batchErrorSchema,
+  batchRecordSchema as storedBatchRecordSchema,
+  rejectSchema as storedRejectSchema,
+} from "#store/records.ts";
 
 /**
  * A batch's column mapping: the document itself, or the name of one stored with PUT /mappings/{name}.
@@ -35,38 +34,21 @@ export const batchRequestSchema = createBatchRequestSchema.extend({
 export const contentQuerySchema = z.object({ fileName: fileNameSchema.optional() });
 
 /** A row of a file that ingest refused: where it is and why. */
-export const rejectSchema = z.object({
-  line: z.number().int(),
-  column: z.string().nullable(),
-  value: z.string(),
-  reason: z.string(),
-});
+export const rejectSchema = storedRejectSchema.extend({ line: z.number().int() });
 
-/** A batch as the service knows it; the ingest's figures appear as it gets to them. */
-export const batchRecordSchema = z.looseObject({
+/**
+ * A batch as the service knows it; the ingest's figures appear as it gets to them. The stored record,
+ * with the identifiers, times and counts held to the forms the service writes them in.
+ */
+export const batchRecordSchema = storedBatchRecordSchema.extend({
   batchId: batchIdSchema,
-  fileName: z.string(),
-  mapping: z.unknown().optional(),
-  status: z.enum(BATCH_STATUSES),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
-  contentHash: z.string().optional(),
-  size: z.number().optional(),
   rows: z.number().int().optional(),
   accepted: z.number().int().optional(),
   rejected: z.number().int().optional(),
   firstRejects: z.array(rejectSchema).readonly().optional(),
-  rejectsKey: z.string().optional(),
-  error: z
-    .looseObject({
-      code: z.string(),
-      message: z.string(),
-      details: z.unknown().optional(),
-      retryable: z.boolean(),
-    })
-    .optional(),
-  runId: z.string().optional(),
-  ingestMs: z.number().optional(),
+  error: batchErrorSchema.loose().optional(),
 });
 
 export const batchPageSchema = pageOf(batchRecordSchema);

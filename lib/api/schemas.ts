@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { columnMappingSchema } from "#ingest/mapping.ts";
-import type { BatchStatus } from "#store/records.ts";
+import { BATCH_STATUSES } from "#store/records.ts";
 
 /**
  * The shapes of the HTTP API's requests and answers: the single source of their validation, their
@@ -95,13 +95,7 @@ export const createBatchRequestSchema = z
   .strict();
 export type CreateBatchRequest = z.infer<typeof createBatchRequestSchema>;
 
-export const BATCH_STATUSES = [
-  "awaiting_upload",
-  "ingesting",
-  "aggregated",
-  "scored",
-  "failed",
-] as const satisfies readonly BatchStatus[];
+export { BATCH_STATUSES };
 
 export const createBatchResponseSchema = z.object({
   batchId: batchIdSchema,

@@ -12,7 +12,8 @@ import { PROFIT_CLASSES } from "#store/segment-snapshots.ts";
  * through as is, so that the hot reads stay cheap.
  */
 
-export type BatchStatus = "awaiting_upload" | "ingesting" | "aggregated" | "scored" | "failed";
+export const BATCH_STATUSES = ["awaiting_upload", "ingesting", "aggregated", "scored", "failed"] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 /** What the service knows about one batch, from the upload URL to the scores. */
 export interface BatchRecord {
@@ -44,19 +45,27 @@ export interface BatchError {
   readonly retryable: boolean;
 }
 
-const rejectSchema = z.object({
+/** A row of a file that ingest refused: where it is and why. */
+export const rejectSchema = z.object({
   line: z.number(),
   column: z.string().nullable(),
   value: z.string(),
   reason: z.string(),
 }) satisfies z.ZodType<Reject>;
 
-/** A batch item's attributes, its keys left out. */
-export const batchRecordSchema: z.ZodType<BatchRecord> = z.looseObject({
+export const batchErrorSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+  retryable: z.boolean(),
+}) satisfies z.ZodType<BatchError>;
+
+/** A batch item's attributes, its keys left out; the API's batch schema is built on it. */
+export const batchRecordSchema = z.looseObject({
   batchId: z.string(),
   fileName: z.string(),
   mapping: z.unknown().optional(),
-  status: z.enum(["awaiting_upload", "ingesting", "aggregated", "scored", "failed"]),
+  status: z.enum(BATCH_STATUSES),
   createdAt: z.string(),
   updatedAt: z.string(),
   contentHash: z.string().optional(),
@@ -66,17 +75,10 @@ export const batchRecordSchema: z.ZodType<BatchRecord> = z.looseObject({
   rejected: z.number().optional(),
   firstRejects: z.array(rejectSchema).optional(),
   rejectsKey: z.string().optional(),
-  error: z
-    .object({
-      code: z.string(),
-      message: z.string(),
-      details: z.unknown().optional(),
-      retryable: z.boolean(),
-    })
-    .optional(),
+  error: batchErrorSchema.optional(),
   runId: z.string().optional(),
   ingestMs: z.number().optional(),
-});
+}) satisfies z.ZodType<BatchRecord>;
 
 /** A segment as stored: the scored segment without its monthly history, with its scheme and run. */
 export type SegmentRecord = Omit<ScoredSegment, "history"> & {
