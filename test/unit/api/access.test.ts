@@ -2,11 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ROLES, rolesAdmittedBy } from "#api/auth.ts";
 import type { Route } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
+import { memoryApi, TOKENS } from "./api-harness.ts";
 
 /**
  * Who may call what. Every route of the table must be listed here, so a new route cannot ship without
@@ -67,19 +63,7 @@ function requestPath(route: Route): string {
 }
 
 function setup() {
-  const handler = createApiHandler(
-    {
-      batches: new MemoryBatchRepository(),
-      scores: new MemoryScoreRepository(),
-      blobs: presigningBlobs(),
-      now: () => new Date("2025-03-01T08:00:00Z"),
-      newId: () => "generated-batch-1",
-      decisions: new MemoryDecisionRepository(),
-      config: new MemoryConfigRepository(),
-    },
-    quietObservability(),
-  );
-  return (request: ApiCall) => callApi(handler, request);
+  return memoryApi().call;
 }
 
 const protectedRoutes = apiRoutes.filter((route) => route.roles !== "public");

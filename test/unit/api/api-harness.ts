@@ -11,8 +11,12 @@ import type { Role } from "#api/auth.ts";
 import { openApiDocument } from "#api/openapi.ts";
 import { routesAt } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
-import type { ApiHandler, ApiObservability } from "#functions/api/handler.ts";
+import { type ApiHandler, type ApiObservability, createApiHandler } from "#functions/api/handler.ts";
 import type { BlobStore } from "#store/blob-store.ts";
+import type { ServiceContext } from "#store/service-context.ts";
+import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "#test-support/memory-config.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 
 /** JWT claims as API Gateway's JWT authorizer passes them: Cognito groups as "[a b]", scopes space-separated. */
 export type Claims = Record<string, string | number | boolean | string[]>;
@@ -130,6 +134,30 @@ export function quietObservability(): ApiObservability {
     logger: new Logger({ serviceName: "segment-focus-api", logLevel: "SILENT" }),
     metrics: new Metrics({ serviceName: "segment-focus-api", namespace: "SegmentFocusTest" }),
   };
+}
+
+/** The time the API's clock reads in a test, unless the test gives it another clock. */
+export const API_NOW = new Date("2025-03-01T08:00:00.000Z");
+
+/**
+ * The API over empty in-memory stores, presigned uploads (presigningBlobs), a clock stopped at
+ * API_NOW and the id "generated-1"; a test passes the stores and the clock it looks into.
+ */
+export function memoryApi(given: Partial<ServiceContext> = {}, observability = quietObservability()) {
+  const handler = createApiHandler(
+    {
+      batches: new MemoryBatchRepository(),
+      scores: new MemoryScoreRepository(),
+      blobs: presigningBlobs(),
+      decisions: new MemoryDecisionRepository(),
+      config: new MemoryConfigRepository(),
+      now: () => new Date(API_NOW),
+      newId: () => "generated-1",
+      ...given,
+    },
+    observability,
+  );
+  return { handler, call: (request: ApiCall) => callApi(handler, request) };
 }
 
 /** Upload URLs that can be compared exactly; the real presigning is tested with the S3 adapter. */

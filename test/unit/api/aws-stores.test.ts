@@ -9,12 +9,10 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { createApiHandler } from "#functions/api/handler.ts";
 import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
+import { memoryApi, quietObservability, TOKENS } from "./api-harness.ts";
 
 /** The API on the real DynamoDB and S3 adapters, their SDK clients mocked: what AWS's answers become. */
 
@@ -24,7 +22,6 @@ const CREDENTIALS = {
   accessKeyId: "AKIDEXAMPLE",
   secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 };
-const NOW = new Date("2025-03-01T08:00:00.000Z");
 
 beforeEach(() => {
   dynamo.reset();
@@ -36,7 +33,7 @@ function setup() {
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient({ region: "eu-west-1", credentials: CREDENTIALS }),
   );
-  const handler = createApiHandler(
+  const { call } = memoryApi(
     {
       batches: new DynamoDbBatchRepository(db, "segfocus-test"),
       scores: new DynamoDbScoreRepository(db, "segfocus-test"),
@@ -44,14 +41,10 @@ function setup() {
         new S3Client({ region: "eu-west-1", credentials: CREDENTIALS }),
         "segfocus-uploads",
       ),
-      now: () => NOW,
-      newId: () => "generated-batch-1",
-      decisions: new MemoryDecisionRepository(),
-      config: new MemoryConfigRepository(),
     },
     observability,
   );
-  return { logger: observability.logger, call: (request: ApiCall) => callApi(handler, request) };
+  return { logger: observability.logger, call };
 }
 
 const STORED_BATCH = {

@@ -1,34 +1,17 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { MAX_CONTENT_BYTES } from "#api/routes/batches.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
 import { BlobKeys } from "#store/blob-store.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryBlobStore } from "../../support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { type ApiCall, apiEvent, callApi, lambdaContext, quietObservability, TOKENS } from "./api-harness.ts";
+import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
+import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import { API_NOW, apiEvent, lambdaContext, memoryApi, TOKENS } from "./api-harness.ts";
 
-const NOW = new Date("2025-03-01T08:00:00.000Z");
 const CSV = "transaction_id,date,customer_id,revenue,cogs\nT1,2025-02-01,C1,100,60\n";
 
 function setup() {
   const batches = new MemoryBatchRepository();
-  const repository = new MemoryScoreRepository();
   const blobs = new MemoryBlobStore();
-  const handler = createApiHandler(
-    {
-      batches,
-      scores: repository,
-      blobs,
-      now: () => NOW,
-      newId: () => "generated-1",
-      decisions: new MemoryDecisionRepository(),
-      config: new MemoryConfigRepository(),
-    },
-    quietObservability(),
-  );
-  const call = (request: ApiCall) => callApi(handler, request);
+  const { handler, call } = memoryApi({ batches, blobs });
   const createBatch = (batchId: string, fileName: string) =>
     call({ method: "POST", path: "/batches", claims: TOKENS.ingest, body: { batchId, fileName } });
   return { batches, blobs, handler, call, createBatch };
@@ -50,8 +33,8 @@ describe("PUT /batches/{batchId}/content", () => {
       batchId: "erp-1",
       fileName: "lines.csv",
       status: "awaiting_upload",
-      createdAt: NOW.toISOString(),
-      updatedAt: NOW.toISOString(),
+      createdAt: API_NOW.toISOString(),
+      updatedAt: API_NOW.toISOString(),
     });
     expect(blobs.text(BlobKeys.incoming("erp-1", "lines.csv"))).toBe(CSV);
   });

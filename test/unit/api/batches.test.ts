@@ -2,17 +2,16 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { createApiHandler } from "#functions/api/handler.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import type { Reject } from "#ingest/reject.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import type { BatchRecord } from "#store/records.ts";
-import { MemoryBlobStore } from "../../support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
+import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import { MemoryConfigRepository } from "#test-support/memory-config.ts";
 import { FakeTable } from "../store/fake-table.ts";
-import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
+import { memoryApi, TOKENS } from "./api-harness.ts";
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 
@@ -27,19 +26,13 @@ function setup() {
   const batches = new DynamoDbBatchRepository(db, "segfocus-test");
   const config = new MemoryConfigRepository();
   const blobs = new MemoryBlobStore();
-  const handler = createApiHandler(
-    {
-      batches,
-      scores: new DynamoDbScoreRepository(db, "segfocus-test"),
-      blobs,
-      now: () => new Date("2025-03-01T08:00:00.000Z"),
-      newId: () => "generated-1",
-      decisions: new MemoryDecisionRepository(),
-      config,
-    },
-    quietObservability(),
-  );
-  return { batches, config, blobs, call: (request: ApiCall) => callApi(handler, request) };
+  const { call } = memoryApi({
+    batches,
+    scores: new DynamoDbScoreRepository(db, "segfocus-test"),
+    blobs,
+    config,
+  });
+  return { batches, config, blobs, call };
 }
 
 const MAPPING = columnMappingSchema.parse({

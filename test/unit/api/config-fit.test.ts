@@ -2,13 +2,10 @@ import { describe, expect, it, vi } from "vitest";
 import { fitCheck, NEW_KIND_NOTE } from "#domain/fit.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { salesCube } from "../../support/segment-sales.ts";
-import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
+import { memoryApi, TOKENS } from "./api-harness.ts";
 
 /**
  * The channel fixture's decisions. channel: direct choose, online develop, wholesale fix, outlet and
@@ -18,21 +15,8 @@ import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } fr
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 
 function setup() {
-  const batches = new MemoryBatchRepository();
   const repository = MemoryScoreRepository.withScores(RESULT, "run-1");
-  const handler = createApiHandler(
-    {
-      batches,
-      scores: repository,
-      blobs: presigningBlobs(),
-      now: () => new Date("2025-03-01T08:00:00.000Z"),
-      newId: () => "generated-1",
-      decisions: new MemoryDecisionRepository(),
-      config: new MemoryConfigRepository(),
-    },
-    quietObservability(),
-  );
-  const call = (request: ApiCall) => callApi(handler, request);
+  const { call } = memoryApi({ scores: repository });
   const checkFit = (prospect: unknown) =>
     call({ method: "POST", path: "/fit", claims: TOKENS.planner, body: prospect });
   return { repository, checkFit };

@@ -1,26 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { createApiHandler } from "#functions/api/handler.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
+import { MemoryConfigRepository } from "#test-support/memory-config.ts";
+import { memoryApi, TOKENS } from "./api-harness.ts";
 
 function setup() {
   const config = new MemoryConfigRepository();
-  const handler = createApiHandler(
-    {
-      batches: new MemoryBatchRepository(),
-      scores: new MemoryScoreRepository(),
-      blobs: presigningBlobs(),
-      now: () => new Date("2025-03-01T08:00:00.000Z"),
-      newId: () => "generated-1",
-      decisions: new MemoryDecisionRepository(),
-      config,
-    },
-    quietObservability(),
-  );
-  return { config, call: (request: ApiCall) => callApi(handler, request) };
+  return { config, call: memoryApi({ config }).call };
 }
 
 const MAPPING = {

@@ -1,39 +1,22 @@
 import { describe, expect, it, vi } from "vitest";
 import { DEFAULT_POLICY, policySchema } from "#domain/policy.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
 import { BlobKeys } from "#store/blob-store.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryBlobStore } from "../../support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
-
-const NOW = new Date("2025-03-01T08:00:00.000Z");
+import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import { MemoryConfigRepository } from "#test-support/memory-config.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { memoryApi, TOKENS } from "./api-harness.ts";
 
 function setup() {
   const config = new MemoryConfigRepository();
-  const batches = new MemoryBatchRepository();
   const repository = new MemoryScoreRepository();
   const blobs = new MemoryBlobStore();
   const puts = vi.spyOn(blobs, "put");
-  const handler = createApiHandler(
-    {
-      batches,
-      scores: repository,
-      blobs,
-      now: () => NOW,
-      newId: () => "generated-1",
-      decisions: new MemoryDecisionRepository(),
-      config,
-    },
-    quietObservability(),
-  );
+  const { call } = memoryApi({ scores: repository, blobs, config });
   /** The reasons of the scoring runs asked for, in order. */
   const rescoringRequests = () =>
     puts.mock.calls
       .filter(([key]) => key === BlobKeys.rescoreTrigger)
       .map(([, body]) => JSON.parse(String(body)).reason as string);
-  const call = (request: ApiCall) => callApi(handler, request);
   const putPolicy = (body: unknown) => call({ method: "PUT", path: "/policy", claims: TOKENS.planner, body });
   return { config, repository, blobs, rescoringRequests, call, putPolicy };
 }

@@ -1,36 +1,20 @@
 import { describe, expect, it, vi } from "vitest";
-import { createApiHandler } from "#functions/api/handler.ts";
 import { BlobKeys } from "#store/blob-store.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryBlobStore } from "../../support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { type ApiCall, callApi, quietObservability, TOKENS } from "./api-harness.ts";
-
-const NOW = new Date("2025-03-01T08:00:00.000Z");
+import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import { MemoryConfigRepository } from "#test-support/memory-config.ts";
+import { API_NOW, memoryApi, TOKENS } from "./api-harness.ts";
 
 function setup() {
   const config = new MemoryConfigRepository();
   const blobs = new MemoryBlobStore();
-  const handler = createApiHandler(
-    {
-      batches: new MemoryBatchRepository(),
-      scores: new MemoryScoreRepository(),
-      blobs,
-      now: () => NOW,
-      newId: () => "generated-1",
-      decisions: new MemoryDecisionRepository(),
-      config,
-    },
-    quietObservability(),
-  );
+  const { call } = memoryApi({ blobs, config });
   const puts = vi.spyOn(blobs, "put");
   /** The reasons of the scoring runs asked for, in order. */
   const rescoringRequests = () =>
     puts.mock.calls
       .filter(([key]) => key === BlobKeys.rescoreTrigger)
       .map(([, body]) => JSON.parse(String(body)).reason as string);
-  return { config, blobs, rescoringRequests, call: (request: ApiCall) => callApi(handler, request) };
+  return { config, blobs, rescoringRequests, call };
 }
 
 const DIGITAL_GIANT = {
@@ -61,7 +45,7 @@ describe("POST /scenarios", () => {
     expect(config.scenarios.get("digital-giant")).toEqual(DIGITAL_GIANT_STORED);
     expect(JSON.parse(blobs.text(BlobKeys.rescoreTrigger) as string)).toEqual({
       reason: 'scenario "digital-giant" created',
-      requestedAt: NOW.toISOString(),
+      requestedAt: API_NOW.toISOString(),
     });
     expect(rescoringRequests()).toHaveLength(1);
   });

@@ -3,21 +3,17 @@ import { CSV_EXPORT_MAX_ROWS } from "#api/routes/decisions.ts";
 import type { DecisionList } from "#domain/decision-list.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
 import type { PageRequest, ScoreRepository } from "#store/score-repository.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { salesCube } from "../../support/segment-sales.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
 import {
   apiEvent,
   type Claims,
   callApi,
   expectDocumented,
   lambdaContext,
-  presigningBlobs,
-  quietObservability,
+  memoryApi,
   TOKENS,
 } from "./api-harness.ts";
 
@@ -28,19 +24,7 @@ const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAUL
 const BOM = "\uFEFF";
 
 function setup(repository: ScoreRepository = MemoryScoreRepository.withScores(RESULT, "run-1")) {
-  const batches = new MemoryBatchRepository();
-  const handler = createApiHandler(
-    {
-      batches,
-      scores: repository,
-      blobs: presigningBlobs(),
-      now: () => new Date("2025-03-01T08:00:00.000Z"),
-      newId: () => "unused",
-      decisions: new MemoryDecisionRepository(),
-      config: new MemoryConfigRepository(),
-    },
-    quietObservability(),
-  );
+  const { handler } = memoryApi({ scores: repository });
   return {
     /** The answer as sent: a CSV body is text, not JSON. */
     async get(path: string, claims: Claims = TOKENS.leader) {
@@ -63,18 +47,7 @@ function linesOf(text: string): string[] {
 describe("GET /schemes/{schemeId}/decisions?format=csv", () => {
   it("answers CSV to a client whose Accept header asks for text/csv, as to ?format=csv", async () => {
     const { get } = setup();
-    const handler = createApiHandler(
-      {
-        batches: new MemoryBatchRepository(),
-        scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
-        blobs: presigningBlobs(),
-        now: () => new Date("2025-03-01T08:00:00.000Z"),
-        newId: () => "unused",
-        decisions: new MemoryDecisionRepository(),
-        config: new MemoryConfigRepository(),
-      },
-      quietObservability(),
-    );
+    const { handler } = memoryApi({ scores: MemoryScoreRepository.withScores(RESULT, "run-1") });
     const event = apiEvent({
       method: "GET",
       path: "/schemes/channel/decisions?list=no",

@@ -2,16 +2,15 @@ import { describe, expect, it } from "vitest";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY, parsePolicy } from "#domain/policy.ts";
 import type { ScoringResult } from "#domain/scoring.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import type { ServiceContext } from "#store/service-context.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryBlobStore } from "../../support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { salesCube } from "../../support/segment-sales.ts";
-import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
+import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "#test-support/memory-config.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
+import { type ApiCall, type callApi, memoryApi, presigningBlobs, TOKENS } from "./api-harness.ts";
 
 /**
  * "Needs review" when the numbers move: a leader's standing decision is put in question by a scoring
@@ -49,15 +48,11 @@ async function system() {
       const written = scores.writes.at(-1);
       if (!written) throw new Error("the run wrote no scores");
       latest = written.result;
-      const handler = createApiHandler(
-        {
-          ...pipeline,
-          scores: MemoryScoreRepository.withScores(latest, run.runId),
-          blobs: presigningBlobs(),
-        },
-        quietObservability(),
-      );
-      api = (request) => callApi(handler, request);
+      api = memoryApi({
+        ...pipeline,
+        scores: MemoryScoreRepository.withScores(latest, run.runId),
+        blobs: presigningBlobs(),
+      }).call;
     },
     call(request: ApiCall) {
       if (!api) throw new Error("score first");

@@ -4,23 +4,14 @@ import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
 import type { DecisionRepository } from "#store/decision-repository.ts";
 import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { salesCube } from "../../support/segment-sales.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { MemoryDecisionRepository } from "#test-support/memory-config.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
 import { FakeTable } from "../store/fake-table.ts";
-import {
-  type ApiCall,
-  type Claims,
-  callApi,
-  presigningBlobs,
-  quietObservability,
-  TOKENS,
-} from "./api-harness.ts";
+import { type Claims, memoryApi, TOKENS } from "./api-harness.ts";
 
 /**
  * Leadership decides on the recommendations: approve or override with a rationale, each decision kept
@@ -35,19 +26,11 @@ const WHOLESALE_SCORES = { profitability: 56, growth: 23, defensibility: 44.5, f
 /** An API over the fixture's scores, scored by run-1, whose clock moves a minute at each reading from 08:00. */
 function setup(decisions: DecisionRepository = new MemoryDecisionRepository()) {
   let minute = 0;
-  const handler = createApiHandler(
-    {
-      batches: new MemoryBatchRepository(),
-      scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
-      blobs: presigningBlobs(),
-      now: () => new Date(Date.UTC(2025, 2, 1, 8, ++minute)),
-      newId: () => "unused",
-      decisions,
-      config: new MemoryConfigRepository(),
-    },
-    quietObservability(),
-  );
-  const call = (request: ApiCall) => callApi(handler, request);
+  const { call } = memoryApi({
+    scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
+    now: () => new Date(Date.UTC(2025, 2, 1, 8, ++minute)),
+    decisions,
+  });
   return {
     call,
     decide: (segmentId: string, body: unknown, claims: Claims = TOKENS.leader, schemeId = "channel") =>

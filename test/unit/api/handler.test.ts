@@ -1,17 +1,6 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createApiHandler } from "#functions/api/handler.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import {
-  apiEvent,
-  callApi,
-  lambdaContext,
-  presigningBlobs,
-  quietObservability,
-  TOKENS,
-} from "./api-harness.ts";
+import { apiEvent, callApi, lambdaContext, memoryApi, quietObservability, TOKENS } from "./api-harness.ts";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -44,18 +33,7 @@ describe("the Lambda entry point", () => {
 describe("metrics", () => {
   function setup() {
     const observability = quietObservability();
-    const handler = createApiHandler(
-      {
-        batches: new MemoryBatchRepository(),
-        scores: new MemoryScoreRepository(),
-        blobs: presigningBlobs(),
-        now: () => new Date("2025-03-01T08:00:00Z"),
-        newId: () => "generated-batch-1",
-        decisions: new MemoryDecisionRepository(),
-        config: new MemoryConfigRepository(),
-      },
-      observability,
-    );
+    const { handler } = memoryApi({}, observability);
     return { handler, metrics: observability.metrics };
   }
 

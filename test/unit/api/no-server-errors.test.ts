@@ -6,14 +6,11 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { apiRoutes } from "#api/routes.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryBlobStore } from "../../support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { salesCube } from "../../support/segment-sales.ts";
-import { apiEvent, lambdaContext, quietObservability, TOKENS } from "./api-harness.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
+import { apiEvent, lambdaContext, memoryApi, TOKENS } from "./api-harness.ts";
 
 /**
  * Nothing a client sends makes the API answer 5xx: any route template filled with any text, any method,
@@ -28,18 +25,10 @@ writeFileSync(join(webDir, "index.html"), "<!doctype html><title>board</title><b
 vi.stubEnv("SEGFOCUS_WEB_DIR", webDir);
 afterAll(() => rmSync(webDir, { recursive: true, force: true }));
 
-const handler = createApiHandler(
-  {
-    batches: new MemoryBatchRepository(),
-    scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
-    blobs: new MemoryBlobStore(),
-    now: () => new Date("2025-03-01T08:00:00.000Z"),
-    newId: () => "generated-1",
-    decisions: new MemoryDecisionRepository(),
-    config: new MemoryConfigRepository(),
-  },
-  quietObservability(),
-);
+const { handler } = memoryApi({
+  scores: MemoryScoreRepository.withScores(RESULT, "run-1"),
+  blobs: new MemoryBlobStore(),
+});
 
 const pathText = fc.oneof(
   fc.constantFrom(

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "#api/openapi.ts";
 import { apiRoutes } from "#api/routes.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { callApi, expectDocumented, presigningBlobs, quietObservability } from "./api-harness.ts";
+import { callApi, expectDocumented, memoryApi } from "./api-harness.ts";
 
 interface Operation {
   readonly operationId: string;
@@ -170,18 +166,7 @@ describe("the contract check every API test's answers go through", () => {
 
 describe("GET /openapi.json", () => {
   it("answers the document without a token", async () => {
-    const handler = createApiHandler(
-      {
-        batches: new MemoryBatchRepository(),
-        scores: new MemoryScoreRepository(),
-        blobs: presigningBlobs(),
-        now: () => new Date("2025-03-01T08:00:00Z"),
-        newId: () => "unused",
-        decisions: new MemoryDecisionRepository(),
-        config: new MemoryConfigRepository(),
-      },
-      quietObservability(),
-    );
+    const { handler } = memoryApi();
     const answer = await callApi(handler, { method: "GET", path: "/openapi.json" });
     expect(answer.status).toBe(200);
     expect(answer.headers["content-type"]).toBe("application/json");

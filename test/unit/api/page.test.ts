@@ -5,18 +5,8 @@ import { gunzipSync } from "node:zlib";
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { afterEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { acceptsGzip, configuredSignIn } from "#api/routes/page.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
 import { buildWeb } from "#scripts/build-web.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import {
-  apiEvent,
-  expectDocumented,
-  lambdaContext,
-  presigningBlobs,
-  quietObservability,
-} from "./api-harness.ts";
+import { apiEvent, expectDocumented, lambdaContext, memoryApi } from "./api-harness.ts";
 
 /**
  * The leadership page is served by the API: `GET /` the page built into SEGFOCUS_WEB_DIR, `GET
@@ -64,18 +54,7 @@ async function get(
   body: string;
   bytes: Buffer;
 }> {
-  const handler = createApiHandler(
-    {
-      batches: new MemoryBatchRepository(),
-      scores: new MemoryScoreRepository(),
-      blobs: presigningBlobs(),
-      now: () => new Date("2025-03-01T08:00:00Z"),
-      newId: () => "unused",
-      decisions: new MemoryDecisionRepository(),
-      config: new MemoryConfigRepository(),
-    },
-    quietObservability(),
-  );
+  const { handler } = memoryApi();
   const event = apiEvent({ method: "GET", path });
   const result: APIGatewayProxyStructuredResultV2 = await handler(
     { ...event, headers: { ...event.headers, ...requestHeaders } },

@@ -1,36 +1,26 @@
 import { describe, expect, it, vi } from "vitest";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import type { BatchRecord } from "#store/records.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { salesCube } from "../../support/segment-sales.ts";
-import { type ApiCall, callApi, presigningBlobs, quietObservability, TOKENS } from "./api-harness.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
+import { memoryApi, TOKENS } from "./api-harness.ts";
 
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 const RUN_ID = "run-1";
-const NOW = new Date("2025-03-01T08:00:00.000Z");
 
 function setup() {
   const batches = new MemoryBatchRepository();
   const repository = MemoryScoreRepository.withScores(RESULT, RUN_ID);
-  const handler = createApiHandler(
-    {
-      batches,
-      scores: repository,
-      blobs: presigningBlobs(),
-      now: () => NOW,
-      newId: () => "generated-batch-1",
-      decisions: new MemoryDecisionRepository(),
-      config: new MemoryConfigRepository(),
-    },
-    quietObservability(),
-  );
-  return { batches, repository, call: (request: ApiCall) => callApi(handler, request) };
+  const { call } = memoryApi({
+    batches,
+    scores: repository,
+    newId: () => "generated-batch-1",
+  });
+  return { batches, repository, call };
 }
 
 /** What a value looks like after a trip through JSON, as the client receives it. */

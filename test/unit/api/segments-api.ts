@@ -1,11 +1,8 @@
 import type { ScoringResult } from "#domain/scoring.ts";
-import { createApiHandler } from "#functions/api/handler.ts";
 import { writeSegmentSnapshots } from "#store/segment-snapshots.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryBlobStore } from "../../support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { type ApiCall, callApi, quietObservability } from "./api-harness.ts";
+import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { memoryApi } from "./api-harness.ts";
 
 /**
  * The API over one scoring run as the pipeline leaves it: the scores in the repository, and each
@@ -17,21 +14,9 @@ export async function segmentsApi(
   blobs: MemoryBlobStore = new MemoryBlobStore(),
 ) {
   await writeSegmentSnapshots(blobs, result, runId);
-  const batches = new MemoryBatchRepository();
   const repository = MemoryScoreRepository.withScores(result, runId);
-  const handler = createApiHandler(
-    {
-      batches,
-      scores: repository,
-      blobs,
-      now: () => new Date("2025-03-01T08:00:00.000Z"),
-      newId: () => "generated-id-1",
-      decisions: new MemoryDecisionRepository(),
-      config: new MemoryConfigRepository(),
-    },
-    quietObservability(),
-  );
-  return { blobs, repository, call: (request: ApiCall) => callApi(handler, request) };
+  const { call } = memoryApi({ scores: repository, blobs });
+  return { blobs, repository, call };
 }
 
 /** What a value looks like after a trip through JSON, as the client receives it. */

@@ -16,8 +16,8 @@ import {
   segmentSnapshotKey,
   segmentSnapshotOf,
 } from "#store/segment-snapshots.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { salesCube } from "../../support/segment-sales.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
 import { TOKENS } from "./api-harness.ts";
 import { asJson, segmentsApi } from "./segments-api.ts";
 

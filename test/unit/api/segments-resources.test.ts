@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { forceOfChangeSchema } from "#domain/forces.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { salesCube } from "../../support/segment-sales.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
 import { TOKENS } from "./api-harness.ts";
 import { asJson, segmentsApi } from "./segments-api.ts";
 

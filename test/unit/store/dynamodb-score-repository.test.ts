@@ -13,8 +13,8 @@ import { type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scori
 import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { InvalidCursorError } from "#store/score-repository.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { salesCube } from "../../support/segment-sales.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
 import { FakeTable, type Item } from "./fake-table.ts";
 
 const TABLE_NAME = "segfocus-test";
