@@ -1,4 +1,3 @@
-import { S3Client } from "@aws-sdk/client-s3";
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandInput,
@@ -9,11 +8,10 @@ import {
   StartExecutionCommand,
   type StartExecutionCommandInput,
 } from "@aws-sdk/client-sfn";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { executionName } from "#store/distributed-ingest-execution.ts";
-import { FakeTable } from "../store/fake-table.ts";
+import { handlerOnFakeAws } from "./fake-aws.ts";
 import { FakeBucket } from "./fake-bucket.ts";
 import { type AnnouncedObject, sqsEvent } from "./lambda-events.ts";
 
@@ -22,31 +20,18 @@ const EXECUTIONS = "arn:aws:states:eu-west-1:123456789012:execution:DistributedI
 /** Uploads of this many bytes or more go to the state machine. */
 const THRESHOLD = 2_000;
 
-const s3 = mockClient(S3Client);
-const dynamo = mockClient(DynamoDBDocumentClient);
-const sfn = mockClient(SFNClient);
-let bucket: FakeBucket;
-let table: FakeTable;
-let stateMachine: FakeStateMachine;
-let handler: typeof import("#functions/ingest/handler.ts").handler;
-
-beforeAll(async () => {
-  vi.stubEnv("SEGFOCUS_BUCKET", "segfocus-test");
-  vi.stubEnv("SEGFOCUS_TABLE", "segfocus-test");
-  vi.stubEnv("SEGFOCUS_INGEST_STATE_MACHINE", STATE_MACHINE);
-  vi.stubEnv("SEGFOCUS_DISTRIBUTED_INGEST_BYTES", String(THRESHOLD));
-  vi.stubEnv("AWS_REGION", "eu-west-1");
-  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
-  vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
-  ({ handler } = await import("#functions/ingest/handler.ts"));
+const { aws, handler } = handlerOnFakeAws(() => import("#functions/ingest/handler.ts"), {
+  bucket: { versioned: true },
+  environment: {
+    SEGFOCUS_INGEST_STATE_MACHINE: STATE_MACHINE,
+    SEGFOCUS_DISTRIBUTED_INGEST_BYTES: String(THRESHOLD),
+  },
 });
+const sfn = mockClient(SFNClient);
+let stateMachine: FakeStateMachine;
 
 beforeEach(() => {
-  s3.reset();
-  dynamo.reset();
   sfn.reset();
-  bucket = new FakeBucket({ versioned: true }).attach(s3);
-  table = new FakeTable().attach(dynamo);
   stateMachine = new FakeStateMachine().attach(sfn);
 });
 
@@ -117,7 +102,7 @@ function uploaded(object: AnnouncedObject) {
 
 describe("ingest handler: uploads past the size threshold", () => {
   it("starts one execution of the state machine, named from the batch id and the upload's version, and ingests nothing itself", async () => {
-    const big = bucket.upload("incoming/2026-11-22/lines.csv", csvFile(100));
+    const big = aws.bucket.upload("incoming/2026-11-22/lines.csv", csvFile(100));
     expect(big.size).toBeGreaterThanOrEqual(THRESHOLD);
 
     const response = await handler(sqsEvent(["m-1", big]));
@@ -137,12 +122,12 @@ describe("ingest handler: uploads past the size threshold", () => {
     });
     expect(starts[0]?.name).toMatch(/^2026-11-22-[0-9a-f]{32}$/);
     expect(stateMachine.executions.size).toBe(1);
-    expect(bucket.objects.has("partials/2026-11-22.cube")).toBe(false);
-    expect(table.item("BATCH#2026-11-22", "BATCH")).toBeUndefined();
+    expect(aws.bucket.objects.has("partials/2026-11-22.cube")).toBe(false);
+    expect(aws.table.item("BATCH#2026-11-22", "BATCH")).toBeUndefined();
   });
 
   it("starts no second execution for a redelivered message while the first runs: Step Functions answers with the running one", async () => {
-    const big = bucket.upload("incoming/b-1/lines.csv", csvFile(100));
+    const big = aws.bucket.upload("incoming/b-1/lines.csv", csvFile(100));
     await handler(sqsEvent(["m-1", big]));
 
     const response = await handler(sqsEvent(["m-1", big]));
@@ -158,7 +143,7 @@ describe("ingest handler: uploads past the size threshold", () => {
   ] as const)(
     "starts none for a redelivered message once the upload's execution has %s",
     async (_, status) => {
-      const big = bucket.upload("incoming/b-1/lines.csv", csvFile(100));
+      const big = aws.bucket.upload("incoming/b-1/lines.csv", csvFile(100));
       await handler(sqsEvent(["m-1", big]));
       const name = executionName(uploaded(big));
       stateMachine.end(name, status);
@@ -179,16 +164,16 @@ describe("ingest handler: uploads past the size threshold", () => {
   ])(
     "starts an execution for every new upload, also of content counted before, in %s",
     async (_, versioned) => {
-      bucket = new FakeBucket({ versioned }).attach(s3);
+      aws.bucket = new FakeBucket({ versioned }).attach(aws.s3);
       const key = "incoming/b-1/lines.csv";
-      const first = bucket.upload(key, csvFile(100));
+      const first = aws.bucket.upload(key, csvFile(100));
       await handler(sqsEvent(["m-1", first]));
       stateMachine.end(executionName(uploaded(first)), "SUCCEEDED");
-      const second = bucket.upload(key, csvFile(120));
+      const second = aws.bucket.upload(key, csvFile(120));
       await handler(sqsEvent(["m-2", second]));
       stateMachine.end(executionName(uploaded(second)), "SUCCEEDED");
 
-      const third = bucket.upload(key, csvFile(100));
+      const third = aws.bucket.upload(key, csvFile(100));
       const response = await handler(sqsEvent(["m-3", third]));
 
       expect(response).toEqual({ batchItemFailures: [] });
@@ -206,7 +191,7 @@ describe("ingest handler: uploads past the size threshold", () => {
   );
 
   it("hands the message back to SQS when Step Functions refuses to start the execution", async () => {
-    const big = bucket.upload("incoming/b-1/lines.csv", csvFile(100));
+    const big = aws.bucket.upload("incoming/b-1/lines.csv", csvFile(100));
     sfn.on(StartExecutionCommand).rejects(
       new SFNServiceException({
         name: "ThrottlingException",
@@ -222,13 +207,13 @@ describe("ingest handler: uploads past the size threshold", () => {
   });
 
   it("still ingests an upload under the threshold itself, starting no execution", async () => {
-    const small = bucket.upload("incoming/b-2/lines.csv", csvFile(5));
+    const small = aws.bucket.upload("incoming/b-2/lines.csv", csvFile(5));
     expect(small.size).toBeLessThan(THRESHOLD);
 
     const response = await handler(sqsEvent(["m-1", small]));
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
-    expect(table.item("BATCH#b-2", "BATCH")).toMatchObject({ status: "aggregated", accepted: 5 });
+    expect(aws.table.item("BATCH#b-2", "BATCH")).toMatchObject({ status: "aggregated", accepted: 5 });
   });
 });

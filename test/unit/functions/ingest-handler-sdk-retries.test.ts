@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Item } from "../store/fake-table.ts";
+import { stubFunctionEnvironment } from "./function-environment.ts";
 import { dynamoDbError, FakeAwsHttp, s3Error, sdkHttpHandler } from "./http-fakes.ts";
 import { s3Event, sqsEvent } from "./lambda-events.ts";
 
@@ -14,14 +15,11 @@ let aws: FakeAwsHttp;
 let handler: typeof import("#functions/ingest/handler.ts").handler;
 
 beforeEach(async () => {
-  vi.stubEnv("SEGFOCUS_BUCKET", "segfocus-test");
-  vi.stubEnv("SEGFOCUS_TABLE", "segfocus-test");
-  vi.stubEnv("AWS_REGION", "eu-west-1");
+  stubFunctionEnvironment();
+  // The real clients sign their requests: credentials from the environment, never the instance's.
   vi.stubEnv("AWS_ACCESS_KEY_ID", "AKIAFAKEFORUNITTESTS");
   vi.stubEnv("AWS_SECRET_ACCESS_KEY", "fake-secret-for-unit-tests");
   vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
-  vi.stubEnv("POWERTOOLS_LOG_LEVEL", "SILENT");
-  vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
   vi.spyOn(Math, "random").mockReturnValue(0);
   aws = new FakeAwsHttp();
   vi.spyOn(sdkHttpHandler(), "handle").mockImplementation((request) => aws.handle(request));

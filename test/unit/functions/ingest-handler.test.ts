@@ -1,33 +1,13 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { S3Client } from "@aws-sdk/client-s3";
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { describe, expect, it, vi } from "vitest";
 import { decodeCube } from "#domain/cube-codec.ts";
-import { FakeTable, type Item } from "../store/fake-table.ts";
-import { FakeBucket } from "./fake-bucket.ts";
-import { stubFunctionEnvironment } from "./function-environment.ts";
+import type { Item } from "../store/fake-table.ts";
+import { handlerOnFakeAws } from "./fake-aws.ts";
 import { s3Event, sqsEvent } from "./lambda-events.ts";
 import { internalServerError, slowDown, throughputExceeded } from "./service-faults.ts";
 
-const s3 = mockClient(S3Client);
-const dynamo = mockClient(DynamoDBDocumentClient);
-let bucket: FakeBucket;
-let table: FakeTable;
-let handler: typeof import("#functions/ingest/handler.ts").handler;
-
-beforeAll(async () => {
-  // The module builds its stores from the environment when it is imported.
-  stubFunctionEnvironment();
-  ({ handler } = await import("#functions/ingest/handler.ts"));
-});
-
-beforeEach(() => {
-  s3.reset();
-  dynamo.reset();
-  bucket = new FakeBucket().attach(s3);
-  table = new FakeTable().attach(dynamo);
-});
+const { aws, handler } = handlerOnFakeAws(() => import("#functions/ingest/handler.ts"));
 
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,channel,category";
 
@@ -41,7 +21,7 @@ function csvFile(rows: number): string {
 }
 
 function batch(batchId: string): Item | undefined {
-  return table.item(`BATCH#${batchId}`, "BATCH");
+  return aws.table.item(`BATCH#${batchId}`, "BATCH");
 }
 
 const isUpdateTo = (status: string) => (input: Item) =>
@@ -49,15 +29,15 @@ const isUpdateTo = (status: string) => (input: Item) =>
 
 describe("ingest handler", () => {
   it("ingests every upload an SQS event announces and hands no message back", async () => {
-    const first = bucket.upload("incoming/b-1/orders.csv", csvFile(20));
-    const second = bucket.upload("incoming/b-2/June sales.csv", csvFile(30));
+    const first = aws.bucket.upload("incoming/b-1/orders.csv", csvFile(20));
+    const second = aws.bucket.upload("incoming/b-2/June sales.csv", csvFile(30));
 
     const response = await handler(sqsEvent(["m-1", first], ["m-2", second]));
 
     expect(response).toEqual({ batchItemFailures: [] });
     expect(batch("b-1")).toMatchObject({ status: "aggregated", accepted: 20, contentHash: first.eTag });
     expect(batch("b-2")).toMatchObject({ status: "aggregated", accepted: 30, fileName: "June sales.csv" });
-    const partial = bucket.objects.get("partials/b-2.cube");
+    const partial = aws.bucket.objects.get("partials/b-2.cube");
     expect(partial && decodeCube(partial).schemes.map((scheme) => scheme.id)).toEqual([
       "channel",
       "category",
@@ -66,8 +46,8 @@ describe("ingest handler", () => {
   });
 
   it("counts each upload's accepted and rejected lines as metrics", async () => {
-    const first = bucket.upload("incoming/b-1/orders.csv", csvFile(20));
-    const second = bucket.upload(
+    const first = aws.bucket.upload("incoming/b-1/orders.csv", csvFile(20));
+    const second = aws.bucket.upload(
       "incoming/b-2/orders.csv",
       `${csvFile(30)}T99,not a date,C1,O99,1.00,1,1.00,shop,tools\n`,
     );
@@ -85,7 +65,7 @@ describe("ingest handler", () => {
   });
 
   it("consumes the message of a bad file: the batch fails for good, with what to fix", async () => {
-    const empty = bucket.upload("incoming/b-1/orders.csv", "");
+    const empty = aws.bucket.upload("incoming/b-1/orders.csv", "");
 
     const response = await handler(sqsEvent(["m-1", empty]));
 
@@ -96,9 +76,9 @@ describe("ingest handler", () => {
 
 describe("ingest handler: S3 throttling (SlowDown, 503) on GetObject", () => {
   it("hands the message back to SQS and fails the batch as retryable while S3 keeps refusing", async () => {
-    const good = bucket.upload("incoming/b-1/orders.csv", csvFile(20));
-    const throttled = bucket.upload("incoming/b-2/orders.csv", csvFile(20));
-    const reads = bucket.failingReads(throttled.key, slowDown);
+    const good = aws.bucket.upload("incoming/b-1/orders.csv", csvFile(20));
+    const throttled = aws.bucket.upload("incoming/b-2/orders.csv", csvFile(20));
+    const reads = aws.bucket.failingReads(throttled.key, slowDown);
 
     const response = await handler(sqsEvent(["m-1", good], ["m-2", throttled]));
 
@@ -113,12 +93,12 @@ describe("ingest handler: S3 throttling (SlowDown, 503) on GetObject", () => {
         message: expect.stringContaining("Please reduce your request rate."),
       },
     });
-    expect(bucket.objects.has("partials/b-2.cube")).toBe(false);
+    expect(aws.bucket.objects.has("partials/b-2.cube")).toBe(false);
   });
 
   it("aggregates the batch when SQS delivers the message again and S3 answers", async () => {
-    const object = bucket.upload("incoming/b-1/orders.csv", csvFile(20));
-    bucket.failingReads(object.key, slowDown, 1);
+    const object = aws.bucket.upload("incoming/b-1/orders.csv", csvFile(20));
+    aws.bucket.failingReads(object.key, slowDown, 1);
     const event = sqsEvent(["m-1", object]);
 
     const first = await handler(event);
@@ -131,8 +111,8 @@ describe("ingest handler: S3 throttling (SlowDown, 503) on GetObject", () => {
   });
 
   it("throws for an S3 event delivered directly, so that Lambda retries it", async () => {
-    const object = bucket.upload("incoming/b-1/orders.csv", csvFile(20));
-    bucket.failingReads(object.key, slowDown);
+    const object = aws.bucket.upload("incoming/b-1/orders.csv", csvFile(20));
+    aws.bucket.failingReads(object.key, slowDown);
 
     await expect(handler(s3Event(object))).rejects.toThrow("Please reduce your request rate.");
 
@@ -145,8 +125,8 @@ describe("ingest handler: S3 throttling (SlowDown, 503) on GetObject", () => {
 
 describe("ingest handler: DynamoDB throughput and server errors", () => {
   it("fails the batch as retryable and hands the message back when the policy cannot be read", async () => {
-    const object = bucket.upload("incoming/b-1/orders.csv", csvFile(20));
-    table.failing("Get", throughputExceeded, { when: (input) => (input.Key as Item).pk === "CONFIG" });
+    const object = aws.bucket.upload("incoming/b-1/orders.csv", csvFile(20));
+    aws.table.failing("Get", throughputExceeded, { when: (input) => (input.Key as Item).pk === "CONFIG" });
 
     const response = await handler(sqsEvent(["m-1", object]));
 
@@ -162,8 +142,8 @@ describe("ingest handler: DynamoDB throughput and server errors", () => {
   });
 
   it("fails the batch as retryable when its aggregated status cannot be stored, and ingests it again on redelivery", async () => {
-    const object = bucket.upload("incoming/b-1/orders.csv", csvFile(20));
-    const updates = table.failing("Update", internalServerError, {
+    const object = aws.bucket.upload("incoming/b-1/orders.csv", csvFile(20));
+    const updates = aws.table.failing("Update", internalServerError, {
       when: isUpdateTo("aggregated"),
       times: 1,
     });
@@ -182,18 +162,19 @@ describe("ingest handler: DynamoDB throughput and server errors", () => {
   });
 
   it("hands the message back, writing nothing, while DynamoDB answers nothing but errors", async () => {
-    const object = bucket.upload("incoming/b-1/orders.csv", csvFile(20));
-    for (const operation of ["Get", "Put", "Update"] as const) table.failing(operation, internalServerError);
+    const object = aws.bucket.upload("incoming/b-1/orders.csv", csvFile(20));
+    for (const operation of ["Get", "Put", "Update"] as const)
+      aws.table.failing(operation, internalServerError);
 
     const response = await handler(sqsEvent(["m-1", object]));
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m-1" }] });
-    expect([...bucket.objects.keys()]).toEqual(["incoming/b-1/orders.csv"]);
+    expect([...aws.bucket.objects.keys()]).toEqual(["incoming/b-1/orders.csv"]);
   });
 
   it("aggregates the batch on redelivery once a throttled batch record can be created", async () => {
-    const object = bucket.upload("incoming/b-1/orders.csv", csvFile(20));
-    table.failing("Put", throughputExceeded, { times: 1 });
+    const object = aws.bucket.upload("incoming/b-1/orders.csv", csvFile(20));
+    aws.table.failing("Put", throughputExceeded, { times: 1 });
     const event = sqsEvent(["m-1", object]);
 
     const first = await handler(event);
@@ -202,6 +183,6 @@ describe("ingest handler: DynamoDB throughput and server errors", () => {
     expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: "m-1" }] });
     expect(redelivered).toEqual({ batchItemFailures: [] });
     expect(batch("b-1")).toMatchObject({ status: "aggregated", accepted: 20 });
-    expect(dynamo.commandCalls(PutCommand)).toHaveLength(2);
+    expect(aws.dynamo.commandCalls(PutCommand)).toHaveLength(2);
   });
 });

@@ -1,29 +1,10 @@
-import { S3Client } from "@aws-sdk/client-s3";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { FakeTable } from "../store/fake-table.ts";
-import { FakeBucket } from "./fake-bucket.ts";
-import { stubFunctionEnvironment } from "./function-environment.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { handlerOnFakeAws } from "./fake-aws.ts";
 
-const s3 = mockClient(S3Client);
-const dynamo = mockClient(DynamoDBDocumentClient);
-let bucket: FakeBucket;
-let table: FakeTable;
-let handler: typeof import("#functions/record-ingest-failure/handler.ts").handler;
-
-beforeAll(async () => {
-  // The module builds its stores from the environment when it is imported.
-  stubFunctionEnvironment();
-  ({ handler } = await import("#functions/record-ingest-failure/handler.ts"));
-});
+const { aws, handler } = handlerOnFakeAws(() => import("#functions/record-ingest-failure/handler.ts"));
 
 beforeEach(() => {
-  s3.reset();
-  dynamo.reset();
-  bucket = new FakeBucket().attach(s3);
-  table = new FakeTable().attach(dynamo);
-  table.seed({
+  aws.table.seed({
     pk: "BATCH#b-1",
     sk: "BATCH",
     batchId: "b-1",
@@ -45,7 +26,7 @@ describe("record-ingest-failure handler", () => {
     });
 
     expect(result).toEqual({ batchId: "b-1", status: "failed" });
-    const batch = table.item("BATCH#b-1", "BATCH");
+    const batch = aws.table.item("BATCH#b-1", "BATCH");
     expect(batch).toMatchObject({
       status: "failed",
       contentHash: "counted-before",
@@ -54,12 +35,12 @@ describe("record-ingest-failure handler", () => {
     expect(String((batch?.error as { message?: string } | undefined)?.message)).toContain(
       "States.TaskFailed: SlowDown: Please reduce your request rate.",
     );
-    expect(bucket.objects.size).toBe(0);
+    expect(aws.bucket.objects.size).toBe(0);
   });
 
   it("refuses an input that is not a failed step's, changing nothing", async () => {
     await expect(handler({ object: OBJECT, parts: [{ index: 0 }] })).rejects.toThrow();
 
-    expect(table.item("BATCH#b-1", "BATCH")).toMatchObject({ status: "ingesting" });
+    expect(aws.table.item("BATCH#b-1", "BATCH")).toMatchObject({ status: "ingesting" });
   });
 });

@@ -1,29 +1,17 @@
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { encodeCube } from "#domain/cube-codec.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
 import { channelFixtureSales } from "#test-support/channel-fixture.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
-import { FakeTable, type Item } from "../store/fake-table.ts";
-import { FakeBucket } from "./fake-bucket.ts";
-import { stubFunctionEnvironment } from "./function-environment.ts";
+import type { Item } from "../store/fake-table.ts";
+import { handlerOnFakeAws } from "./fake-aws.ts";
 import { internalServerError, slowDown, throughputExceeded } from "./service-faults.ts";
 
-const s3 = mockClient(S3Client);
-const dynamo = mockClient(DynamoDBDocumentClient);
-let bucket: FakeBucket;
-let table: FakeTable;
-let handler: typeof import("#functions/score/handler.ts").handler;
-
-beforeAll(async () => {
-  // The module builds its stores from the environment when it is imported.
-  stubFunctionEnvironment();
-  ({ handler } = await import("#functions/score/handler.ts"));
-});
+const { aws, handler } = handlerOnFakeAws(() => import("#functions/score/handler.ts"));
 
 const SALES = channelFixtureSales();
 const BATCHES: Record<string, readonly string[]> = {
@@ -36,14 +24,10 @@ const SEGMENTS = scoreCube(salesCube(SALES), DEFAULT_POLICY).schemes.reduce(
 );
 
 beforeEach(() => {
-  s3.reset();
-  dynamo.reset();
-  bucket = new FakeBucket().attach(s3);
-  table = new FakeTable().attach(dynamo);
   for (const [batchId, channels] of Object.entries(BATCHES)) {
     const cube = salesCube(SALES.filter((sale) => channels.includes(sale.channel)));
-    bucket.objects.set(`partials/${batchId}.cube`, encodeCube(cube));
-    table.seed({
+    aws.bucket.objects.set(`partials/${batchId}.cube`, encodeCube(cube));
+    aws.table.seed({
       pk: `BATCH#${batchId}`,
       sk: "BATCH",
       batchId,
@@ -56,12 +40,13 @@ beforeEach(() => {
 });
 
 function batch(batchId: string): Item | undefined {
-  return table.item(`BATCH#${batchId}`, "BATCH");
+  return aws.table.item(`BATCH#${batchId}`, "BATCH");
 }
 
 function storedSegments(): number {
   return ["channel", "customer", "channel+category"].reduce(
-    (sum, scheme) => sum + table.sortKeys(`SCHEME#${scheme}`).filter((key) => key.startsWith("SEG#")).length,
+    (sum, scheme) =>
+      sum + aws.table.sortKeys(`SCHEME#${scheme}`).filter((key) => key.startsWith("SEG#")).length,
     0,
   );
 }
@@ -90,7 +75,7 @@ describe("score handler", () => {
       segmentsRemoved: 0,
     });
     expect(storedSegments()).toBe(SEGMENTS);
-    expect(table.item(`RUN#${run.runId}`, "RUN")).toMatchObject({
+    expect(aws.table.item(`RUN#${run.runId}`, "RUN")).toMatchObject({
       runId: run.runId,
       batchIds: ["b-1", "b-2"],
     });
@@ -99,7 +84,7 @@ describe("score handler", () => {
   });
 
   it("gets every write in when DynamoDB leaves some unprocessed for a while (the repository's retries)", async () => {
-    table.unprocessed = (requests, call) => (call <= 2 ? requests.slice(0, 5) : []);
+    aws.table.unprocessed = (requests, call) => (call <= 2 ? requests.slice(0, 5) : []);
 
     const run = await handler();
 
@@ -111,32 +96,32 @@ describe("score handler", () => {
 
 describe("score handler: faults that outlast the retries", () => {
   it("throws on persistent throughput errors, so the invocation is retried; no run is recorded, no batch marked", async () => {
-    table.failing("BatchWrite", throughputExceeded);
+    aws.table.failing("BatchWrite", throughputExceeded);
 
     await expect(handler()).rejects.toThrow("provisioned throughput");
 
-    expect(table.partitions("RUN#")).toEqual([]);
+    expect(aws.table.partitions("RUN#")).toEqual([]);
     expect(batch("b-1")).toMatchObject({ status: "aggregated" });
     expect(batch("b-2")).toMatchObject({ status: "aggregated" });
   });
 
   it("throws when S3 will not list the partials", async () => {
-    s3.on(ListObjectsV2Command).rejects(slowDown());
+    aws.s3.on(ListObjectsV2Command).rejects(slowDown());
 
     await expect(handler()).rejects.toThrow("Please reduce your request rate.");
 
-    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(aws.dynamo.commandCalls(BatchWriteCommand)).toHaveLength(0);
     expect(batch("b-1")).toMatchObject({ status: "aggregated" });
   });
 
   it("completes on the next invocation after a DynamoDB server error", async () => {
-    table.failing("BatchWrite", internalServerError, { times: 1 });
+    aws.table.failing("BatchWrite", internalServerError, { times: 1 });
 
     await expect(handler()).rejects.toThrow("Internal server error");
     const retried = await handler();
 
     expect(retried.batchIds).toEqual(["b-1", "b-2"]);
-    expect(table.partitions("RUN#")).toEqual([`RUN#${retried.runId}`]);
+    expect(aws.table.partitions("RUN#")).toEqual([`RUN#${retried.runId}`]);
     expect(storedSegments()).toBe(SEGMENTS);
     expect(batch("b-1")).toMatchObject({ status: "scored", runId: retried.runId });
     expect(batch("b-2")).toMatchObject({ status: "scored", runId: retried.runId });
