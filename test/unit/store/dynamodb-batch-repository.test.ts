@@ -1,22 +1,14 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import type { BatchRecord } from "#store/records.ts";
-import { FakeTable } from "./fake-table.ts";
+import { fakeTableEachTest, TEST_TABLE } from "./table-fixture.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-let table: FakeTable;
+const db = fakeTableEachTest();
 let repository: DynamoDbBatchRepository;
 
 beforeEach(() => {
-  dynamo.reset();
-  table = new FakeTable().attach(dynamo);
-  repository = new DynamoDbBatchRepository(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
-    "segfocus-test",
-  );
+  repository = new DynamoDbBatchRepository(db.client, TEST_TABLE);
 });
 
 const BATCH: BatchRecord = {
@@ -32,10 +24,10 @@ describe("createBatch", () => {
     const outcome = await repository.createBatch(BATCH);
 
     expect(outcome).toEqual({ created: true, batch: BATCH });
-    const put = dynamo.commandCalls(PutCommand)[0]?.args[0].input;
+    const put = db.dynamo.commandCalls(PutCommand)[0]?.args[0].input;
     expect(put?.ConditionExpression).toBe("attribute_not_exists(#pk)");
     expect(put?.ExpressionAttributeNames).toEqual({ "#pk": "pk" });
-    expect(table.item("BATCH#b-0615", "BATCH")).toEqual({
+    expect(db.table.item("BATCH#b-0615", "BATCH")).toEqual({
       pk: "BATCH#b-0615",
       sk: "BATCH",
       gsi1pk: "BATCHES",
@@ -51,14 +43,14 @@ describe("createBatch", () => {
     const outcome = await repository.createBatch({ ...BATCH, fileName: "other.csv" });
 
     expect(outcome).toEqual({ created: false, batch: stored });
-    expect(table.item("BATCH#b-0615", "BATCH")).toMatchObject({
+    expect(db.table.item("BATCH#b-0615", "BATCH")).toMatchObject({
       fileName: "orders.csv",
       status: "aggregated",
     });
   });
 
   it("passes on a failure that is not the condition", async () => {
-    dynamo.on(PutCommand).rejects(new Error("Throughput exceeds the current capacity of your table"));
+    db.dynamo.on(PutCommand).rejects(new Error("Throughput exceeds the current capacity of your table"));
 
     await expect(repository.createBatch(BATCH)).rejects.toThrow("Throughput exceeds");
   });
@@ -72,7 +64,7 @@ describe("updateBatch", () => {
   };
 
   it("sets the given fields and removes those given as undefined, in one update of an existing batch", async () => {
-    table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...failed });
+    db.table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...failed });
 
     const updated = await repository.updateBatch("b-0615", {
       status: "ingesting",
@@ -81,7 +73,7 @@ describe("updateBatch", () => {
       updatedAt: "2024-06-15T02:05:00.000Z",
     });
 
-    const input = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const input = db.dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.UpdateExpression).toBe("SET #f0 = :v0, #f1 = :v1, #f3 = :v3 REMOVE #f2");
     expect(input?.ExpressionAttributeNames).toEqual({
       "#pk": "pk",
@@ -106,7 +98,7 @@ describe("updateBatch", () => {
   });
 
   it("applies a change only while the batch's status is one of those allowed", async () => {
-    table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...BATCH, status: "aggregated" });
+    db.table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...BATCH, status: "aggregated" });
 
     const scored = await repository.updateBatch(
       "b-0615",
@@ -114,7 +106,7 @@ describe("updateBatch", () => {
       { onlyIfStatusIn: ["aggregated", "scored"] },
     );
 
-    const input = dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const input = db.dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.ConditionExpression).toBe("attribute_exists(#pk) AND #status IN (:s0, :s1)");
     expect(input?.ExpressionAttributeNames).toMatchObject({ "#status": "status" });
     expect(input?.ExpressionAttributeValues).toMatchObject({ ":s0": "aggregated", ":s1": "scored" });
@@ -122,7 +114,7 @@ describe("updateBatch", () => {
   });
 
   it("returns undefined and changes nothing when the status condition fails", async () => {
-    table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...failed });
+    db.table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...failed });
 
     const outcome = await repository.updateBatch(
       "b-0615",
@@ -131,16 +123,16 @@ describe("updateBatch", () => {
     );
 
     expect(outcome).toBeUndefined();
-    expect(table.item("BATCH#b-0615", "BATCH")).toMatchObject({ status: "failed", error: failed.error });
+    expect(db.table.item("BATCH#b-0615", "BATCH")).toMatchObject({ status: "failed", error: failed.error });
   });
 
   it("returns undefined for a batch that does not exist, without creating it", async () => {
     expect(await repository.updateBatch("b-none", { status: "ingesting" })).toBeUndefined();
-    expect(table.item("BATCH#b-none", "BATCH")).toBeUndefined();
+    expect(db.table.item("BATCH#b-none", "BATCH")).toBeUndefined();
   });
 
   it("passes on a failure that is not the condition", async () => {
-    dynamo.on(UpdateCommand).rejects(new Error("Internal server error"));
+    db.dynamo.on(UpdateCommand).rejects(new Error("Internal server error"));
 
     await expect(repository.updateBatch("b-0615", { status: "ingesting" })).rejects.toThrow(
       "Internal server error",
@@ -164,7 +156,7 @@ describe("listBatches", () => {
     expect(first.items.map((batch) => batch.batchId)).toEqual(["b-3", "b-2"]);
     expect(second.items.map((batch) => batch.batchId)).toEqual(["b-1"]);
     expect(second.cursor).toBeUndefined();
-    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+    expect(db.dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
       IndexName: "gsi1",
       ExpressionAttributeValues: { ":pk": "BATCHES" },
       ScanIndexForward: false,
@@ -175,7 +167,7 @@ describe("listBatches", () => {
 
 describe("reading a stored batch", () => {
   it("refuses an item of another shape, naming its key and the field", async () => {
-    table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...BATCH, status: "done", accepted: "ten" });
+    db.table.seed({ pk: "BATCH#b-0615", sk: "BATCH", ...BATCH, status: "done", accepted: "ten" });
 
     await expect(repository.getBatch("b-0615")).rejects.toThrow(
       /^stored item BATCH#b-0615 \/ BATCH: status: /,

@@ -1,17 +1,17 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   type DeleteCommandInput,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   type PutCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import type { AwsClientStub } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type ForceOfChange, forceOfChangeSchema } from "#domain/forces.ts";
 import { type Policy, policySchema } from "#domain/policy.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
 import { conditionFailed, FakeTable, type Item } from "./fake-table.ts";
+import { fakeTableEachTest, TEST_TABLE } from "./table-fixture.ts";
 
 /**
  * The fake table, plus what the configuration asks of DynamoDB beyond what the score repository
@@ -54,16 +54,11 @@ class ConfigTable extends FakeTable {
   }
 }
 
-const TABLE_NAME = "segfocus-test";
-const dynamo = mockClient(DynamoDBDocumentClient);
-let table: ConfigTable;
+const db = fakeTableEachTest(() => new ConfigTable());
 let config: DynamoDbConfigRepository;
 
 beforeEach(() => {
-  dynamo.reset();
-  table = new ConfigTable().attach(dynamo);
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  config = new DynamoDbConfigRepository(client, TABLE_NAME);
+  config = new DynamoDbConfigRepository(db.client, TEST_TABLE);
 });
 
 const force = (id: string, volumeGrowth = -0.15): ForceOfChange =>
@@ -85,7 +80,7 @@ describe("DynamoDbConfigRepository", () => {
     it("stores a force under CONFIG / SCENARIO#{id}, telling a creation from a replacement", async () => {
       expect(await config.putScenario(force("digital-giant"))).toEqual({ created: true });
       expect(await config.putScenario(force("digital-giant", -0.3))).toEqual({ created: false });
-      expect(table.sortKeys("CONFIG")).toEqual(["SCENARIO#digital-giant"]);
+      expect(db.table.sortKeys("CONFIG")).toEqual(["SCENARIO#digital-giant"]);
       expect(await config.getScenario("digital-giant")).toEqual(force("digital-giant", -0.3));
       expect(await config.getScenario("new-entrant")).toBeUndefined();
     });
@@ -113,7 +108,7 @@ describe("DynamoDbConfigRepository", () => {
     it("writes the one item it reads back, CONFIG / POLICY with its version and JSON body", async () => {
       expect(await config.getPolicy()).toBeUndefined();
       expect(await config.putPolicy(policy(2, 75), 1)).toBe(true);
-      expect(table.item("CONFIG", "POLICY")).toEqual({
+      expect(db.table.item("CONFIG", "POLICY")).toEqual({
         pk: "CONFIG",
         sk: "POLICY",
         version: 2,
@@ -137,7 +132,7 @@ describe("DynamoDbConfigRepository", () => {
       expect(await config.putPolicy(policy(4, 90), 3)).toBe(false);
       expect(await config.getPolicy()).toEqual(policy(2, 75));
       expect(await config.getPolicyVersion(2)).toEqual(policy(2, 75));
-      expect(table.sortKeys("CONFIG")).toEqual(["POLICY", "POLICY#v2"]);
+      expect(db.table.sortKeys("CONFIG")).toEqual(["POLICY", "POLICY#v2"]);
     });
   });
 
@@ -151,7 +146,7 @@ describe("DynamoDbConfigRepository", () => {
       });
       expect(await config.getMapping("erp-export.v2")).toEqual({ ...mapping, delimiter: ";" });
       expect(await config.getMapping("erp-export")).toBeUndefined();
-      expect(table.sortKeys("CONFIG")).toEqual(["MAPPING#erp-export.v2"]);
+      expect(db.table.sortKeys("CONFIG")).toEqual(["MAPPING#erp-export.v2"]);
     });
   });
 

@@ -1,24 +1,16 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DecisionEntry } from "#domain/leader-decision.ts";
 import type { DecisionState } from "#store/decision-repository.ts";
 import { DynamoDbDecisionRepository } from "#store/dynamodb-decision-repository.ts";
 import { InvalidCursorError } from "#store/score-repository.ts";
-import { FakeTable } from "./fake-table.ts";
+import { fakeTableEachTest, TEST_TABLE } from "./table-fixture.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-let table: FakeTable;
+const db = fakeTableEachTest();
 let repository: DynamoDbDecisionRepository;
 
 beforeEach(() => {
-  dynamo.reset();
-  table = new FakeTable().attach(dynamo);
-  repository = new DynamoDbDecisionRepository(
-    DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" })),
-    "segfocus-test",
-  );
+  repository = new DynamoDbDecisionRepository(db.client, TEST_TABLE);
 });
 
 const SCORES = { profitability: 56, growth: 23, defensibility: 44.5, focus: 42.65 };
@@ -68,11 +60,11 @@ describe("record", () => {
     };
     expect(state).toEqual(expected);
     expect(await repository.getState("channel", "wholesale")).toEqual(expected);
-    const keys = table.sortKeys("SCHEME#channel");
+    const keys = db.table.sortKeys("SCHEME#channel");
     expect(keys).toHaveLength(2);
     expect(keys[0]).toBe("APPROVAL#wholesale");
     expect(keys[1]).toMatch(/^DECISION#wholesale#2025-03-01T08:00:00\.000Z#[0-9a-f-]{36}$/);
-    expect(JSON.parse(table.item("SCHEME#channel", keys[1] as string)?.body as string)).toEqual(override);
+    expect(JSON.parse(db.table.item("SCHEME#channel", keys[1] as string)?.body as string)).toEqual(override);
   });
 
   it("marks an approval approved, with the recommendation as its decision", async () => {
@@ -86,7 +78,7 @@ describe("record", () => {
     await repository.record(entry("2025-03-01T08:00:00.000Z", { segmentId: "a#b|west" }));
     await repository.record(entry("2025-03-01T09:00:00.000Z", { segmentId: "a" }));
 
-    expect(table.sortKeys("SCHEME#channel").filter((key) => key.startsWith("APPROVAL#"))).toEqual([
+    expect(db.table.sortKeys("SCHEME#channel").filter((key) => key.startsWith("APPROVAL#"))).toEqual([
       "APPROVAL#a",
       "APPROVAL#a%23b%7Cwest",
     ]);
@@ -140,7 +132,7 @@ describe("history", () => {
     await repository.record(entry("2025-03-01T08:00:00.000Z", { segmentId: "direct" }));
     await repository.record(entry("2025-03-01T09:00:00.000Z", { segmentId: "direct" }));
     const { cursor } = await repository.history("channel", "direct", { limit: 1 });
-    dynamo.resetHistory();
+    db.dynamo.resetHistory();
 
     await expect(repository.history("channel", "wholesale", { limit: 1, cursor })).rejects.toBeInstanceOf(
       InvalidCursorError,
@@ -154,7 +146,7 @@ describe("history", () => {
         cursor: cursorOf({ pk: "SCHEME#channel", sk: 7 }),
       }),
     ).rejects.toBeInstanceOf(InvalidCursorError);
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(db.dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
 });
 
@@ -164,7 +156,7 @@ describe("reviews", () => {
 
     await repository.flagForReview(state, REVIEW);
 
-    expect(table.item("SCHEME#channel", "APPROVAL#wholesale")).toMatchObject({
+    expect(db.table.item("SCHEME#channel", "APPROVAL#wholesale")).toMatchObject({
       gsi1pk: "REVIEWS",
       gsi1sk: "2025-04-01T03:00:00.000Z#channel#wholesale",
     });
@@ -179,7 +171,7 @@ describe("reviews", () => {
 
     await repository.record(entry("2025-04-02T08:00:00.000Z", { from: "decline", to: "decline" }));
 
-    const item = table.item("SCHEME#channel", "APPROVAL#wholesale");
+    const item = db.table.item("SCHEME#channel", "APPROVAL#wholesale");
     expect(item).not.toHaveProperty("gsi1pk");
     expect(item).not.toHaveProperty("gsi1sk");
     expect(await repository.listReviews({ limit: 10 })).toEqual({ items: [] });
@@ -198,9 +190,9 @@ describe("reviews", () => {
 
     await repository.flagForReview(read, REVIEW);
 
-    expect(dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
+    expect(db.dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
     expect(await repository.getState("channel", "wholesale")).toEqual(decidedSince);
-    expect(table.item("SCHEME#channel", "APPROVAL#wholesale")).not.toHaveProperty("gsi1pk");
+    expect(db.table.item("SCHEME#channel", "APPROVAL#wholesale")).not.toHaveProperty("gsi1pk");
   });
 
   it("does not create a standing decision for a segment that has none", async () => {
@@ -217,7 +209,7 @@ describe("reviews", () => {
 
     await repository.flagForReview(never, REVIEW);
 
-    expect(table.item("SCHEME#channel", "APPROVAL#direct")).toBeUndefined();
+    expect(db.table.item("SCHEME#channel", "APPROVAL#direct")).toBeUndefined();
   });
 
   it("lists the decisions in question most recently flagged first, across schemes, a page at a time", async () => {
@@ -243,7 +235,7 @@ describe("reviews", () => {
     await repository.record(entry("2025-03-01T08:00:00.000Z"));
     await repository.record(entry("2025-03-01T09:00:00.000Z"));
     const { cursor: historyCursor } = await repository.history("channel", "wholesale", { limit: 1 });
-    dynamo.resetHistory();
+    db.dynamo.resetHistory();
 
     await expect(repository.listReviews({ limit: 1, cursor: historyCursor })).rejects.toBeInstanceOf(
       InvalidCursorError,
@@ -252,7 +244,7 @@ describe("reviews", () => {
     await expect(repository.listReviews({ limit: 1, cursor: batchesCursor })).rejects.toBeInstanceOf(
       InvalidCursorError,
     );
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(db.dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
 });
 

@@ -1,12 +1,9 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
-  DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scoring.ts";
@@ -15,22 +12,18 @@ import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { InvalidCursorError } from "#store/score-repository.ts";
 import { channelFixtureSales } from "#test-support/channel-fixture.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
-import { FakeTable, type Item } from "./fake-table.ts";
+import type { Item } from "./fake-table.ts";
+import { fakeTableEachTest, TEST_TABLE } from "./table-fixture.ts";
 
-const TABLE_NAME = "segfocus-test";
-const dynamo = mockClient(DynamoDBDocumentClient);
-let table: FakeTable;
+const db = fakeTableEachTest();
 let delays: number[];
 let repository: DynamoDbScoreRepository;
 let batches: DynamoDbBatchRepository;
 
 beforeEach(() => {
-  dynamo.reset();
-  table = new FakeTable().attach(dynamo);
   delays = [];
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  batches = new DynamoDbBatchRepository(client, TABLE_NAME);
-  repository = new DynamoDbScoreRepository(client, TABLE_NAME, async (ms) => {
+  batches = new DynamoDbBatchRepository(db.client, TEST_TABLE);
+  repository = new DynamoDbScoreRepository(db.client, TEST_TABLE, async (ms) => {
     delays.push(ms);
   });
 });
@@ -57,9 +50,9 @@ function withSegments(
 }
 
 function batchWriteRequests(): Item[] {
-  return dynamo
+  return db.dynamo
     .commandCalls(BatchWriteCommand)
-    .flatMap((call) => (call.args[0].input as BatchWriteCommandInput).RequestItems?.[TABLE_NAME] ?? []);
+    .flatMap((call) => (call.args[0].input as BatchWriteCommandInput).RequestItems?.[TEST_TABLE] ?? []);
 }
 
 /** The sort keys of the items put by BatchWriteItem calls, e.g. SEG#direct. */
@@ -84,13 +77,13 @@ describe("writeScores", () => {
 
     expect(summary).toEqual({ written: SEGMENT_COUNT, unchanged: 0, removed: 0 });
     for (const { id, segments } of RESULT.schemes) {
-      expect(segmentKeysOf(table.sortKeys(`SCHEME#${id}`))).toEqual(
+      expect(segmentKeysOf(db.table.sortKeys(`SCHEME#${id}`))).toEqual(
         segments.map((segment) => `SEG#${segment.id}`).sort(),
       );
     }
-    expect(table.sortKeys("SCHEMES")).toEqual(RESULT.schemes.map((s) => `SCHEME#${s.id}`).sort());
-    for (const call of dynamo.commandCalls(BatchWriteCommand)) {
-      expect(call.args[0].input.RequestItems?.[TABLE_NAME]?.length).toBeLessThanOrEqual(25);
+    expect(db.table.sortKeys("SCHEMES")).toEqual(RESULT.schemes.map((s) => `SCHEME#${s.id}`).sort());
+    for (const call of db.dynamo.commandCalls(BatchWriteCommand)) {
+      expect(call.args[0].input.RequestItems?.[TEST_TABLE]?.length).toBeLessThanOrEqual(25);
     }
   });
 
@@ -98,7 +91,7 @@ describe("writeScores", () => {
     await repository.writeScores(RESULT, "run-1");
     const { history, ...segment } = scheme(RESULT, "channel").segments[0] as ScoredSegment;
     const stored = { ...segment, schemeId: "channel", runId: "run-1" };
-    dynamo.resetHistory();
+    db.dynamo.resetHistory();
 
     expect(await repository.getSegment("channel", segment.id)).toEqual(stored);
     expect(await repository.getSegmentWithHistory("channel", segment.id)).toEqual({
@@ -107,13 +100,13 @@ describe("writeScores", () => {
     });
     expect(await repository.getSegmentWithHistory("channel", "no-such-segment")).toBeUndefined();
     // A segment's detail is one read; a plain read leaves the history out.
-    const reads = dynamo
+    const reads = db.dynamo
       .commandCalls(GetCommand)
       .map((call) => Object.values(call.args[0].input.ExpressionAttributeNames ?? {}));
     expect(reads).toHaveLength(3);
     expect(reads[0]).not.toContain("history");
     expect(reads[1]).toContain("history");
-    expect(dynamo.commandCalls(GetCommand).map((call) => call.args[0].input.ConsistentRead)).toEqual([
+    expect(db.dynamo.commandCalls(GetCommand).map((call) => call.args[0].input.ConsistentRead)).toEqual([
       true,
       true,
       true,
@@ -128,7 +121,7 @@ describe("writeScores", () => {
 
   it("writes no segment again when a run produces the same scores", async () => {
     await repository.writeScores(RESULT, "run-1");
-    dynamo.resetHistory();
+    db.dynamo.resetHistory();
 
     const summary = await repository.writeScores(RESULT, "run-2");
 
@@ -140,7 +133,7 @@ describe("writeScores", () => {
 
   it("rewrites only the segment whose content changed", async () => {
     await repository.writeScores(RESULT, "run-1");
-    dynamo.resetHistory();
+    db.dynamo.resetHistory();
     const changed = withSegments(RESULT, "channel", (segments) =>
       segments.map((segment, i) =>
         i === 0 ? { ...segment, guidance: "reprice the outlet range" } : segment,
@@ -160,7 +153,7 @@ describe("writeScores", () => {
 
   it("rewrites a segment whose monthly history alone changed", async () => {
     await repository.writeScores(RESULT, "run-1");
-    dynamo.resetHistory();
+    db.dynamo.resetHistory();
     const target = scheme(RESULT, "channel").segments[0] as ScoredSegment;
     const revised = { ...target.history, revenue: target.history.revenue.map((revenue) => revenue + 1) };
     const changed = withSegments(RESULT, "channel", (segments) =>
@@ -183,8 +176,8 @@ describe("writeScores", () => {
     );
 
     expect(summary).toEqual({ written: 0, unchanged: SEGMENT_COUNT - 1, removed: 1 });
-    expect(table.item("SCHEME#channel", `SEG#${gone.id}`)).toBeUndefined();
-    expect(segmentKeysOf(table.sortKeys("SCHEME#channel"))).toHaveLength(kept.length);
+    expect(db.table.item("SCHEME#channel", `SEG#${gone.id}`)).toBeUndefined();
+    expect(segmentKeysOf(db.table.sortKeys("SCHEME#channel"))).toHaveLength(kept.length);
   });
 
   it("removes a scheme that is no longer scored, with all its segments", async () => {
@@ -197,14 +190,14 @@ describe("writeScores", () => {
     );
 
     expect(summary).toEqual({ written: 0, unchanged: SEGMENT_COUNT - customers, removed: customers });
-    expect(table.sortKeys("SCHEME#customer")).toEqual([]);
-    expect(table.item("SCHEMES", "SCHEME#customer")).toBeUndefined();
+    expect(db.table.sortKeys("SCHEME#customer")).toEqual([]);
+    expect(db.table.item("SCHEMES", "SCHEME#customer")).toBeUndefined();
     expect(await repository.listSchemes()).toHaveLength(RESULT.schemes.length - 1);
   });
 
   it("sends unprocessed items again, after growing pauses, until DynamoDB takes them", async () => {
     const resent: Item[][] = [];
-    table.unprocessed = (requests, call) => {
+    db.table.unprocessed = (requests, call) => {
       if (call > 1) resent.push([...requests]);
       return call <= 2 ? requests.slice(0, 3) : [];
     };
@@ -216,17 +209,17 @@ describe("writeScores", () => {
     expect(resent[1]).toEqual(resent[0]);
     expect(summary.written).toBe(SEGMENT_COUNT);
     for (const { id, segments } of RESULT.schemes) {
-      expect(segmentKeysOf(table.sortKeys(`SCHEME#${id}`))).toHaveLength(segments.length);
+      expect(segmentKeysOf(db.table.sortKeys(`SCHEME#${id}`))).toHaveLength(segments.length);
     }
   });
 
   it("fails, saying how many writes were left, once DynamoDB has refused them 8 times", async () => {
-    table.unprocessed = (requests) => requests.slice(0, 2);
+    db.table.unprocessed = (requests) => requests.slice(0, 2);
 
     await expect(repository.writeScores(RESULT, "run-1")).rejects.toThrow(
       "DynamoDB left 2 writes unprocessed after 8 attempts",
     );
-    expect(dynamo.commandCalls(BatchWriteCommand)).toHaveLength(8);
+    expect(db.dynamo.commandCalls(BatchWriteCommand)).toHaveLength(8);
     expect(delays).toEqual([100, 200, 400, 800, 1600, 2000, 2000]);
   });
 });
@@ -266,7 +259,7 @@ describe("cursors", () => {
     await expect(batches.listBatches({ limit: 10, cursor })).rejects.toThrow(
       "the cursor is not one this service issued",
     );
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(db.dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
   it.each([
@@ -307,7 +300,7 @@ describe("cursors", () => {
         ? repository.listSegments("channel", { limit: 10, cursor })
         : repository.listDecisions("channel", "yes", { limit: 10, cursor });
     await expect(request).rejects.toBeInstanceOf(InvalidCursorError);
-    expect(dynamo.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(db.dynamo.commandCalls(QueryCommand)).toHaveLength(0);
   });
 });
 
@@ -323,12 +316,12 @@ describe("listDecisions", () => {
       })),
     );
     await repository.writeScores(yes, "run-1");
-    dynamo.resetHistory();
+    db.dynamo.resetHistory();
 
     const page = await repository.listDecisions("channel", "yes", { limit: 50 });
 
-    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
-      TableName: TABLE_NAME,
+    expect(db.dynamo.commandCalls(QueryCommand)[0]?.args[0].input).toMatchObject({
+      TableName: TEST_TABLE,
       IndexName: "gsi1",
       KeyConditionExpression: "#pk = :pk",
       ExpressionAttributeNames: { "#pk": "gsi1pk" },
@@ -348,9 +341,12 @@ describe("listDecisions", () => {
 describe("reading stored scores", () => {
   it("refuses a segment whose body is not what a run writes, naming its key and the field", async () => {
     await repository.writeScores(RESULT, "run-1");
-    const stored = table.item("SCHEME#channel", "SEG#direct") as Record<string, unknown>;
+    const stored = db.table.item("SCHEME#channel", "SEG#direct") as Record<string, unknown>;
     const body = JSON.parse(stored.body as string);
-    table.seed({ ...stored, body: JSON.stringify({ ...body, scores: { ...body.scores, focus: "high" } }) });
+    db.table.seed({
+      ...stored,
+      body: JSON.stringify({ ...body, scores: { ...body.scores, focus: "high" } }),
+    });
 
     await expect(repository.getSegment("channel", "direct")).rejects.toThrow(
       /^stored item SCHEME#channel \/ SEG#direct: body\.scores\.focus: /,
@@ -362,8 +358,8 @@ describe("reading stored scores", () => {
 
   it("refuses a segment history that is not JSON, naming its key", async () => {
     await repository.writeScores(RESULT, "run-1");
-    const stored = table.item("SCHEME#channel", "SEG#direct") as Record<string, unknown>;
-    table.seed({ ...stored, history: "{cut" });
+    const stored = db.table.item("SCHEME#channel", "SEG#direct") as Record<string, unknown>;
+    db.table.seed({ ...stored, history: "{cut" });
 
     await expect(repository.getSegmentWithHistory("channel", "direct")).rejects.toThrow(
       "stored item SCHEME#channel / SEG#direct: history: not JSON",
@@ -372,9 +368,9 @@ describe("reading stored scores", () => {
 
   it("refuses a scheme summary without its decision counts, naming its key", async () => {
     await repository.writeScores(RESULT, "run-1");
-    const stored = table.item("SCHEMES", "SCHEME#channel") as Record<string, unknown>;
+    const stored = db.table.item("SCHEMES", "SCHEME#channel") as Record<string, unknown>;
     const { decisions: _, ...body } = JSON.parse(stored.body as string);
-    table.seed({ ...stored, body: JSON.stringify(body) });
+    db.table.seed({ ...stored, body: JSON.stringify(body) });
 
     await expect(repository.getScheme("channel")).rejects.toThrow(
       /^stored item SCHEMES \/ SCHEME#channel: body\.decisions: /,
