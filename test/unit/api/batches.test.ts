@@ -1,7 +1,4 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import type { Reject } from "#ingest/reject.ts";
 import { BlobKeys } from "#store/blob-store.ts";
@@ -10,25 +7,19 @@ import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import type { BatchRecord } from "#store/records.ts";
 import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
 import { MemoryConfigRepository } from "#test-support/memory-config.ts";
-import { FakeTable } from "../store/fake-table.ts";
+import { fakeTableEachTest, TEST_TABLE } from "../store/table-fixture.ts";
 import { memoryApi, TOKENS } from "./api-harness.ts";
 
-const dynamo = mockClient(DynamoDBDocumentClient);
-
-beforeEach(() => {
-  dynamo.reset();
-});
+const db = fakeTableEachTest();
 
 /** The batches on the one table as in AWS (a fake of it), so lists and cursors are the adapter's own. */
 function setup() {
-  new FakeTable().attach(dynamo);
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "eu-west-1" }));
-  const batches = new DynamoDbBatchRepository(db, "segfocus-test");
+  const batches = new DynamoDbBatchRepository(db.client, TEST_TABLE);
   const config = new MemoryConfigRepository();
   const blobs = new MemoryBlobStore();
   const { call } = memoryApi({
     batches,
-    scores: new DynamoDbScoreRepository(db, "segfocus-test"),
+    scores: new DynamoDbScoreRepository(db.client, TEST_TABLE),
     blobs,
     config,
   });
