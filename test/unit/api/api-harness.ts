@@ -44,6 +44,26 @@ export interface ApiCall {
   readonly pathParameters?: Record<string, string>;
 }
 
+type Caller = keyof typeof TOKENS;
+
+/** Requests carrying a caller's token, as its client sends them: `authorised.put("ingest", path, csv)`. */
+export const authorised = {
+  get: (caller: Caller, path: string): ApiCall => ({ method: "GET", path, claims: TOKENS[caller] }),
+  delete: (caller: Caller, path: string): ApiCall => ({ method: "DELETE", path, claims: TOKENS[caller] }),
+  post: (caller: Caller, path: string, body: unknown): ApiCall => ({
+    method: "POST",
+    path,
+    claims: TOKENS[caller],
+    body,
+  }),
+  put: (caller: Caller, path: string, body: unknown): ApiCall => ({
+    method: "PUT",
+    path,
+    claims: TOKENS[caller],
+    body,
+  }),
+};
+
 /** An API Gateway HTTP API (payload 2.0) event, as the gateway builds it for a request. */
 export function apiEvent(call: ApiCall): APIGatewayProxyEventV2WithJWTAuthorizer {
   const [rawPath = "/", rawQueryString = ""] = call.path.split("?");

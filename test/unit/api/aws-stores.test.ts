@@ -12,7 +12,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import { S3BlobStore } from "#store/s3-blob-store.ts";
-import { memoryApi, quietObservability, TOKENS } from "./api-harness.ts";
+import { authorised, memoryApi, quietObservability } from "./api-harness.ts";
 
 /** The API on the real DynamoDB and S3 adapters, their SDK clients mocked: what AWS's answers become. */
 
@@ -64,12 +64,9 @@ describe("the API on DynamoDB and S3", () => {
   it("creates a batch with a conditional put and answers a presigned S3 PUT of incoming/{batchId}/{fileName} valid 900 s", async () => {
     dynamo.on(PutCommand).resolves({});
     const { call } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { batchId: "erp-1", fileName: "lines 2025.csv" },
-    });
+    const answer = await call(
+      authorised.post("ingest", "/batches", { batchId: "erp-1", fileName: "lines 2025.csv" }),
+    );
 
     expect(answer.status).toBe(201);
     const [put] = dynamo.commandCalls(PutCommand);
@@ -100,12 +97,9 @@ describe("the API on DynamoDB and S3", () => {
       );
     dynamo.on(GetCommand).resolves({ Item: STORED_BATCH });
     const { call } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { batchId: "erp-1", fileName: "lines.csv" },
-    });
+    const answer = await call(
+      authorised.post("ingest", "/batches", { batchId: "erp-1", fileName: "lines.csv" }),
+    );
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ batchId: "erp-1", status: "ingesting" });
   });
@@ -113,7 +107,7 @@ describe("the API on DynamoDB and S3", () => {
   it("answers a batch without the table's key attributes", async () => {
     dynamo.on(GetCommand, { Key: { pk: "BATCH#erp-1", sk: "BATCH" } }).resolves({ Item: STORED_BATCH });
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/batches/erp-1", claims: TOKENS.ingest });
+    const answer = await call(authorised.get("ingest", "/batches/erp-1"));
     const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...batch } = STORED_BATCH;
     expect(answer).toMatchObject({ status: 200, body: batch });
     expect(Object.keys(answer.body)).toEqual(Object.keys(batch));
@@ -121,11 +115,7 @@ describe("the API on DynamoDB and S3", () => {
 
   it("refuses a cursor the service did not issue with 400 INVALID_CURSOR, before any query", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel/segments?cursor=not-a-cursor",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", "/schemes/channel/segments?cursor=not-a-cursor"));
     expect(answer.status).toBe(400);
     expect(answer.body.error).toEqual({
       code: "INVALID_CURSOR",
@@ -142,7 +132,7 @@ describe("the API on DynamoDB and S3", () => {
       }),
     );
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/batches/erp-1", claims: TOKENS.ingest });
+    const answer = await call(authorised.get("ingest", "/batches/erp-1"));
     expect(answer).toEqual({
       status: 503,
       headers: { "content-type": "application/json", "retry-after": "1" },
@@ -165,7 +155,7 @@ describe("the API on DynamoDB and S3", () => {
       }),
     );
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/schemes", claims: TOKENS.leader });
+    const answer = await call(authorised.get("leader", "/schemes"));
     expect(answer.status).toBe(503);
     expect(answer.headers["retry-after"]).toBe("1");
     expect(answer.body.error.code).toBe("SERVICE_UNAVAILABLE");
@@ -178,11 +168,7 @@ describe("the API on DynamoDB and S3", () => {
         new InternalServerError({ message: "Internal server error", $metadata: { httpStatusCode: 500 } }),
       );
     const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel/decisions?list=no",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", "/schemes/channel/decisions?list=no"));
     expect(answer).toEqual({
       status: 502,
       headers: { "content-type": "application/json" },
@@ -196,7 +182,7 @@ describe("the API on DynamoDB and S3", () => {
     dynamo.on(GetCommand).rejects(new TypeError("Cannot read properties of undefined (reading 'S')"));
     const { call, logger } = setup();
     const logged = vi.spyOn(logger, "error");
-    const answer = await call({ method: "GET", path: "/batches/erp-1", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/batches/erp-1"));
     expect(answer).toEqual({
       status: 500,
       headers: { "content-type": "application/json" },
@@ -220,7 +206,7 @@ describe("the API on DynamoDB and S3", () => {
     const { call, logger } = setup();
     const warned = vi.spyOn(logger, "warn");
     const failed = vi.spyOn(logger, "error");
-    await call({ method: "GET", path: "/batches/erp-1", claims: TOKENS.planner });
+    await call(authorised.get("planner", "/batches/erp-1"));
     expect(warned).toHaveBeenCalledTimes(1);
     expect(failed).not.toHaveBeenCalled();
   });

@@ -4,7 +4,7 @@ import { MAX_CONTENT_BYTES } from "#api/routes/batches.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
 import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
-import { API_NOW, apiEvent, lambdaContext, memoryApi, TOKENS } from "./api-harness.ts";
+import { API_NOW, apiEvent, authorised, lambdaContext, memoryApi, TOKENS } from "./api-harness.ts";
 
 const CSV = "transaction_id,date,customer_id,revenue,cogs\nT1,2025-02-01,C1,100,60\n";
 
@@ -13,7 +13,7 @@ function setup() {
   const blobs = new MemoryBlobStore();
   const { handler, call } = memoryApi({ batches, blobs });
   const createBatch = (batchId: string, fileName: string) =>
-    call({ method: "POST", path: "/batches", claims: TOKENS.ingest, body: { batchId, fileName } });
+    call(authorised.post("ingest", "/batches", { batchId, fileName }));
   return { batches, blobs, handler, call, createBatch };
 }
 
@@ -21,12 +21,7 @@ describe("PUT /batches/{batchId}/content", () => {
   it("stores a small file where its upload URL would, so the same ingest follows, and answers 202 with the batch", async () => {
     const { call, blobs, createBatch } = setup();
     await createBatch("erp-1", "lines.csv");
-    const answer = await call({
-      method: "PUT",
-      path: "/batches/erp-1/content",
-      claims: TOKENS.ingest,
-      body: CSV,
-    });
+    const answer = await call(authorised.put("ingest", "/batches/erp-1/content", CSV));
     expect(answer.status).toBe(202);
     expect(answer.headers.location).toBe("/batches/erp-1");
     expect(answer.body).toEqual({
@@ -56,12 +51,7 @@ describe("PUT /batches/{batchId}/content", () => {
 
   it("creates the batch with its content when ?fileName= names the file", async () => {
     const { call, blobs, batches } = setup();
-    const answer = await call({
-      method: "PUT",
-      path: "/batches/erp-2/content?fileName=lines.csv",
-      claims: TOKENS.ingest,
-      body: CSV,
-    });
+    const answer = await call(authorised.put("ingest", "/batches/erp-2/content?fileName=lines.csv", CSV));
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({ batchId: "erp-2", fileName: "lines.csv", status: "awaiting_upload" });
     expect(batches.stored.get("erp-2")).toEqual(answer.body);
@@ -71,24 +61,14 @@ describe("PUT /batches/{batchId}/content", () => {
   it("stores the file under ?fileName= when it names another file of an existing batch", async () => {
     const { call, blobs, createBatch } = setup();
     await createBatch("erp-1", "lines.csv");
-    await call({
-      method: "PUT",
-      path: "/batches/erp-1/content?fileName=lines-corrected.csv",
-      claims: TOKENS.ingest,
-      body: CSV,
-    });
+    await call(authorised.put("ingest", "/batches/erp-1/content?fileName=lines-corrected.csv", CSV));
     expect(blobs.text(BlobKeys.incoming("erp-1", "lines-corrected.csv"))).toBe(CSV);
     expect(blobs.objects.has(BlobKeys.incoming("erp-1", "lines.csv"))).toBe(false);
   });
 
   it("answers 404 BATCH_NOT_FOUND for an unknown batch without ?fileName=, naming both ways to go on", async () => {
     const { call, blobs } = setup();
-    const answer = await call({
-      method: "PUT",
-      path: "/batches/erp-9/content",
-      claims: TOKENS.ingest,
-      body: CSV,
-    });
+    const answer = await call(authorised.put("ingest", "/batches/erp-9/content", CSV));
     expect(answer.status).toBe(404);
     expect(answer.body.error).toEqual({
       code: "BATCH_NOT_FOUND",
@@ -101,12 +81,9 @@ describe("PUT /batches/{batchId}/content", () => {
   it("takes a file of exactly the limit, 5 MiB", async () => {
     const { call, blobs, createBatch } = setup();
     await createBatch("erp-1", "lines.csv");
-    const answer = await call({
-      method: "PUT",
-      path: "/batches/erp-1/content",
-      claims: TOKENS.ingest,
-      body: "x".repeat(MAX_CONTENT_BYTES),
-    });
+    const answer = await call(
+      authorised.put("ingest", "/batches/erp-1/content", "x".repeat(MAX_CONTENT_BYTES)),
+    );
     expect(answer.status).toBe(202);
     expect(blobs.objects.get(BlobKeys.incoming("erp-1", "lines.csv"))?.bytes.length).toBe(MAX_CONTENT_BYTES);
   });
@@ -114,12 +91,9 @@ describe("PUT /batches/{batchId}/content", () => {
   it("refuses a file one byte over 5 MiB with 413, naming the upload-URL way, and stores nothing", async () => {
     const { call, blobs, createBatch } = setup();
     await createBatch("erp-1", "lines.csv");
-    const answer = await call({
-      method: "PUT",
-      path: "/batches/erp-1/content",
-      claims: TOKENS.ingest,
-      body: "x".repeat(MAX_CONTENT_BYTES + 1),
-    });
+    const answer = await call(
+      authorised.put("ingest", "/batches/erp-1/content", "x".repeat(MAX_CONTENT_BYTES + 1)),
+    );
     expect(MAX_CONTENT_BYTES).toBe(5 * 1024 * 1024);
     expect(answer.status).toBe(413);
     expect(answer.body.error).toEqual({
@@ -145,12 +119,9 @@ describe("PUT /batches/{batchId}/content", () => {
 
   it("refuses a ?fileName= with a slash, naming query.fileName", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "PUT",
-      path: "/batches/erp-1/content?fileName=..%2Flines.csv",
-      claims: TOKENS.ingest,
-      body: CSV,
-    });
+    const answer = await call(
+      authorised.put("ingest", "/batches/erp-1/content?fileName=..%2Flines.csv", CSV),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       { path: "query.fileName", message: "a file name cannot contain slashes or control characters" },

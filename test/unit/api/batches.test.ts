@@ -8,7 +8,7 @@ import type { BatchRecord } from "#store/records.ts";
 import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
 import { MemoryConfigRepository } from "#test-support/memory-config.ts";
 import { fakeTableEachTest, TEST_TABLE } from "../store/table-fixture.ts";
-import { memoryApi, TOKENS } from "./api-harness.ts";
+import { authorised, memoryApi } from "./api-harness.ts";
 
 const db = fakeTableEachTest();
 
@@ -47,24 +47,26 @@ describe("POST /batches with a mapping by name", () => {
   it("stores on the batch the document the name stands for", async () => {
     const { call, config, batches } = setup();
     await config.putMapping("erp-export", MAPPING);
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { batchId: "erp-1", fileName: "lines.csv", mapping: "erp-export" },
-    });
+    const answer = await call(
+      authorised.post("ingest", "/batches", {
+        batchId: "erp-1",
+        fileName: "lines.csv",
+        mapping: "erp-export",
+      }),
+    );
     expect(answer.status).toBe(201);
     expect((await batches.getBatch("erp-1"))?.mapping).toEqual(MAPPING);
   });
 
   it("answers 404 MAPPING_NOT_FOUND naming the mapping, and creates no batch", async () => {
     const { call, batches } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { batchId: "erp-1", fileName: "lines.csv", mapping: "erp-export" },
-    });
+    const answer = await call(
+      authorised.post("ingest", "/batches", {
+        batchId: "erp-1",
+        fileName: "lines.csv",
+        mapping: "erp-export",
+      }),
+    );
     expect(answer.status).toBe(404);
     expect(answer.body.error).toEqual({
       code: "MAPPING_NOT_FOUND",
@@ -76,12 +78,9 @@ describe("POST /batches with a mapping by name", () => {
 
   it("refuses a name no mapping could have, naming body.mapping", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { fileName: "lines.csv", mapping: "../erp" },
-    });
+    const answer = await call(
+      authorised.post("ingest", "/batches", { fileName: "lines.csv", mapping: "../erp" }),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       {
@@ -95,14 +94,10 @@ describe("POST /batches with a mapping by name", () => {
   it("treats a re-send naming the same document as the same batch, and one whose named mapping changed since as a conflict", async () => {
     const { call, config } = setup();
     await config.putMapping("erp-export", MAPPING);
-    const request = {
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { batchId: "erp-1", fileName: "lines.csv", mapping: "erp-export" },
-    };
+    const announcement = { batchId: "erp-1", fileName: "lines.csv", mapping: "erp-export" };
+    const request = authorised.post("ingest", "/batches", announcement);
     await call(request);
-    const inline = await call({ ...request, body: { ...request.body, mapping: MAPPING } });
+    const inline = await call(authorised.post("ingest", "/batches", { ...announcement, mapping: MAPPING }));
     expect(inline.status).toBe(200);
 
     await config.putMapping("erp-export", { ...MAPPING, delimiter: "," });
@@ -122,30 +117,26 @@ describe("GET /batches", () => {
     ] as const) {
       await batches.createBatch(batch(id, `2025-02-${day}T02:00:00.000Z`));
     }
-    const first = await call({ method: "GET", path: "/batches?limit=2", claims: TOKENS.ingest });
+    const first = await call(authorised.get("ingest", "/batches?limit=2"));
     expect(first.status).toBe(200);
     expect(first.body.items.map((item: BatchRecord) => item.batchId)).toEqual(["erp-c", "erp-b"]);
     expect(first.body.items[0]).toEqual(batch("erp-c", "2025-02-03T02:00:00.000Z"));
     expect(first.body.cursor).toEqual(expect.any(String));
 
-    const rest = await call({
-      method: "GET",
-      path: `/batches?limit=2&cursor=${first.body.cursor}`,
-      claims: TOKENS.planner,
-    });
+    const rest = await call(authorised.get("planner", `/batches?limit=2&cursor=${first.body.cursor}`));
     expect(rest.body).toEqual({ items: [batch("erp-a", "2025-02-01T02:00:00.000Z")] });
   });
 
   it("answers an empty list before any batch", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/batches", claims: TOKENS.leader });
+    const answer = await call(authorised.get("leader", "/batches"));
     expect(answer).toMatchObject({ status: 200, body: { items: [] } });
   });
 
   it("refuses a cursor it did not issue with 400 INVALID_CURSOR", async () => {
     const { call } = setup();
     const forged = Buffer.from(JSON.stringify({ pk: "CONFIG", sk: "POLICY" })).toString("base64url");
-    const answer = await call({ method: "GET", path: `/batches?cursor=${forged}`, claims: TOKENS.ingest });
+    const answer = await call(authorised.get("ingest", `/batches?cursor=${forged}`));
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe("INVALID_CURSOR");
   });
@@ -177,11 +168,9 @@ describe("GET /batches/{batchId}/rejects", () => {
     const pages: Array<{ items: Reject[]; cursor?: string }> = [];
     let cursor: string | undefined;
     do {
-      const answer = await call({
-        method: "GET",
-        path: `/batches/erp-1/rejects?limit=3${cursor ? `&cursor=${cursor}` : ""}`,
-        claims: TOKENS.ingest,
-      });
+      const answer = await call(
+        authorised.get("ingest", `/batches/erp-1/rejects?limit=3${cursor ? `&cursor=${cursor}` : ""}`),
+      );
       expect(answer.status).toBe(200);
       pages.push(answer.body);
       cursor = answer.body.cursor;
@@ -198,7 +187,7 @@ describe("GET /batches/{batchId}/rejects", () => {
       reason: "bad",
     }));
     const { call } = await withRejects(many);
-    const answer = await call({ method: "GET", path: "/batches/erp-1/rejects", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/batches/erp-1/rejects"));
     expect(answer.body.items).toEqual(many.slice(0, 100));
     expect(answer.body.cursor).toEqual(expect.any(String));
   });
@@ -207,23 +196,17 @@ describe("GET /batches/{batchId}/rejects", () => {
     const { call, batches, blobs } = setup();
     blobs.upload(BlobKeys.rejects("erp-1"), ndjson(REJECTS));
     await batches.createBatch(batch("erp-1", "2025-02-01T02:00:00.000Z", { rejected: 0 }));
-    const answer = await call({ method: "GET", path: "/batches/erp-1/rejects", claims: TOKENS.ingest });
+    const answer = await call(authorised.get("ingest", "/batches/erp-1/rejects"));
     expect(answer).toMatchObject({ status: 200, body: { items: [] } });
   });
 
   it("refuses the cursor of a rejects file since replaced (the batch was sent again) with 400 INVALID_CURSOR", async () => {
     const { call, blobs } = await withRejects();
-    const first = await call({
-      method: "GET",
-      path: "/batches/erp-1/rejects?limit=2",
-      claims: TOKENS.ingest,
-    });
+    const first = await call(authorised.get("ingest", "/batches/erp-1/rejects?limit=2"));
     blobs.upload(BlobKeys.rejects("erp-1"), ndjson(REJECTS.slice(3)));
-    const answer = await call({
-      method: "GET",
-      path: `/batches/erp-1/rejects?limit=2&cursor=${first.body.cursor}`,
-      claims: TOKENS.ingest,
-    });
+    const answer = await call(
+      authorised.get("ingest", `/batches/erp-1/rejects?limit=2&cursor=${first.body.cursor}`),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error).toEqual({
       code: "INVALID_CURSOR",
@@ -240,18 +223,14 @@ describe("GET /batches/{batchId}/rejects", () => {
   ])("refuses a cursor %s with 400 INVALID_CURSOR", async (_, cursor) => {
     const { call, blobs } = await withRejects();
     const etag = (await blobs.head(BlobKeys.rejects("erp-1")))?.etag as string;
-    const answer = await call({
-      method: "GET",
-      path: `/batches/erp-1/rejects?cursor=${cursor(etag)}`,
-      claims: TOKENS.ingest,
-    });
+    const answer = await call(authorised.get("ingest", `/batches/erp-1/rejects?cursor=${cursor(etag)}`));
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe("INVALID_CURSOR");
   });
 
   it("answers 404 BATCH_NOT_FOUND for an unknown batch", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/batches/erp-404/rejects", claims: TOKENS.ingest });
+    const answer = await call(authorised.get("ingest", "/batches/erp-404/rejects"));
     expect(answer.status).toBe(404);
     expect(answer.body.error.code).toBe("BATCH_NOT_FOUND");
   });

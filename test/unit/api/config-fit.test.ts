@@ -5,7 +5,7 @@ import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import { channelFixtureSales } from "#test-support/channel-fixture.ts";
 import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
-import { memoryApi, TOKENS } from "./api-harness.ts";
+import { authorised, memoryApi } from "./api-harness.ts";
 
 /**
  * The channel fixture's decisions. channel: direct choose, online develop, wholesale fix, outlet and
@@ -17,8 +17,7 @@ const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAUL
 function setup() {
   const repository = MemoryScoreRepository.withScores(RESULT, "run-1");
   const { call } = memoryApi({ scores: repository });
-  const checkFit = (prospect: unknown) =>
-    call({ method: "POST", path: "/fit", claims: TOKENS.planner, body: prospect });
+  const checkFit = (prospect: unknown) => call(authorised.post("planner", "/fit", prospect));
   return { repository, checkFit };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import { MemoryConfigRepository } from "#test-support/memory-config.ts";
-import { memoryApi, TOKENS } from "./api-harness.ts";
+import { authorised, memoryApi } from "./api-harness.ts";
 
 function setup() {
   const config = new MemoryConfigRepository();
@@ -27,23 +27,15 @@ const STORED = JSON.parse(JSON.stringify(columnMappingSchema.parse(MAPPING)));
 describe("PUT /mappings/{name}", () => {
   it("stores a column mapping under its name with its defaults, 201 the first time and 200 when replaced", async () => {
     const { call, config } = setup();
-    const created = await call({
-      method: "PUT",
-      path: "/mappings/erp-export.v2",
-      claims: TOKENS.ingest,
-      body: MAPPING,
-    });
+    const created = await call(authorised.put("ingest", "/mappings/erp-export.v2", MAPPING));
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe("/mappings/erp-export.v2");
     expect(created.body).toEqual(STORED);
     expect(STORED).toMatchObject({ dateFormat: "ISO", columns: { costs: {} } });
 
-    const replaced = await call({
-      method: "PUT",
-      path: "/mappings/erp-export.v2",
-      claims: TOKENS.planner,
-      body: { ...MAPPING, delimiter: "\t" },
-    });
+    const replaced = await call(
+      authorised.put("planner", "/mappings/erp-export.v2", { ...MAPPING, delimiter: "\t" }),
+    );
     expect(replaced.status).toBe(200);
     expect(replaced.body.delimiter).toBe("\t");
     expect(config.mappings.get("erp-export.v2")?.delimiter).toBe("\t");
@@ -52,12 +44,7 @@ describe("PUT /mappings/{name}", () => {
   it("refuses a mapping that maps no cost, naming the field, and stores nothing", async () => {
     const { call, config } = setup();
     const { cogs: _, ...columns } = MAPPING.columns;
-    const answer = await call({
-      method: "PUT",
-      path: "/mappings/erp-export",
-      claims: TOKENS.ingest,
-      body: { columns },
-    });
+    const answer = await call(authorised.put("ingest", "/mappings/erp-export", { columns }));
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       {
@@ -75,12 +62,7 @@ describe("PUT /mappings/{name}", () => {
     ["longer than 64 characters", "m".repeat(65)],
   ])("refuses a name %s, naming params.name", async (_, name) => {
     const { call } = setup();
-    const answer = await call({
-      method: "PUT",
-      path: `/mappings/${name}`,
-      claims: TOKENS.ingest,
-      body: MAPPING,
-    });
+    const answer = await call(authorised.put("ingest", `/mappings/${name}`, MAPPING));
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       {
@@ -95,14 +77,14 @@ describe("PUT /mappings/{name}", () => {
 describe("GET /mappings/{name}", () => {
   it("answers the stored document, as PUT and `segfocus score --mapping` take it", async () => {
     const { call } = setup();
-    await call({ method: "PUT", path: "/mappings/erp-export", claims: TOKENS.ingest, body: MAPPING });
-    const answer = await call({ method: "GET", path: "/mappings/erp-export", claims: TOKENS.planner });
+    await call(authorised.put("ingest", "/mappings/erp-export", MAPPING));
+    const answer = await call(authorised.get("planner", "/mappings/erp-export"));
     expect(answer).toMatchObject({ status: 200, body: STORED });
   });
 
   it("answers 404 MAPPING_NOT_FOUND naming the mapping and how to store it", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/mappings/erp-export", claims: TOKENS.ingest });
+    const answer = await call(authorised.get("ingest", "/mappings/erp-export"));
     expect(answer.status).toBe(404);
     expect(answer.body.error).toEqual({
       code: "MAPPING_NOT_FOUND",

@@ -4,7 +4,7 @@ import { BlobKeys } from "#store/blob-store.ts";
 import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
 import { MemoryConfigRepository } from "#test-support/memory-config.ts";
 import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
-import { memoryApi, TOKENS } from "./api-harness.ts";
+import { authorised, memoryApi, TOKENS } from "./api-harness.ts";
 
 function setup() {
   const config = new MemoryConfigRepository();
@@ -17,7 +17,7 @@ function setup() {
     puts.mock.calls
       .filter(([key]) => key === BlobKeys.rescoreTrigger)
       .map(([, body]) => JSON.parse(String(body)).reason as string);
-  const putPolicy = (body: unknown) => call({ method: "PUT", path: "/policy", claims: TOKENS.planner, body });
+  const putPolicy = (body: unknown) => call(authorised.put("planner", "/policy", body));
   return { config, repository, blobs, rescoringRequests, call, putPolicy };
 }
 
@@ -29,7 +29,7 @@ function asJson(value: unknown): unknown {
 describe("GET /policy", () => {
   it("answers the defaults as version 1 while no policy is stored", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/policy", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/policy"));
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual(asJson(DEFAULT_POLICY));
     expect(answer.body.version).toBe(1);
@@ -46,7 +46,7 @@ describe("PUT /policy", () => {
     expect(config.policies.get(2)).toEqual(expected);
     expect(rescoringRequests()).toEqual(["policy version 2"]);
 
-    const read = await call({ method: "GET", path: "/policy", claims: TOKENS.leader });
+    const read = await call(authorised.get("leader", "/policy"));
     expect(read.body).toEqual(asJson(expected));
   });
 
@@ -69,7 +69,7 @@ describe("PUT /policy", () => {
 
   it("takes a policy read from GET /policy and sent back with its version, as a change to that version", async () => {
     const { putPolicy, call } = setup();
-    const read = await call({ method: "GET", path: "/policy", claims: TOKENS.planner });
+    const read = await call(authorised.get("planner", "/policy"));
     const answer = await putPolicy({
       ...read.body,
       focus: { profitability: 0.5, growth: 0.25, defensibility: 0.25 },
@@ -80,7 +80,7 @@ describe("PUT /policy", () => {
 
   it("answers 409 POLICY_CONFLICT to a change made to a version no longer in force, storing nothing", async () => {
     const { putPolicy, call, config, rescoringRequests } = setup();
-    const read = await call({ method: "GET", path: "/policy", claims: TOKENS.planner });
+    const read = await call(authorised.get("planner", "/policy"));
     await putPolicy({ thresholds: { chooseFocus: 75 } });
     const stale = await putPolicy({ ...read.body, rejectRatio: 0.01 });
     expect(stale.status).toBe(409);

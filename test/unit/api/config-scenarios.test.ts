@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { BlobKeys } from "#store/blob-store.ts";
 import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
 import { MemoryConfigRepository } from "#test-support/memory-config.ts";
-import { API_NOW, memoryApi, TOKENS } from "./api-harness.ts";
+import { API_NOW, authorised, memoryApi } from "./api-harness.ts";
 
 function setup() {
   const config = new MemoryConfigRepository();
@@ -33,12 +33,7 @@ const DIGITAL_GIANT_STORED = { ...DIGITAL_GIANT, active: true, costToServeIntens
 describe("POST /scenarios", () => {
   it("creates a force of change with its defaults, answers 201 with where it lives, and asks for a scoring run naming it", async () => {
     const { call, config, blobs, rescoringRequests } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/scenarios",
-      claims: TOKENS.planner,
-      body: DIGITAL_GIANT,
-    });
+    const answer = await call(authorised.post("planner", "/scenarios", DIGITAL_GIANT));
     expect(answer.status).toBe(201);
     expect(answer.headers.location).toBe("/scenarios/digital-giant");
     expect(answer.body).toEqual({ scenario: DIGITAL_GIANT_STORED, rescoring: "requested" });
@@ -52,13 +47,10 @@ describe("POST /scenarios", () => {
 
   it("refuses an id that exists with 409 SCENARIO_EXISTS pointing to PUT, leaving the stored force and asking for no run", async () => {
     const { call, config, rescoringRequests } = setup();
-    await call({ method: "POST", path: "/scenarios", claims: TOKENS.planner, body: DIGITAL_GIANT });
-    const answer = await call({
-      method: "POST",
-      path: "/scenarios",
-      claims: TOKENS.leader,
-      body: { ...DIGITAL_GIANT, volumeGrowth: -0.5 },
-    });
+    await call(authorised.post("planner", "/scenarios", DIGITAL_GIANT));
+    const answer = await call(
+      authorised.post("leader", "/scenarios", { ...DIGITAL_GIANT, volumeGrowth: -0.5 }),
+    );
     expect(answer.status).toBe(409);
     expect(answer.body.error).toEqual({
       code: "SCENARIO_EXISTS",
@@ -72,12 +64,9 @@ describe("POST /scenarios", () => {
 
   it("refuses a force that changes nothing and a start year past the horizon, naming each, and stores nothing", async () => {
     const { call, config, rescoringRequests } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/scenarios",
-      claims: TOKENS.planner,
-      body: { id: "nothing", name: "Nothing happens", startYear: 9 },
-    });
+    const answer = await call(
+      authorised.post("planner", "/scenarios", { id: "nothing", name: "Nothing happens", startYear: 9 }),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       { path: "body.startYear", message: "Too big: expected number to be <=5" },
@@ -95,14 +84,9 @@ describe("GET /scenarios and GET /scenarios/{scenarioId}", () => {
   it("lists every force of change by id", async () => {
     const { call } = setup();
     for (const id of ["product-innovation", "digital-giant"]) {
-      await call({
-        method: "POST",
-        path: "/scenarios",
-        claims: TOKENS.planner,
-        body: { ...DIGITAL_GIANT, id },
-      });
+      await call(authorised.post("planner", "/scenarios", { ...DIGITAL_GIANT, id }));
     }
-    const answer = await call({ method: "GET", path: "/scenarios", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/scenarios"));
     expect(answer.status).toBe(200);
     expect(answer.body.scenarios.map((scenario: { id: string }) => scenario.id)).toEqual([
       "digital-giant",
@@ -112,16 +96,16 @@ describe("GET /scenarios and GET /scenarios/{scenarioId}", () => {
 
   it("answers an empty list when there is no scenario", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/scenarios", claims: TOKENS.leader });
+    const answer = await call(authorised.get("leader", "/scenarios"));
     expect(answer).toMatchObject({ status: 200, body: { scenarios: [] } });
   });
 
   it("answers one force as stored, and 404 SCENARIO_NOT_FOUND for an id no force has", async () => {
     const { call } = setup();
-    await call({ method: "POST", path: "/scenarios", claims: TOKENS.planner, body: DIGITAL_GIANT });
-    const found = await call({ method: "GET", path: "/scenarios/digital-giant", claims: TOKENS.planner });
+    await call(authorised.post("planner", "/scenarios", DIGITAL_GIANT));
+    const found = await call(authorised.get("planner", "/scenarios/digital-giant"));
     expect(found).toMatchObject({ status: 200, body: DIGITAL_GIANT_STORED });
-    const missing = await call({ method: "GET", path: "/scenarios/new-entrant", claims: TOKENS.planner });
+    const missing = await call(authorised.get("planner", "/scenarios/new-entrant"));
     expect(missing.status).toBe(404);
     expect(missing.body.error).toEqual({
       code: "SCENARIO_NOT_FOUND",
@@ -131,7 +115,7 @@ describe("GET /scenarios and GET /scenarios/{scenarioId}", () => {
 
   it("refuses an id that no force could have, naming params.scenarioId", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/scenarios/Digital_Giant", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/scenarios/Digital_Giant"));
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       { path: "params.scenarioId", message: "use 1–63 lowercase letters, digits and -, not starting with -" },
@@ -144,22 +128,14 @@ describe("PUT /scenarios/{scenarioId}", () => {
 
   it("creates the force under the path's id (201), then replaces it (200), asking for a run each time", async () => {
     const { call, config, rescoringRequests } = setup();
-    const created = await call({
-      method: "PUT",
-      path: "/scenarios/digital-giant",
-      claims: TOKENS.planner,
-      body: withoutId,
-    });
+    const created = await call(authorised.put("planner", "/scenarios/digital-giant", withoutId));
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe("/scenarios/digital-giant");
     expect(created.body).toEqual({ scenario: DIGITAL_GIANT_STORED, rescoring: "requested" });
 
-    const replaced = await call({
-      method: "PUT",
-      path: "/scenarios/digital-giant",
-      claims: TOKENS.leader,
-      body: { ...withoutId, active: false },
-    });
+    const replaced = await call(
+      authorised.put("leader", "/scenarios/digital-giant", { ...withoutId, active: false }),
+    );
     expect(replaced.status).toBe(200);
     expect(replaced.headers.location).toBeUndefined();
     expect(replaced.body).toEqual({
@@ -175,24 +151,16 @@ describe("PUT /scenarios/{scenarioId}", () => {
 
   it("takes a body that repeats the path's id", async () => {
     const { call, config } = setup();
-    const answer = await call({
-      method: "PUT",
-      path: "/scenarios/digital-giant",
-      claims: TOKENS.planner,
-      body: DIGITAL_GIANT,
-    });
+    const answer = await call(authorised.put("planner", "/scenarios/digital-giant", DIGITAL_GIANT));
     expect(answer.status).toBe(201);
     expect(config.scenarios.get("digital-giant")).toEqual(DIGITAL_GIANT_STORED);
   });
 
   it("refuses a body naming another id with 400 at body.id, storing nothing and asking for no run", async () => {
     const { call, config, rescoringRequests } = setup();
-    const answer = await call({
-      method: "PUT",
-      path: "/scenarios/digital-giant",
-      claims: TOKENS.planner,
-      body: { ...DIGITAL_GIANT, id: "product-innovation" },
-    });
+    const answer = await call(
+      authorised.put("planner", "/scenarios/digital-giant", { ...DIGITAL_GIANT, id: "product-innovation" }),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error).toEqual({
       code: "INVALID_REQUEST",
@@ -211,12 +179,14 @@ describe("PUT /scenarios/{scenarioId}", () => {
 
   it("refuses a force with wrong fields, naming each with its reason as POST does", async () => {
     const { call, config } = setup();
-    const answer = await call({
-      method: "PUT",
-      path: "/scenarios/digital-giant",
-      claims: TOKENS.planner,
-      body: { ...withoutId, volumeGrowth: 2, match: { "sales-channel": "online" }, colour: "red" },
-    });
+    const answer = await call(
+      authorised.put("planner", "/scenarios/digital-giant", {
+        ...withoutId,
+        volumeGrowth: 2,
+        match: { "sales-channel": "online" },
+        colour: "red",
+      }),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe("INVALID_REQUEST");
     expect(answer.body.error.details).toEqual([
@@ -232,12 +202,7 @@ describe("PUT /scenarios/{scenarioId}", () => {
 
   it("refuses a body that is not a JSON object", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "PUT",
-      path: "/scenarios/digital-giant",
-      claims: TOKENS.planner,
-      body: [DIGITAL_GIANT],
-    });
+    const answer = await call(authorised.put("planner", "/scenarios/digital-giant", [DIGITAL_GIANT]));
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       { path: "body", message: "send the force of change as a JSON object" },
@@ -248,15 +213,15 @@ describe("PUT /scenarios/{scenarioId}", () => {
 describe("DELETE /scenarios/{scenarioId}", () => {
   it("removes the force and asks for a run, so projections no longer name it; a second DELETE answers 404 and asks for none", async () => {
     const { call, config, rescoringRequests } = setup();
-    await call({ method: "POST", path: "/scenarios", claims: TOKENS.planner, body: DIGITAL_GIANT });
-    const deleted = await call({ method: "DELETE", path: "/scenarios/digital-giant", claims: TOKENS.leader });
+    await call(authorised.post("planner", "/scenarios", DIGITAL_GIANT));
+    const deleted = await call(authorised.delete("leader", "/scenarios/digital-giant"));
     expect(deleted).toMatchObject({
       status: 200,
       body: { deleted: "digital-giant", rescoring: "requested" },
     });
     expect(config.scenarios.has("digital-giant")).toBe(false);
 
-    const again = await call({ method: "DELETE", path: "/scenarios/digital-giant", claims: TOKENS.leader });
+    const again = await call(authorised.delete("leader", "/scenarios/digital-giant"));
     expect(again.status).toBe(404);
     expect(again.body.error.code).toBe("SCENARIO_NOT_FOUND");
     expect(rescoringRequests()).toEqual([

@@ -9,6 +9,7 @@ import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
 import {
   apiEvent,
+  authorised,
   type Claims,
   callApi,
   expectDocumented,
@@ -32,8 +33,7 @@ function setup(repository: ScoreRepository = MemoryScoreRepository.withScores(RE
       expectDocumented({ method: "GET", path }, answer);
       return { status: answer.statusCode, headers: answer.headers ?? {}, text: answer.body ?? "" };
     },
-    post: (path: string, body: unknown) =>
-      callApi(handler, { method: "POST", path, claims: TOKENS.leader, body }),
+    post: (path: string, body: unknown) => callApi(handler, authorised.post("leader", path, body)),
   };
 }
 
@@ -48,11 +48,7 @@ describe("GET /schemes/{schemeId}/decisions?format=csv", () => {
   it("answers CSV to a client whose Accept header asks for text/csv, as to ?format=csv", async () => {
     const { get } = setup();
     const { handler } = memoryApi({ scores: MemoryScoreRepository.withScores(RESULT, "run-1") });
-    const event = apiEvent({
-      method: "GET",
-      path: "/schemes/channel/decisions?list=no",
-      claims: TOKENS.leader,
-    });
+    const event = apiEvent(authorised.get("leader", "/schemes/channel/decisions?list=no"));
     const asked = await handler(
       { ...event, headers: { ...event.headers, accept: "text/csv, */*;q=0.1" } },
       lambdaContext(),

@@ -10,7 +10,7 @@ import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "#test-support/memory-config.ts";
 import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
-import { type ApiCall, type callApi, memoryApi, presigningBlobs, TOKENS } from "./api-harness.ts";
+import { type ApiCall, authorised, type callApi, memoryApi, presigningBlobs, TOKENS } from "./api-harness.ts";
 
 /**
  * "Needs review" when the numbers move: a leader's standing decision is put in question by a scoring
@@ -72,12 +72,9 @@ async function approvedThenRescored() {
   const stores = await system();
   await stores.score();
   for (const segmentId of ["direct", "online"]) {
-    await stores.call({
-      method: "POST",
-      path: `/schemes/channel/segments/${segmentId}/decision`,
-      claims: TOKENS.leader,
-      body: { action: "approve" },
-    });
+    await stores.call(
+      authorised.post("leader", `/schemes/channel/segments/${segmentId}/decision`, { action: "approve" }),
+    );
   }
   stores.config.current = parsePolicy({
     version: 2,
@@ -87,7 +84,7 @@ async function approvedThenRescored() {
   return stores;
 }
 
-const reviews = { method: "GET", path: "/reviews", claims: TOKENS.planner } as const;
+const reviews = authorised.get("planner", "/reviews");
 
 describe("GET /reviews", () => {
   it("lists an approved segment whose recommendation a later run changed, with the run's recommendation and reasons", async () => {
@@ -124,8 +121,7 @@ describe("GET /reviews", () => {
 
   it("shows the review on the board, and deciding again clears it from both", async () => {
     const stores = await approvedThenRescored();
-    const board = () =>
-      stores.call({ method: "GET", path: "/schemes/channel/decisions?list=fix", claims: TOKENS.leader });
+    const board = () => stores.call(authorised.get("leader", "/schemes/channel/decisions?list=fix"));
     expect((await board()).body.items).toContainEqual(
       expect.objectContaining({
         id: "online",
@@ -134,16 +130,13 @@ describe("GET /reviews", () => {
       }),
     );
 
-    const again = await stores.call({
-      method: "POST",
-      path: "/schemes/channel/segments/online/decision",
-      claims: TOKENS.leader,
-      body: {
+    const again = await stores.call(
+      authorised.post("leader", "/schemes/channel/segments/online/decision", {
         action: "override",
         decision: "develop",
         rationale: "Keep investing: the growth bar moved, not online.",
-      },
-    });
+      }),
+    );
 
     expect(again.status).toBe(201);
     expect((await stores.call(reviews)).body).toEqual({ items: [] });
@@ -153,11 +146,9 @@ describe("GET /reviews", () => {
         state: expect.objectContaining({ status: "overridden", decision: "develop", needsReview: false }),
       }),
     );
-    const trail = await stores.call({
-      method: "GET",
-      path: "/schemes/channel/segments/online/decision-history",
-      claims: TOKENS.planner,
-    });
+    const trail = await stores.call(
+      authorised.get("planner", "/schemes/channel/segments/online/decision-history"),
+    );
     expect(trail.body.items).toEqual([
       expect.objectContaining({ action: "override", from: "fix", to: "develop", runId: "run-2" }),
       expect.objectContaining({ action: "approve", from: "develop", to: "develop", runId: "run-1" }),
@@ -167,12 +158,9 @@ describe("GET /reviews", () => {
   it("is empty while every run agrees with what leadership decided", async () => {
     const stores = await system();
     await stores.score();
-    await stores.call({
-      method: "POST",
-      path: "/schemes/channel/segments/direct/decision",
-      claims: TOKENS.leader,
-      body: { action: "approve" },
-    });
+    await stores.call(
+      authorised.post("leader", "/schemes/channel/segments/direct/decision", { action: "approve" }),
+    );
 
     await stores.score();
 

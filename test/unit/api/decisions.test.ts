@@ -11,7 +11,7 @@ import { MemoryDecisionRepository } from "#test-support/memory-config.ts";
 import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
 import { FakeTable } from "../store/fake-table.ts";
-import { type Claims, memoryApi, TOKENS } from "./api-harness.ts";
+import { authorised, type Claims, memoryApi, TOKENS } from "./api-harness.ts";
 
 /**
  * Leadership decides on the recommendations: approve or override with a rationale, each decision kept
@@ -286,16 +286,8 @@ describe("GET /schemes/{schemeId}/decisions with standing decisions", () => {
       rationale: "Online is where we grow next.",
     });
 
-    const yes = await call({
-      method: "GET",
-      path: "/schemes/channel/decisions?list=yes",
-      claims: TOKENS.planner,
-    });
-    const fix = await call({
-      method: "GET",
-      path: "/schemes/channel/decisions?list=fix",
-      claims: TOKENS.planner,
-    });
+    const yes = await call(authorised.get("planner", "/schemes/channel/decisions?list=yes"));
+    const fix = await call(authorised.get("planner", "/schemes/channel/decisions?list=fix"));
 
     expect(
       yes.body.items.map(({ id, decision, state }: Record<string, unknown>) => ({ id, decision, state })),
@@ -335,7 +327,7 @@ describe("GET /schemes/{schemeId}/decisions with standing decisions", () => {
   it("is not for the ERP's ingest client (403)", async () => {
     const { call } = setup();
 
-    const answer = await call({ method: "GET", path: "/schemes/channel/decisions", claims: TOKENS.ingest });
+    const answer = await call(authorised.get("ingest", "/schemes/channel/decisions"));
 
     expect(answer.status).toBe(403);
   });

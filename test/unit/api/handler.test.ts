@@ -1,6 +1,13 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { apiEvent, callApi, lambdaContext, memoryApi, quietObservability, TOKENS } from "./api-harness.ts";
+import {
+  apiEvent,
+  authorised,
+  callApi,
+  lambdaContext,
+  memoryApi,
+  quietObservability,
+} from "./api-harness.ts";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -43,12 +50,8 @@ describe("metrics", () => {
     const counted = vi.spyOn(metrics, "addMetric");
 
     await callApi(handler, { method: "GET", path: "/health" });
-    await callApi(handler, {
-      method: "GET",
-      path: "/schemes/channel/segments/direct",
-      claims: TOKENS.planner,
-    });
-    await callApi(handler, { method: "GET", path: "/schemes", claims: TOKENS.ingest });
+    await callApi(handler, authorised.get("planner", "/schemes/channel/segments/direct"));
+    await callApi(handler, authorised.get("ingest", "/schemes"));
     await callApi(handler, { method: "GET", path: "/wp-admin/login.php" });
 
     expect(dimensions.mock.calls).toEqual([

@@ -7,7 +7,7 @@ import { channelFixtureSales } from "#test-support/channel-fixture.ts";
 import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
 import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
-import { memoryApi, TOKENS } from "./api-harness.ts";
+import { authorised, memoryApi, TOKENS } from "./api-harness.ts";
 
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 const RUN_ID = "run-1";
@@ -64,12 +64,7 @@ describe("GET /health", () => {
 describe("POST /batches", () => {
   it("creates a batch awaiting upload under a generated id and answers 201 with an upload URL valid 15 minutes", async () => {
     const { call, batches } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { fileName: "lines-2025-02.csv.gz" },
-    });
+    const answer = await call(authorised.post("ingest", "/batches", { fileName: "lines-2025-02.csv.gz" }));
     expect(answer.status).toBe(201);
     expect(answer.headers.location).toBe("/batches/generated-batch-1");
     expect(answer.body).toEqual({
@@ -89,12 +84,13 @@ describe("POST /batches", () => {
 
   it("keeps the client's batch id and stores its column mapping as validated, defaults included", async () => {
     const { call, batches } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { batchId: "erp-2025-02-28", fileName: "lines.csv", mapping: MAPPING },
-    });
+    const answer = await call(
+      authorised.post("ingest", "/batches", {
+        batchId: "erp-2025-02-28",
+        fileName: "lines.csv",
+        mapping: MAPPING,
+      }),
+    );
     expect(answer.status).toBe(201);
     expect(answer.body.batchId).toBe("erp-2025-02-28");
     expect(batches.stored.get("erp-2025-02-28")?.mapping).toEqual(columnMappingSchema.parse(MAPPING));
@@ -102,12 +98,11 @@ describe("POST /batches", () => {
 
   it("answers a re-send of the same batch id with 200, the batch as stored and a new upload URL", async () => {
     const { call, batches } = setup();
-    const request = {
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { batchId: "erp-2025-02-28", fileName: "lines.csv", mapping: MAPPING },
-    };
+    const request = authorised.post("ingest", "/batches", {
+      batchId: "erp-2025-02-28",
+      fileName: "lines.csv",
+      mapping: MAPPING,
+    });
     await call(request);
     const stored = batches.stored.get("erp-2025-02-28") as BatchRecord;
     batches.stored.set("erp-2025-02-28", { ...stored, status: "scored" });
@@ -126,13 +121,10 @@ describe("POST /batches", () => {
   it("refuses a re-send of a batch id with a different column mapping, with 409 BATCH_CONFLICT", async () => {
     const { call } = setup();
     const body = { batchId: "erp-2025-02-28", fileName: "lines.csv", mapping: MAPPING };
-    await call({ method: "POST", path: "/batches", claims: TOKENS.ingest, body });
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { ...body, mapping: { ...MAPPING, delimiter: ";" } },
-    });
+    await call(authorised.post("ingest", "/batches", body));
+    const answer = await call(
+      authorised.post("ingest", "/batches", { ...body, mapping: { ...MAPPING, delimiter: ";" } }),
+    );
     expect(answer.status).toBe(409);
     expect(answer.body.error).toMatchObject({
       code: "BATCH_CONFLICT",
@@ -142,12 +134,9 @@ describe("POST /batches", () => {
 
   it("refuses a file name with a slash and an invalid batch id, naming both fields", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { batchId: "-starts-with-a-dash", fileName: "../etc/passwd" },
-    });
+    const answer = await call(
+      authorised.post("ingest", "/batches", { batchId: "-starts-with-a-dash", fileName: "../etc/passwd" }),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error).toEqual({
       code: "INVALID_REQUEST",
@@ -166,12 +155,9 @@ describe("POST /batches", () => {
   it("refuses a column mapping that maps no cost, naming the mapping field", async () => {
     const { call } = setup();
     const { cogs: _, ...columns } = MAPPING.columns;
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { fileName: "lines.csv", mapping: { columns } },
-    });
+    const answer = await call(
+      authorised.post("ingest", "/batches", { fileName: "lines.csv", mapping: { columns } }),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       {
@@ -184,15 +170,12 @@ describe("POST /batches", () => {
 
   it("refuses a mapping dimension named customer with the reason, not zod's generic record-key message", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: {
+    const answer = await call(
+      authorised.post("ingest", "/batches", {
         fileName: "lines.csv",
         mapping: { columns: { ...MAPPING.columns, dimensions: { customer: "Account" } } },
-      },
-    });
+      }),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       {
@@ -204,12 +187,7 @@ describe("POST /batches", () => {
 
   it("refuses unknown fields, so a misspelt fileName is not silently ignored", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { filename: "lines.csv" },
-    });
+    const answer = await call(authorised.post("ingest", "/batches", { filename: "lines.csv" }));
     expect(answer.status).toBe(400);
     expect(answer.body.error.details.map((issue: { path: string }) => issue.path)).toEqual([
       "body.fileName",
@@ -227,12 +205,7 @@ describe("POST /batches", () => {
 
   it("refuses a body that is not JSON with 400 INVALID_JSON", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: '{"fileName": "lines.csv"',
-    });
+    const answer = await call(authorised.post("ingest", "/batches", '{"fileName": "lines.csv"'));
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({
       code: "INVALID_JSON",
@@ -243,12 +216,9 @@ describe("POST /batches", () => {
   it("refuses a body over 1 MiB with 413 PAYLOAD_TOO_LARGE before parsing it", async () => {
     const { call } = setup();
     const parse = vi.spyOn(JSON, "parse");
-    const answer = await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { fileName: "lines.csv", padding: "x".repeat(1024 * 1024) },
-    });
+    const answer = await call(
+      authorised.post("ingest", "/batches", { fileName: "lines.csv", padding: "x".repeat(1024 * 1024) }),
+    );
     const parsedRequestBodies = parse.mock.calls.length - 1; // the harness parses the answer
     parse.mockRestore();
     expect(answer.status).toBe(413);
@@ -276,12 +246,7 @@ describe("POST /batches", () => {
 describe("GET /batches/{batchId}", () => {
   it("answers the batch as stored, to its ERP and to planners", async () => {
     const { call } = setup();
-    await call({
-      method: "POST",
-      path: "/batches",
-      claims: TOKENS.ingest,
-      body: { batchId: "erp-1", fileName: "lines.csv" },
-    });
+    await call(authorised.post("ingest", "/batches", { batchId: "erp-1", fileName: "lines.csv" }));
     for (const claims of [TOKENS.ingest, TOKENS.planner]) {
       const answer = await call({ method: "GET", path: "/batches/erp-1", claims });
       expect(answer.status).toBe(200);
@@ -297,7 +262,7 @@ describe("GET /batches/{batchId}", () => {
 
   it("answers 404 BATCH_NOT_FOUND for an unknown batch", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/batches/erp-404", claims: TOKENS.ingest });
+    const answer = await call(authorised.get("ingest", "/batches/erp-404"));
     expect(answer.status).toBe(404);
     expect(answer.body).toEqual({
       error: { code: "BATCH_NOT_FOUND", message: 'no batch has the id "erp-404"' },
@@ -306,7 +271,7 @@ describe("GET /batches/{batchId}", () => {
 
   it("refuses a batch id that is not one, naming params.batchId", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/batches/..%2Fsecrets", claims: TOKENS.ingest });
+    const answer = await call(authorised.get("ingest", "/batches/..%2Fsecrets"));
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([{ path: "params.batchId", message: expect.any(String) }]);
   });
@@ -315,7 +280,7 @@ describe("GET /batches/{batchId}", () => {
 describe("GET /schemes", () => {
   it("answers every scheme's summary with its decision counts", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/schemes", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/schemes"));
     expect(answer.status).toBe(200);
     expect(answer.body.schemes.map((scheme: { id: string }) => scheme.id)).toEqual([
       "channel",
@@ -338,11 +303,7 @@ describe("GET /schemes", () => {
 describe("GET /schemes/{schemeId}/segments/{segmentId}", () => {
   it("answers the segment with its monthly history, reading an id with | from its encoded path", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel+category/segments/direct%7Cpaint",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", "/schemes/channel+category/segments/direct%7Cpaint"));
     const { record, history } = storedSegment("channel+category", "direct|paint");
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ ...record, history: asJson(history) });
@@ -364,11 +325,9 @@ describe("GET /schemes/{schemeId}/segments/{segmentId}", () => {
     const { call, repository } = setup();
     const get = vi.spyOn(repository, "getSegmentWithHistory");
     // Values "a|b" and "paint" make the id "a%7Cb|paint", which a client sends as "a%257Cb%7Cpaint".
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel+category/segments/a%257Cb%7Cpaint",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(
+      authorised.get("planner", "/schemes/channel+category/segments/a%257Cb%7Cpaint"),
+    );
     expect(get).toHaveBeenCalledWith("channel+category", "a%7Cb|paint");
     expect(answer.status).toBe(404);
     expect(answer.body.error).toEqual({
@@ -384,11 +343,7 @@ describe("GET /schemes/{schemeId}/segments/{segmentId}", () => {
     ["more than 1014 bytes", "%C3%A9".repeat(508), "a segment id has at most 1014 bytes in UTF-8"],
   ])("refuses a segment id with %s, naming params.segmentId", async (_, segment, message) => {
     const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: `/schemes/channel/segments/${segment}`,
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", `/schemes/channel/segments/${segment}`));
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([{ path: "params.segmentId", message }]);
   });
@@ -406,11 +361,7 @@ describe("GET /schemes/{schemeId}/decisions", () => {
     ["fix", ["wholesale"]],
   ])("lists the say-%s segments of a scheme, best focus first", async (list, ids) => {
     const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: `/schemes/channel/decisions?list=${list}`,
-      claims: TOKENS.leader,
-    });
+    const answer = await call(authorised.get("leader", `/schemes/channel/decisions?list=${list}`));
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       list,
@@ -420,11 +371,7 @@ describe("GET /schemes/{schemeId}/decisions", () => {
 
   it("lists the say-yes segments unless told which list", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel+category/decisions",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", "/schemes/channel+category/decisions"));
     expect(answer.body.list).toBe("yes");
     expect(answer.body.items.map((segment: { id: string }) => segment.id)).toEqual([
       "direct|paint",
@@ -434,11 +381,7 @@ describe("GET /schemes/{schemeId}/decisions", () => {
 
   it("pages the list with a cursor", async () => {
     const { call } = setup();
-    const first = await call({
-      method: "GET",
-      path: "/schemes/channel/decisions?list=no&limit=1",
-      claims: TOKENS.planner,
-    });
+    const first = await call(authorised.get("planner", "/schemes/channel/decisions?list=no&limit=1"));
     expect(first.body).toEqual({
       list: "no",
       items: [onTheBoard(storedSegment("channel", "outlet").record)],
@@ -448,32 +391,20 @@ describe("GET /schemes/{schemeId}/decisions", () => {
 
   it("answers an empty list for a known scheme with no segment on it", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/customer/decisions?list=yes",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", "/schemes/customer/decisions?list=yes"));
     expect(answer).toMatchObject({ status: 200, body: { list: "yes", items: [] } });
   });
 
   it("answers 404 SCHEME_NOT_FOUND for an unknown scheme", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/region/decisions?list=no",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", "/schemes/region/decisions?list=no"));
     expect(answer.status).toBe(404);
     expect(answer.body.error.code).toBe("SCHEME_NOT_FOUND");
   });
 
   it("refuses a list that is not yes, no or fix, naming query.list", async () => {
     const { call } = setup();
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel/decisions?list=maybe",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", "/schemes/channel/decisions?list=maybe"));
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       { path: "query.list", message: expect.stringContaining('"yes"') },
@@ -484,7 +415,7 @@ describe("GET /schemes/{schemeId}/decisions", () => {
 describe("routing", () => {
   it("answers 404 NOT_FOUND for a path no route knows", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/segments", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/segments"));
     expect(answer).toEqual({
       status: 404,
       headers: { "content-type": "application/json" },
@@ -494,7 +425,7 @@ describe("routing", () => {
 
   it("answers 405 METHOD_NOT_ALLOWED with an Allow header for a known path under another method", async () => {
     const { call } = setup();
-    const answer = await call({ method: "DELETE", path: "/batches/erp-1", claims: TOKENS.ingest });
+    const answer = await call(authorised.delete("ingest", "/batches/erp-1"));
     expect(answer).toEqual({
       status: 405,
       headers: { "content-type": "application/json", allow: "GET" },
@@ -510,14 +441,14 @@ describe("routing", () => {
 
   it("answers DELETE /batches with 405 naming the methods it takes", async () => {
     const { call } = setup();
-    const answer = await call({ method: "DELETE", path: "/batches", claims: TOKENS.ingest });
+    const answer = await call(authorised.delete("ingest", "/batches"));
     expect(answer.status).toBe(405);
     expect(answer.headers.allow).toBe("POST, GET");
   });
 
   it("accepts a trailing slash", async () => {
     const { call } = setup();
-    const answer = await call({ method: "GET", path: "/schemes/", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/schemes/"));
     expect(answer.status).toBe(200);
   });
 });

@@ -18,7 +18,7 @@ import {
 } from "#store/segment-snapshots.ts";
 import { channelFixtureSales } from "#test-support/channel-fixture.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
-import { TOKENS } from "./api-harness.ts";
+import { authorised } from "./api-harness.ts";
 import { asJson, segmentsApi } from "./segments-api.ts";
 
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
@@ -258,7 +258,7 @@ describe("GET /schemes/{schemeId}/segments", () => {
 
   it("lists the segments best focus first with their list fields, 100 a page unless told", async () => {
     const { call } = await segmentsApi(RESULT);
-    const answer = await call({ method: "GET", path: "/schemes/channel/segments", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/schemes/channel/segments"));
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({
       total: 6,
@@ -286,11 +286,12 @@ describe("GET /schemes/{schemeId}/segments", () => {
 
   it("filters on decision, profit class, dimension values and revenue at once", async () => {
     const { call } = await segmentsApi(RESULT);
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel+category/segments?decision=fix,decline&decision=choose&profitClass=peak,drain&dim.channel=direct,wholesale,outlet&dim.category=tools,paint&minRevenue=2000&sort=revenue&order=asc",
-      claims: TOKENS.leader,
-    });
+    const answer = await call(
+      authorised.get(
+        "leader",
+        "/schemes/channel+category/segments?decision=fix,decline&decision=choose&profitClass=peak,drain&dim.channel=direct,wholesale,outlet&dim.category=tools,paint&minRevenue=2000&sort=revenue&order=asc",
+      ),
+    );
     expect(answer.status).toBe(200);
     // outlet|paint has revenue 1980; direct|tools 2400, direct|paint 2880, wholesale|tools 9600.
     expect(ids(answer.body)).toEqual(["direct|tools", "direct|paint", "wholesale|tools"]);
@@ -304,11 +305,9 @@ describe("GET /schemes/{schemeId}/segments", () => {
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const answer = await call({
-        method: "GET",
-        path: `/schemes/customer/segments?${query}${cursor ? `&cursor=${cursor}` : ""}`,
-        claims: TOKENS.planner,
-      });
+      const answer = await call(
+        authorised.get("planner", `/schemes/customer/segments?${query}${cursor ? `&cursor=${cursor}` : ""}`),
+      );
       expect(answer.status).toBe(200);
       expect(answer.body.total).toBe(13);
       walked.push(...ids(answer.body));
@@ -316,28 +315,20 @@ describe("GET /schemes/{schemeId}/segments", () => {
       pages++;
     } while (cursor);
     expect(pages).toBe(4);
-    const single = await call({
-      method: "GET",
-      path: `/schemes/customer/segments?${query.replace("limit=4", "limit=500")}`,
-      claims: TOKENS.planner,
-    });
+    const single = await call(
+      authorised.get("planner", `/schemes/customer/segments?${query.replace("limit=4", "limit=500")}`),
+    );
     expect(walked).toEqual(ids(single.body));
     expect(new Set(walked).size).toBe(13);
   });
 
   it("refuses the next page with 400 INVALID_CURSOR once the scheme has been scored again", async () => {
     const before = await segmentsApi(RESULT, "run-1");
-    const first = await before.call({
-      method: "GET",
-      path: "/schemes/channel/segments?limit=2",
-      claims: TOKENS.planner,
-    });
+    const first = await before.call(authorised.get("planner", "/schemes/channel/segments?limit=2"));
     const after = await segmentsApi(RESULT, "run-2", before.blobs);
-    const next = await after.call({
-      method: "GET",
-      path: `/schemes/channel/segments?limit=2&cursor=${first.body.cursor}`,
-      claims: TOKENS.planner,
-    });
+    const next = await after.call(
+      authorised.get("planner", `/schemes/channel/segments?limit=2&cursor=${first.body.cursor}`),
+    );
     expect(next.status).toBe(400);
     expect(next.body.error).toEqual({
       code: "INVALID_CURSOR",
@@ -349,16 +340,10 @@ describe("GET /schemes/{schemeId}/segments", () => {
 
   it("refuses a cursor with other filters or another sort than the page it came from", async () => {
     const { call } = await segmentsApi(RESULT);
-    const first = await call({
-      method: "GET",
-      path: "/schemes/channel/segments?limit=2",
-      claims: TOKENS.planner,
-    });
-    const next = await call({
-      method: "GET",
-      path: `/schemes/channel/segments?limit=2&sort=profit&cursor=${first.body.cursor}`,
-      claims: TOKENS.planner,
-    });
+    const first = await call(authorised.get("planner", "/schemes/channel/segments?limit=2"));
+    const next = await call(
+      authorised.get("planner", `/schemes/channel/segments?limit=2&sort=profit&cursor=${first.body.cursor}`),
+    );
     expect(next.status).toBe(400);
     expect(next.body.error).toMatchObject({ code: "INVALID_CURSOR", details: { reason: "list_changed" } });
   });
@@ -367,11 +352,7 @@ describe("GET /schemes/{schemeId}/segments", () => {
     const { call, repository, blobs } = await segmentsApi(RESULT);
     const getScheme = vi.spyOn(repository, "getScheme");
     const getBytes = vi.spyOn(blobs, "getBytes");
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel/segments?cursor=forged",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", "/schemes/channel/segments?cursor=forged"));
     expect(answer.status).toBe(400);
     expect(answer.body.error).toEqual({
       code: "INVALID_CURSOR",
@@ -385,11 +366,7 @@ describe("GET /schemes/{schemeId}/segments", () => {
     const { call, blobs } = await segmentsApi(RESULT);
     const getBytes = vi.spyOn(blobs, "getBytes");
     for (const sort of ["focus", "profit", "margin"]) {
-      const answer = await call({
-        method: "GET",
-        path: `/schemes/customer/segments?sort=${sort}`,
-        claims: TOKENS.planner,
-      });
+      const answer = await call(authorised.get("planner", `/schemes/customer/segments?sort=${sort}`));
       expect(answer.status).toBe(200);
     }
     expect(getBytes.mock.calls).toEqual([[segmentSnapshotKey("run-1", "customer")]]);
@@ -399,11 +376,7 @@ describe("GET /schemes/{schemeId}/segments", () => {
     const { call, repository, blobs } = await segmentsApi(RESULT, "run-2");
     const current = await repository.getScheme("channel");
     vi.spyOn(repository, "getScheme").mockResolvedValueOnce(current && { ...current, runId: "run-1" });
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel/segments?limit=1",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", "/schemes/channel/segments?limit=1"));
     expect(answer.status).toBe(200);
     expect(decodeSegmentListCursor(answer.body.cursor).run).toBe("run-2");
     expect(blobs.objects.has(segmentSnapshotKey("run-1", "channel"))).toBe(false);
@@ -412,7 +385,7 @@ describe("GET /schemes/{schemeId}/segments", () => {
   it("answers 503 SEGMENT_LIST_UNAVAILABLE when the run the scheme names wrote no snapshot", async () => {
     const { call, blobs } = await segmentsApi(RESULT);
     await blobs.delete(segmentSnapshotKey("run-1", "channel"));
-    const answer = await call({ method: "GET", path: "/schemes/channel/segments", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/schemes/channel/segments"));
     expect(answer.status).toBe(503);
     expect(answer.body.error).toEqual({
       code: "SEGMENT_LIST_UNAVAILABLE",
@@ -424,7 +397,7 @@ describe("GET /schemes/{schemeId}/segments", () => {
 
   it("answers 404 SCHEME_NOT_FOUND for an unknown scheme", async () => {
     const { call } = await segmentsApi(RESULT);
-    const answer = await call({ method: "GET", path: "/schemes/region/segments", claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", "/schemes/region/segments"));
     expect(answer.status).toBe(404);
     expect(answer.body).toEqual({
       error: { code: "SCHEME_NOT_FOUND", message: 'no scheme has the id "region"' },
@@ -433,11 +406,9 @@ describe("GET /schemes/{schemeId}/segments", () => {
 
   it("refuses a filter on a dimension the scheme does not have, naming it and the scheme's dimensions", async () => {
     const { call } = await segmentsApi(RESULT);
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel/segments?dim.channel=online&dim.region=west",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(
+      authorised.get("planner", "/schemes/channel/segments?dim.channel=online&dim.region=west"),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error).toEqual({
       code: "INVALID_REQUEST",
@@ -462,11 +433,7 @@ describe("GET /schemes/{schemeId}/segments", () => {
     ["dim.2nd=x", "query.dim.2nd"],
   ])("refuses %s with 400, naming %s", async (query, path) => {
     const { call } = await segmentsApi(RESULT);
-    const answer = await call({
-      method: "GET",
-      path: `/schemes/channel/segments?${query}`,
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", `/schemes/channel/segments?${query}`));
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe("INVALID_REQUEST");
     expect(answer.body.error.details.map((issue: { path: string }) => issue.path)).toEqual([path]);
@@ -479,22 +446,16 @@ describe("GET /schemes/{schemeId}/segments", () => {
     ["1,2", "limit is a whole number from 1 to 500"],
   ])("refuses limit=%s, naming query.limit", async (limit, message) => {
     const { call } = await segmentsApi(RESULT);
-    const answer = await call({
-      method: "GET",
-      path: `/schemes/channel/segments?limit=${encodeURIComponent(limit)}`,
-      claims: TOKENS.planner,
-    });
+    const answer = await call(
+      authorised.get("planner", `/schemes/channel/segments?limit=${encodeURIComponent(limit)}`),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([{ path: "query.limit", message }]);
   });
 
   it("names the values it does not know in a refused decision filter", async () => {
     const { call } = await segmentsApi(RESULT);
-    const answer = await call({
-      method: "GET",
-      path: "/schemes/channel/segments?decision=choose,maybe",
-      claims: TOKENS.planner,
-    });
+    const answer = await call(authorised.get("planner", "/schemes/channel/segments?decision=choose,maybe"));
     expect(answer.body.error.details).toEqual([
       {
         path: "query.decision",
@@ -506,11 +467,9 @@ describe("GET /schemes/{schemeId}/segments", () => {
 
   it("refuses a cursor longer than 2048 characters and a scheme id with a dash, naming both", async () => {
     const { call } = await segmentsApi(RESULT);
-    const answer = await call({
-      method: "GET",
-      path: `/schemes/sales-channel/segments?cursor=${"c".repeat(2049)}`,
-      claims: TOKENS.planner,
-    });
+    const answer = await call(
+      authorised.get("planner", `/schemes/sales-channel/segments?cursor=${"c".repeat(2049)}`),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error.details.map((issue: { path: string }) => issue.path)).toEqual([
       "params.schemeId",

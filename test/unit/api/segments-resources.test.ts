@@ -4,7 +4,7 @@ import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import { channelFixtureSales } from "#test-support/channel-fixture.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
-import { TOKENS } from "./api-harness.ts";
+import { authorised } from "./api-harness.ts";
 import { asJson, segmentsApi } from "./segments-api.ts";
 
 const DIGITAL_GIANT = forceOfChangeSchema.parse({
@@ -24,8 +24,7 @@ function scored(schemeId: string, segmentId: string): ScoredSegment {
   return segment;
 }
 
-const get = async (path: string) =>
-  (await segmentsApi(RESULT)).call({ method: "GET", path, claims: TOKENS.planner });
+const get = async (path: string) => (await segmentsApi(RESULT)).call(authorised.get("planner", path));
 
 describe("GET /schemes/{schemeId}/segments/{segmentId}/history", () => {
   it("answers the monthly series from the segment's first month to the latest, with each month's margin", async () => {
@@ -241,7 +240,7 @@ describe("a segment opened by a planner", () => {
     const { call, repository } = await segmentsApi(RESULT);
     const read = vi.spyOn(repository, "getSegmentWithHistory");
     for (const path of [...OPEN, ...OPEN]) {
-      expect((await call({ method: "GET", path, claims: TOKENS.planner })).status).toBe(200);
+      expect((await call(authorised.get("planner", path))).status).toBe(200);
     }
     expect(read.mock.calls).toEqual([["channel", "online"]]);
   });
@@ -249,7 +248,7 @@ describe("a segment opened by a planner", () => {
   it("is read again, and answered as the new run scored it, once its scheme names a later run", async () => {
     const { call, repository } = await segmentsApi(RESULT);
     const path = "/schemes/channel/segments/online";
-    expect((await call({ method: "GET", path, claims: TOKENS.planner })).body.guidance).toBe(
+    expect((await call(authorised.get("planner", path))).body.guidance).toBe(
       scored("channel", "online").guidance,
     );
     const scheme = await repository.getScheme("channel");
@@ -264,7 +263,7 @@ describe("a segment opened by a planner", () => {
     const later = Date.now() + 2_000;
     vi.spyOn(Date, "now").mockReturnValue(later);
 
-    const answer = await call({ method: "GET", path, claims: TOKENS.planner });
+    const answer = await call(authorised.get("planner", path));
 
     expect(read).toHaveBeenCalledTimes(1);
     expect(answer.body).toMatchObject({ guidance: "rescored", runId: "run-2" });
