@@ -5,6 +5,7 @@ import { BlobKeys } from "#store/blob-store.ts";
 import { DynamoDbBatchRepository } from "#store/dynamodb-batch-repository.ts";
 import { DynamoDbScoreRepository } from "#store/dynamodb-score-repository.ts";
 import type { BatchRecord } from "#store/records.ts";
+import { ERP_MAPPING } from "#test-support/erp-mapping.ts";
 import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
 import { MemoryConfigRepository } from "#test-support/memory-config.ts";
 import { fakeTableEachTest, TEST_TABLE } from "../store/table-fixture.ts";
@@ -26,18 +27,7 @@ function setup() {
   return { batches, config, blobs, call };
 }
 
-const MAPPING = columnMappingSchema.parse({
-  format: "csv",
-  delimiter: ";",
-  columns: {
-    transactionId: "InvoiceLine",
-    date: "InvoiceDate",
-    customerId: "Customer",
-    revenue: "NetAmount",
-    cogs: "CostAmount",
-    dimensions: { channel: "SalesChannel" },
-  },
-});
+const MAPPING = columnMappingSchema.parse(ERP_MAPPING);
 
 function batch(batchId: string, createdAt: string, extra: Partial<BatchRecord> = {}): BatchRecord {
   return { batchId, fileName: "lines.csv", status: "scored", createdAt, updatedAt: createdAt, ...extra };

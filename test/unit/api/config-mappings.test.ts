@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { columnMappingSchema } from "#ingest/mapping.ts";
+import { ERP_MAPPING } from "#test-support/erp-mapping.ts";
 import { MemoryConfigRepository } from "#test-support/memory-config.ts";
 import { authorised, memoryApi } from "./api-harness.ts";
 
@@ -8,33 +9,20 @@ function setup() {
   return { config, call: memoryApi({ config }).call };
 }
 
-const MAPPING = {
-  format: "csv",
-  delimiter: ";",
-  columns: {
-    transactionId: "InvoiceLine",
-    date: "InvoiceDate",
-    customerId: "Customer",
-    revenue: "NetAmount",
-    cogs: "CostAmount",
-    dimensions: { channel: "SalesChannel" },
-  },
-};
-
 /** The document as stored and answered: with the defaults its schema fills in. */
-const STORED = JSON.parse(JSON.stringify(columnMappingSchema.parse(MAPPING)));
+const STORED = JSON.parse(JSON.stringify(columnMappingSchema.parse(ERP_MAPPING)));
 
 describe("PUT /mappings/{name}", () => {
   it("stores a column mapping under its name with its defaults, 201 the first time and 200 when replaced", async () => {
     const { call, config } = setup();
-    const created = await call(authorised.put("ingest", "/mappings/erp-export.v2", MAPPING));
+    const created = await call(authorised.put("ingest", "/mappings/erp-export.v2", ERP_MAPPING));
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe("/mappings/erp-export.v2");
     expect(created.body).toEqual(STORED);
     expect(STORED).toMatchObject({ dateFormat: "ISO", columns: { costs: {} } });
 
     const replaced = await call(
-      authorised.put("planner", "/mappings/erp-export.v2", { ...MAPPING, delimiter: "\t" }),
+      authorised.put("planner", "/mappings/erp-export.v2", { ...ERP_MAPPING, delimiter: "\t" }),
     );
     expect(replaced.status).toBe(200);
     expect(replaced.body.delimiter).toBe("\t");
@@ -43,7 +31,7 @@ describe("PUT /mappings/{name}", () => {
 
   it("refuses a mapping that maps no cost, naming the field, and stores nothing", async () => {
     const { call, config } = setup();
-    const { cogs: _, ...columns } = MAPPING.columns;
+    const { cogs: _, ...columns } = ERP_MAPPING.columns;
     const answer = await call(authorised.put("ingest", "/mappings/erp-export", { columns }));
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
@@ -62,7 +50,7 @@ describe("PUT /mappings/{name}", () => {
     ["longer than 64 characters", "m".repeat(65)],
   ])("refuses a name %s, naming params.name", async (_, name) => {
     const { call } = setup();
-    const answer = await call(authorised.put("ingest", `/mappings/${name}`, MAPPING));
+    const answer = await call(authorised.put("ingest", `/mappings/${name}`, ERP_MAPPING));
     expect(answer.status).toBe(400);
     expect(answer.body.error.details).toEqual([
       {
@@ -77,7 +65,7 @@ describe("PUT /mappings/{name}", () => {
 describe("GET /mappings/{name}", () => {
   it("answers the stored document, as PUT and `segfocus score --mapping` take it", async () => {
     const { call } = setup();
-    await call(authorised.put("ingest", "/mappings/erp-export", MAPPING));
+    await call(authorised.put("ingest", "/mappings/erp-export", ERP_MAPPING));
     const answer = await call(authorised.get("planner", "/mappings/erp-export"));
     expect(answer).toMatchObject({ status: 200, body: STORED });
   });

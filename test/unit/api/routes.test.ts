@@ -4,6 +4,7 @@ import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import type { BatchRecord } from "#store/records.ts";
 import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { ERP_MAPPING } from "#test-support/erp-mapping.ts";
 import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
 import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
@@ -37,17 +38,8 @@ function storedSegment(schemeId: string, segmentId: string) {
   return { record: asJson({ ...rest, schemeId, runId: RUN_ID }) as Record<string, unknown>, history };
 }
 
-const MAPPING = {
-  format: "csv",
-  columns: {
-    transactionId: "InvoiceLine",
-    date: "InvoiceDate",
-    customerId: "Customer",
-    revenue: "NetAmount",
-    cogs: "CostAmount",
-    dimensions: { channel: "SalesChannel" },
-  },
-};
+/** The ERP's mapping with the default delimiter. */
+const MAPPING = { format: "csv", columns: ERP_MAPPING.columns };
 
 describe("GET /health", () => {
   it("answers { status: ok } without a token", async () => {

@@ -10,6 +10,7 @@ import { type ForceOfChange, forceOfChangeSchema } from "#domain/forces.ts";
 import { type Policy, policySchema } from "#domain/policy.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import { DynamoDbConfigRepository } from "#store/dynamodb-config-repository.ts";
+import { ERP_COLUMNS } from "#test-support/erp-mapping.ts";
 import { conditionFailed, FakeTable, type Item } from "./fake-table.ts";
 import { fakeTableEachTest, TEST_TABLE } from "./table-fixture.ts";
 
@@ -64,14 +65,6 @@ beforeEach(() => {
 const force = (id: string, volumeGrowth = -0.15): ForceOfChange =>
   forceOfChangeSchema.parse({ id, name: `Force ${id}`, match: { channel: "online" }, volumeGrowth });
 
-const COLUMNS = {
-  transactionId: "InvoiceLine",
-  date: "InvoiceDate",
-  customerId: "Customer",
-  revenue: "NetAmount",
-  cogs: "CostAmount",
-};
-
 const policy = (version: number, chooseFocus: number): Policy =>
   policySchema.parse({ version, thresholds: { chooseFocus } });
 
@@ -88,7 +81,7 @@ describe("DynamoDbConfigRepository", () => {
     it("lists every force, in id order", async () => {
       for (const id of ["product-innovation", "digital-giant", "new-entrant"])
         await config.putScenario(force(id));
-      await config.putMapping("erp", columnMappingSchema.parse({ columns: COLUMNS }));
+      await config.putMapping("erp", columnMappingSchema.parse({ columns: ERP_COLUMNS }));
       expect((await config.listScenarios()).map((scenario) => scenario.id)).toEqual([
         "digital-giant",
         "new-entrant",
@@ -137,7 +130,7 @@ describe("DynamoDbConfigRepository", () => {
   });
 
   describe("mappings", () => {
-    const mapping = columnMappingSchema.parse({ columns: COLUMNS });
+    const mapping = columnMappingSchema.parse({ columns: ERP_COLUMNS });
 
     it("stores a mapping under CONFIG / MAPPING#{name}, telling a creation from a replacement", async () => {
       expect(await config.putMapping("erp-export.v2", mapping)).toEqual({ created: true });
