@@ -4,7 +4,6 @@ import { batchIdSchema, createBatchRequestSchema, fileNameSchema, pageOf } from 
 import { issueMessage } from "#domain/document-problems.ts";
 import { columnMappingSchema } from "#ingest/mapping.ts";
 import {
-  batchErrorSchema,
   batchRecordSchema as storedBatchRecordSchema,
   rejectSchema as storedRejectSchema,
 } from "#store/records.ts";
@@ -48,7 +47,8 @@ export const batchRecordSchema = storedBatchRecordSchema.extend({
   accepted: z.number().int().optional(),
   rejected: z.number().int().optional(),
   firstRejects: z.array(rejectSchema).readonly().optional(),
-  error: batchErrorSchema.loose().optional(),
+  // The stored error, passing on any fields it gains.
+  error: storedBatchRecordSchema.shape.error.unwrap().loose().optional(),
 });
 
 export const batchPageSchema = pageOf(batchRecordSchema);

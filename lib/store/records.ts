@@ -53,13 +53,6 @@ export const rejectSchema = z.object({
   reason: z.string(),
 }) satisfies z.ZodType<Reject>;
 
-export const batchErrorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  details: z.unknown().optional(),
-  retryable: z.boolean(),
-}) satisfies z.ZodType<BatchError>;
-
 /** A batch item's attributes, its keys left out; the API's batch schema is built on it. */
 export const batchRecordSchema = z.looseObject({
   batchId: z.string(),
@@ -75,7 +68,14 @@ export const batchRecordSchema = z.looseObject({
   rejected: z.number().optional(),
   firstRejects: z.array(rejectSchema).optional(),
   rejectsKey: z.string().optional(),
-  error: batchErrorSchema.optional(),
+  error: z
+    .object({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+      retryable: z.boolean(),
+    })
+    .optional(),
   runId: z.string().optional(),
   ingestMs: z.number().optional(),
 }) satisfies z.ZodType<BatchRecord>;
