@@ -17,6 +17,7 @@ import type { ServiceContext } from "#store/service-context.ts";
 import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
 import { MemoryConfigRepository, MemoryDecisionRepository } from "#test-support/memory-config.ts";
 import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { invocationContext } from "../functions/lambda-context.ts";
 
 /** JWT claims as API Gateway's JWT authorizer passes them: Cognito groups as "[a b]", scopes space-separated. */
 export type Claims = Record<string, string | number | boolean | string[]>;
@@ -116,20 +117,7 @@ export function apiEvent(call: ApiCall): APIGatewayProxyEventV2WithJWTAuthorizer
 }
 
 export function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: "segment-focus-api",
-    functionVersion: "$LATEST",
-    invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:segment-focus-api",
-    memoryLimitInMB: "512",
-    awsRequestId: "lambda-request-1",
-    logGroupName: "/aws/lambda/segment-focus-api",
-    logStreamName: "stream",
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return invocationContext("segment-focus-api", "lambda-request-1");
 }
 
 export interface ApiAnswer {

@@ -1,28 +1,11 @@
-import type { Context } from "aws-lambda";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { lambdaHandler, observabilityFor } from "#functions/observability.ts";
+import { invocationContext } from "./lambda-context.ts";
 
 afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
 });
-
-function lambdaContext(awsRequestId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: "segment-focus-score",
-    functionVersion: "$LATEST",
-    invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:segment-focus-score",
-    memoryLimitInMB: "2048",
-    awsRequestId,
-    logGroupName: "/aws/lambda/segment-focus-score",
-    logStreamName: "stream",
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 /** The JSON lines a call writes to stdout, where Lambda's log lines go. */
 async function linesWritten(call: () => Promise<unknown>): Promise<Array<Record<string, unknown>>> {
@@ -50,8 +33,12 @@ describe("lambdaHandler", () => {
       return event.batchId;
     });
 
-    const first = await linesWritten(() => handler({ batchId: "b-1" }, lambdaContext("request-1")));
-    const second = await linesWritten(() => handler({ batchId: "b-2" }, lambdaContext("request-2")));
+    const first = await linesWritten(() =>
+      handler({ batchId: "b-1" }, invocationContext("segment-focus-score", "request-1")),
+    );
+    const second = await linesWritten(() =>
+      handler({ batchId: "b-2" }, invocationContext("segment-focus-score", "request-2")),
+    );
 
     expect(first.find((line) => line.message === "batch seen")).toMatchObject({
       batchId: "b-1",
