@@ -6,7 +6,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
 import type { Role } from "#api/auth.ts";
 import { openApiDocument } from "#api/openapi.ts";
 import { routesAt } from "#api/route.ts";
@@ -133,6 +133,19 @@ export async function callApi(handler: ApiHandler, call: ApiCall): Promise<ApiAn
   const body = result.body === undefined ? undefined : JSON.parse(result.body);
   expectDocumented(call, result, body);
   return { status: result.statusCode ?? 0, headers: result.headers ?? {}, body };
+}
+
+/** Holds an answer to be 400 INVALID_REQUEST with exactly these problems, each at its path. */
+export function expectInvalidRequest(
+  answer: ApiAnswer,
+  details: ReadonlyArray<{ readonly path: string; readonly message: string }>,
+): void {
+  expect(answer.status).toBe(400);
+  expect(answer.body.error).toEqual({
+    code: "INVALID_REQUEST",
+    message: "the request is not valid; see details for each problem",
+    details,
+  });
 }
 
 /** A logger that prints nothing and metrics kept off stdout, as POWERTOOLS_METRICS_DISABLED does in tests. */

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { BlobKeys } from "#store/blob-store.ts";
 import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
 import { MemoryConfigRepository } from "#test-support/memory-config.ts";
-import { API_NOW, authorised, memoryApi } from "./api-harness.ts";
+import { API_NOW, authorised, expectInvalidRequest, memoryApi } from "./api-harness.ts";
 
 function setup() {
   const config = new MemoryConfigRepository();
@@ -161,18 +161,13 @@ describe("PUT /scenarios/{scenarioId}", () => {
     const answer = await call(
       authorised.put("planner", "/scenarios/digital-giant", { ...DIGITAL_GIANT, id: "product-innovation" }),
     );
-    expect(answer.status).toBe(400);
-    expect(answer.body.error).toEqual({
-      code: "INVALID_REQUEST",
-      message: "the request is not valid; see details for each problem",
-      details: [
-        {
-          path: "body.id",
-          message:
-            'the body names the scenario "product-innovation", the path "digital-giant"; leave the id out of the body or make them agree',
-        },
-      ],
-    });
+    expectInvalidRequest(answer, [
+      {
+        path: "body.id",
+        message:
+          'the body names the scenario "product-innovation", the path "digital-giant"; leave the id out of the body or make them agree',
+      },
+    ]);
     expect(config.scenarios.size).toBe(0);
     expect(rescoringRequests()).toEqual([]);
   });

@@ -11,7 +11,7 @@ import { MemoryDecisionRepository } from "#test-support/memory-config.ts";
 import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
 import { FakeTable } from "../store/fake-table.ts";
-import { authorised, type Claims, memoryApi, TOKENS } from "./api-harness.ts";
+import { authorised, type Claims, expectInvalidRequest, memoryApi, TOKENS } from "./api-harness.ts";
 
 /**
  * Leadership decides on the recommendations: approve or override with a rationale, each decision kept
@@ -139,17 +139,12 @@ describe("POST /schemes/{schemeId}/segments/{segmentId}/decision", () => {
 
     const answer = await decide("wholesale", { action: "override", decision: "decline" });
 
-    expect(answer.status).toBe(400);
-    expect(answer.body.error).toEqual({
-      code: "INVALID_REQUEST",
-      message: "the request is not valid; see details for each problem",
-      details: [
-        {
-          path: "body.rationale",
-          message: "an override needs a rationale: why the recommendation is not followed",
-        },
-      ],
-    });
+    expectInvalidRequest(answer, [
+      {
+        path: "body.rationale",
+        message: "an override needs a rationale: why the recommendation is not followed",
+      },
+    ]);
     expect((await history("wholesale")).body.items).toEqual([]);
   });
 

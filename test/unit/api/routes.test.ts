@@ -8,7 +8,7 @@ import { ERP_MAPPING } from "#test-support/erp-mapping.ts";
 import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
 import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
-import { authorised, memoryApi, TOKENS } from "./api-harness.ts";
+import { authorised, expectInvalidRequest, memoryApi, TOKENS } from "./api-harness.ts";
 
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 const RUN_ID = "run-1";
@@ -129,19 +129,13 @@ describe("POST /batches", () => {
     const answer = await call(
       authorised.post("ingest", "/batches", { batchId: "-starts-with-a-dash", fileName: "../etc/passwd" }),
     );
-    expect(answer.status).toBe(400);
-    expect(answer.body.error).toEqual({
-      code: "INVALID_REQUEST",
-      message: "the request is not valid; see details for each problem",
-      details: [
-        {
-          path: "body.batchId",
-          message:
-            "a batch id is 1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
-        },
-        { path: "body.fileName", message: "a file name cannot contain slashes or control characters" },
-      ],
-    });
+    expectInvalidRequest(answer, [
+      {
+        path: "body.batchId",
+        message: "a batch id is 1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
+      },
+      { path: "body.fileName", message: "a file name cannot contain slashes or control characters" },
+    ]);
   });
 
   it("refuses a column mapping that maps no cost, naming the mapping field", async () => {

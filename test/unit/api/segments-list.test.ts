@@ -18,7 +18,7 @@ import {
 } from "#store/segment-snapshots.ts";
 import { channelFixtureSales } from "#test-support/channel-fixture.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
-import { authorised } from "./api-harness.ts";
+import { authorised, expectInvalidRequest } from "./api-harness.ts";
 import { asJson, segmentsApi } from "./segments-api.ts";
 
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
@@ -409,17 +409,12 @@ describe("GET /schemes/{schemeId}/segments", () => {
     const answer = await call(
       authorised.get("planner", "/schemes/channel/segments?dim.channel=online&dim.region=west"),
     );
-    expect(answer.status).toBe(400);
-    expect(answer.body.error).toEqual({
-      code: "INVALID_REQUEST",
-      message: "the request is not valid; see details for each problem",
-      details: [
-        {
-          path: "query.dim.region",
-          message: 'scheme "channel" has no dimension "region"; its dimensions are channel',
-        },
-      ],
-    });
+    expectInvalidRequest(answer, [
+      {
+        path: "query.dim.region",
+        message: 'scheme "channel" has no dimension "region"; its dimensions are channel',
+      },
+    ]);
   });
 
   it.each([
