@@ -33,30 +33,22 @@ function batch(batchId: string, createdAt: string, extra: Partial<BatchRecord> =
   return { batchId, fileName: "lines.csv", status: "scored", createdAt, updatedAt: createdAt, ...extra };
 }
 
+/** A batch announced with the name of a stored mapping. */
+const BY_NAME = { batchId: "erp-1", fileName: "lines.csv", mapping: "erp-export" };
+const ANNOUNCED_BY_NAME = authorised.post("ingest", "/batches", BY_NAME);
+
 describe("POST /batches with a mapping by name", () => {
   it("stores on the batch the document the name stands for", async () => {
     const { call, config, batches } = setup();
     await config.putMapping("erp-export", MAPPING);
-    const answer = await call(
-      authorised.post("ingest", "/batches", {
-        batchId: "erp-1",
-        fileName: "lines.csv",
-        mapping: "erp-export",
-      }),
-    );
+    const answer = await call(ANNOUNCED_BY_NAME);
     expect(answer.status).toBe(201);
     expect((await batches.getBatch("erp-1"))?.mapping).toEqual(MAPPING);
   });
 
   it("answers 404 MAPPING_NOT_FOUND naming the mapping, and creates no batch", async () => {
     const { call, batches } = setup();
-    const answer = await call(
-      authorised.post("ingest", "/batches", {
-        batchId: "erp-1",
-        fileName: "lines.csv",
-        mapping: "erp-export",
-      }),
-    );
+    const answer = await call(ANNOUNCED_BY_NAME);
     expect(answer.status).toBe(404);
     expect(answer.body.error).toEqual({
       code: "MAPPING_NOT_FOUND",
@@ -84,14 +76,12 @@ describe("POST /batches with a mapping by name", () => {
   it("treats a re-send naming the same document as the same batch, and one whose named mapping changed since as a conflict", async () => {
     const { call, config } = setup();
     await config.putMapping("erp-export", MAPPING);
-    const announcement = { batchId: "erp-1", fileName: "lines.csv", mapping: "erp-export" };
-    const request = authorised.post("ingest", "/batches", announcement);
-    await call(request);
-    const inline = await call(authorised.post("ingest", "/batches", { ...announcement, mapping: MAPPING }));
+    await call(ANNOUNCED_BY_NAME);
+    const inline = await call(authorised.post("ingest", "/batches", { ...BY_NAME, mapping: MAPPING }));
     expect(inline.status).toBe(200);
 
     await config.putMapping("erp-export", { ...MAPPING, delimiter: "," });
-    const changed = await call(request);
+    const changed = await call(ANNOUNCED_BY_NAME);
     expect(changed.status).toBe(409);
     expect(changed.body.error.code).toBe("BATCH_CONFLICT");
   });
