@@ -3,6 +3,7 @@ import type { Item } from "../store/fake-table.ts";
 import { stubFunctionEnvironment } from "./function-environment.ts";
 import { dynamoDbError, FakeAwsHttp, s3Error, sdkHttpHandler } from "./http-fakes.ts";
 import { s3Event, sqsEvent } from "./lambda-events.ts";
+import { FAILED_RETRYABLE } from "./service-faults.ts";
 
 /*
  * aws-sdk-client-mock replaces the clients' `send`, and with it every middleware — the retry strategy
@@ -90,10 +91,7 @@ describe("ingest handler: S3 throttling (SlowDown, 503) with the SDK's retries",
 
     await expect(handler(s3Event(object))).rejects.toThrow("Please reduce your request rate.");
 
-    expect(batch("b-1")).toMatchObject({
-      status: "failed",
-      error: { code: "SERVICE_ERROR", retryable: true },
-    });
+    expect(batch("b-1")).toMatchObject(FAILED_RETRYABLE);
   });
 });
 
@@ -148,9 +146,6 @@ describe("ingest handler: DynamoDB faults with the SDK's retries", () => {
     const response = await handler(sqsEvent(["m-1", object]));
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m-1" }] });
-    expect(batch("b-1")).toMatchObject({
-      status: "failed",
-      error: { code: "SERVICE_ERROR", retryable: true },
-    });
+    expect(batch("b-1")).toMatchObject(FAILED_RETRYABLE);
   });
 });

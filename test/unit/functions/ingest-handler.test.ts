@@ -5,7 +5,7 @@ import { decodeCube } from "#domain/cube-codec.ts";
 import type { Item } from "../store/fake-table.ts";
 import { handlerOnFakeAws } from "./fake-aws.ts";
 import { s3Event, sqsEvent } from "./lambda-events.ts";
-import { internalServerError, slowDown, throughputExceeded } from "./service-faults.ts";
+import { FAILED_RETRYABLE, internalServerError, slowDown, throughputExceeded } from "./service-faults.ts";
 
 const { aws, handler } = handlerOnFakeAws(() => import("#functions/ingest/handler.ts"));
 
@@ -116,10 +116,7 @@ describe("ingest handler: S3 throttling (SlowDown, 503) on GetObject", () => {
 
     await expect(handler(s3Event(object))).rejects.toThrow("Please reduce your request rate.");
 
-    expect(batch("b-1")).toMatchObject({
-      status: "failed",
-      error: { code: "SERVICE_ERROR", retryable: true },
-    });
+    expect(batch("b-1")).toMatchObject(FAILED_RETRYABLE);
   });
 });
 

@@ -21,3 +21,6 @@ export const internalServerError = () =>
     message: "Internal server error",
     $metadata: { httpStatusCode: 500, attempts: 5 },
   });
+
+/** A batch a service fault failed: its status, and an error that says sending it again may work. */
+export const FAILED_RETRYABLE = { status: "failed", error: { code: "SERVICE_ERROR", retryable: true } };
