@@ -146,8 +146,8 @@ describe("DynamoDbConfigRepository", () => {
   describe("reading stored items", () => {
     it("refuses a stored policy that is not one a planner could have put, naming its key and field", async () => {
       await config.putPolicy(policySchema.parse({ version: 2 }), 1);
-      const stored = table.item("CONFIG", "POLICY") as Item;
-      table.seed({
+      const stored = db.table.item("CONFIG", "POLICY") as Item;
+      db.table.seed({
         ...stored,
         body: JSON.stringify({ ...JSON.parse(stored.body as string), version: "two" }),
       });
@@ -157,7 +157,7 @@ describe("DynamoDbConfigRepository", () => {
 
     it("refuses a stored force whose body is not JSON, naming its key", async () => {
       await config.putScenario(force("digital-giant"));
-      table.seed({ ...(table.item("CONFIG", "SCENARIO#digital-giant") as Item), body: "{cut" });
+      db.table.seed({ ...(db.table.item("CONFIG", "SCENARIO#digital-giant") as Item), body: "{cut" });
 
       await expect(config.listScenarios()).rejects.toThrow(
         "stored item CONFIG / SCENARIO#digital-giant: body: not JSON",

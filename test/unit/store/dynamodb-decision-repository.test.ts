@@ -251,8 +251,8 @@ describe("reviews", () => {
 describe("reading stored decisions", () => {
   it("refuses a standing decision whose decision is not one of the service's, naming its key", async () => {
     await repository.record(entry("2025-03-01T08:00:00.000Z"));
-    const stored = table.item("SCHEME#channel", "APPROVAL#wholesale") as Record<string, unknown>;
-    table.seed({
+    const stored = db.table.item("SCHEME#channel", "APPROVAL#wholesale") as Record<string, unknown>;
+    db.table.seed({
       ...stored,
       body: JSON.stringify({ ...JSON.parse(stored.body as string), decision: "maybe" }),
     });
@@ -265,10 +265,10 @@ describe("reading stored decisions", () => {
 
   it("refuses an audit-trail entry without its scores, naming its key", async () => {
     await repository.record(entry("2025-03-01T08:00:00.000Z"));
-    const key = table.sortKeys("SCHEME#channel").find((sortKey) => sortKey.startsWith("DECISION#")) ?? "";
-    const stored = table.item("SCHEME#channel", key) as Record<string, unknown>;
+    const key = db.table.sortKeys("SCHEME#channel").find((sortKey) => sortKey.startsWith("DECISION#")) ?? "";
+    const stored = db.table.item("SCHEME#channel", key) as Record<string, unknown>;
     const { scores: _, ...body } = JSON.parse(stored.body as string);
-    table.seed({ ...stored, body: JSON.stringify(body) });
+    db.table.seed({ ...stored, body: JSON.stringify(body) });
 
     await expect(repository.history("channel", "wholesale", { limit: 10 })).rejects.toThrow(
       `stored item SCHEME#channel / ${key}: body.scores: `,
