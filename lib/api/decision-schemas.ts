@@ -3,6 +3,10 @@ import { textBody } from "#api/route.ts";
 import { DECISION_LISTS, decisionsQuerySchema, pageOf } from "#api/schemas.ts";
 import { segmentRecordSchema } from "#api/segment-schemas.ts";
 import type { Decision } from "#domain/decisions.ts";
+import {
+  decisionEntrySchema as storedDecisionEntrySchema,
+  decisionStateSchema as storedDecisionStateSchema,
+} from "#store/decision-records.ts";
 
 /**
  * The shapes of leadership's side of the API: the board's formats, a leader's decision on a
@@ -96,42 +100,16 @@ export const boardPageSchema = pageOf(segmentRecordSchema.extend({ state: boardS
 export const boardCsvSchema = textBody("text/csv");
 
 const decisionSchema = z.enum(ALL_DECISIONS);
-const decidedScoresSchema = z.object({
-  profitability: z.number(),
-  growth: z.number(),
-  defensibility: z.number(),
-  focus: z.number(),
-});
-
 /** The decision standing on a segment, and whether a later scoring run has put it in question. */
-export const decisionStateSchema = z.object({
-  schemeId: z.string(),
-  segmentId: z.string(),
-  status: z.enum(["approved", "overridden"]),
-  decision: decisionSchema,
-  recommendation: decisionSchema,
-  by: z.string(),
+export const decisionStateSchema = storedDecisionStateSchema.extend({
   at: z.iso.datetime(),
-  rationale: z.string().optional(),
-  needsReview: z.boolean(),
   review: z
     .object({ since: z.iso.datetime(), newRecommendation: decisionSchema, runId: z.string() })
     .optional(),
 });
 
 /** One line of a segment's audit trail. */
-export const decisionEntrySchema = z.object({
-  schemeId: z.string(),
-  segmentId: z.string(),
-  at: z.iso.datetime(),
-  by: z.string(),
-  action: z.enum(["approve", "override"]),
-  from: decisionSchema,
-  to: decisionSchema,
-  rationale: z.string().optional(),
-  scores: decidedScoresSchema,
-  runId: z.string(),
-});
+export const decisionEntrySchema = storedDecisionEntrySchema.extend({ at: z.iso.datetime() });
 
 export const decisionHistoryPageSchema = pageOf(decisionEntrySchema);
 

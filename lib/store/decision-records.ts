@@ -3,12 +3,12 @@ import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { DecisionEntry } from "#domain/leader-decision.ts";
 import type { DecisionState } from "#store/decision-repository.ts";
 
-/** The shapes of the decision items' bodies, which the adapter parses what it reads with. */
+/** The shapes of the decision items' bodies: the adapter parses what it reads with them, the API extends them. */
 
 const decisionSchema = z.enum(DECISIONS as readonly [Decision, ...Decision[]]);
 
 /** A standing decision, as `record`, `flagForReview` and `clearReview` write it. */
-export const decisionStateSchema: z.ZodType<DecisionState> = z.looseObject({
+export const decisionStateSchema = z.object({
   schemeId: z.string(),
   segmentId: z.string(),
   status: z.enum(["approved", "overridden"]),
@@ -19,10 +19,10 @@ export const decisionStateSchema: z.ZodType<DecisionState> = z.looseObject({
   rationale: z.string().optional(),
   needsReview: z.boolean(),
   review: z.object({ since: z.string(), newRecommendation: decisionSchema, runId: z.string() }).optional(),
-});
+}) satisfies z.ZodType<DecisionState>;
 
 /** One entry of a segment's audit trail. */
-export const decisionEntrySchema: z.ZodType<DecisionEntry> = z.looseObject({
+export const decisionEntrySchema = z.object({
   schemeId: z.string(),
   segmentId: z.string(),
   at: z.string(),
@@ -38,4 +38,4 @@ export const decisionEntrySchema: z.ZodType<DecisionEntry> = z.looseObject({
     focus: z.number(),
   }),
   runId: z.string(),
-});
+}) satisfies z.ZodType<DecisionEntry>;
