@@ -1,9 +1,8 @@
 import { Cube } from "#domain/cube.ts";
+import { LF } from "#ingest/bytes.ts";
 import { isGzip, utf8BomLength } from "#ingest/format-sniff.ts";
 import { type IngestOptions, type IngestReport, ingest } from "#ingest/ingest.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
-
-const LF = 0x0a;
 
 /** A part of an uncompressed file, [start, end) in bytes, that one worker ingests. */
 export interface ByteRange {

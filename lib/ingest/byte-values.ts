@@ -1,5 +1,6 @@
 import { AMOUNT_SCALE, toAmountUnits } from "#domain/amount.ts";
 import { FIRST_YEAR, LAST_YEAR, monthIndex } from "#domain/month.ts";
+import { LOWER_E, MINUS, NINE, PLUS, SPACE, TAB, UPPER_E, ZERO } from "#ingest/bytes.ts";
 import type { DateFormat } from "#ingest/mapping.ts";
 
 /**
@@ -7,15 +8,6 @@ import type { DateFormat } from "#ingest/mapping.ts";
  * building a string per field. Failures come back as sentinel values so the hot loop allocates
  * nothing; the caller turns them into a Reject with the reason below.
  */
-
-const SPACE = 0x20;
-const TAB = 0x09;
-const ZERO = 0x30;
-const NINE = 0x39;
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-const LOWER_E = 0x65;
-const UPPER_E = 0x45;
 
 /** Amounts beyond this size (in currency units) are refused: sums must stay exact below 2^53 units. */
 export const MAX_ABS_AMOUNT = 1e11;

@@ -1,4 +1,5 @@
 import { Buffer, isUtf8 } from "node:buffer";
+import { CR, LF, QUOTE } from "#ingest/bytes.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 
 /** One record's fields as byte ranges into `bytes`; valid only during the callback that receives it. */
@@ -12,10 +13,6 @@ export interface FieldRecord {
 }
 
 export type RecordProblemHandler = (line: number, reason: string) => void;
-
-const QUOTE = 0x22;
-const LF = 0x0a;
-const CR = 0x0d;
 
 /** A row this long is a quote that never closes, not data: fail rather than buffer the rest of the file. */
 export const MAX_RECORD_BYTES = 1 << 20;

@@ -1,16 +1,11 @@
+import { CR, LF, OPEN_BRACE, QUOTE, SPACE, TAB } from "#ingest/bytes.ts";
+
 /**
  * What a file's first bytes say about it: gzip by its magic bytes, a UTF-8 byte order mark, NDJSON by
  * a leading `{`, a CSV file's delimiter by its header line, and whether quoted fields hold line
  * breaks. Reading a file whole, reading one byte range of it and planning how to cut it all judge a
  * file by these rules, so that they never disagree about one.
  */
-
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const SPACE = 0x20;
-const QUOTE = 0x22;
-const OPEN_BRACE = 0x7b;
 
 /** gzip, recognised by its magic bytes rather than by the file's name. */
 export function isGzip(bytes: Uint8Array): boolean {

@@ -51,6 +51,8 @@ export class InvoiceLineReader {
   private readonly columnCount: number;
   private record!: FieldRecord;
   private reject: Reject | null = null;
+  private idStart = 0;
+  private idEnd = 0;
 
   constructor(
     cube: Cube,
@@ -92,14 +94,9 @@ export class InvoiceLineReader {
     const facts = this.facts;
     const bytes = record.bytes;
 
-    const idStart = trimStart(
-      bytes,
-      record.starts[layout.transactionId] as number,
-      record.ends[layout.transactionId] as number,
-    );
-    const idEnd = trimEnd(bytes, idStart, record.ends[layout.transactionId] as number);
-    if (idStart === idEnd)
-      return this.refuse(layout.headers[layout.transactionId] ?? null, -1, "a transaction id is required");
+    if (!this.requiredId(layout.transactionId, "a transaction id is required")) return false;
+    const idStart = this.idStart;
+    const idEnd = this.idEnd;
 
     const month = parseDateMonth(
       bytes,
@@ -123,14 +120,9 @@ export class InvoiceLineReader {
     }
     facts.month = month;
 
-    const customerStart = trimStart(
-      bytes,
-      record.starts[layout.customerId] as number,
-      record.ends[layout.customerId] as number,
-    );
-    const customerEnd = trimEnd(bytes, customerStart, record.ends[layout.customerId] as number);
-    if (customerStart === customerEnd)
-      return this.refuse(layout.headers[layout.customerId] ?? null, -1, "a customer id is required");
+    if (!this.requiredId(layout.customerId, "a customer id is required")) return false;
+    const customerStart = this.idStart;
+    const customerEnd = this.idEnd;
 
     const revenue = this.amount(layout.revenue, true);
     if (Number.isNaN(revenue)) return false;
@@ -206,6 +198,19 @@ export class InvoiceLineReader {
     facts.orderHash =
       hashBytes(bytes, record.starts[orderColumn] as number, record.ends[orderColumn] as number) || 1;
     return true;
+  }
+
+  /**
+   * Trims a required id column into idStart/idEnd, or refuses the row when it is blank. The span
+   * comes back in fields, not an object, so that the per-row path allocates nothing.
+   */
+  private requiredId(column: number, reasonWhenBlank: string): boolean {
+    const record = this.record;
+    const end = record.ends[column] as number;
+    this.idStart = trimStart(record.bytes, record.starts[column] as number, end);
+    this.idEnd = trimEnd(record.bytes, this.idStart, end);
+    if (this.idStart !== this.idEnd) return true;
+    return this.refuse(this.options.layout.headers[column] ?? null, -1, reasonWhenBlank);
   }
 
   /** Reads an amount column; an absent column or a blank optional field counts as zero. */

@@ -1,8 +1,8 @@
 import { Buffer, isUtf8 } from "node:buffer";
+import { LF } from "#ingest/bytes.ts";
 import type { FieldRecord, RecordProblemHandler } from "#ingest/csv-records.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 
-const LF = 0x0a;
 const encoder = new TextEncoder();
 
 /**
