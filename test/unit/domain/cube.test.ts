@@ -5,7 +5,7 @@ import { Cube } from "#domain/cube.ts";
 import { CubeFormatError, decodeCube, encodeCube } from "#domain/cube-codec.ts";
 import { monthIndex } from "#domain/month.ts";
 import { TupleIndex } from "#domain/tuple-index.ts";
-import { cubeOf, TEST_SCHEMES, type TestLine, testLine } from "../../support/invoice-lines.ts";
+import { cubeOf, TEST_SCHEMES, type TestLine, testLine } from "#test-support/invoice-lines.ts";
 
 const lines = fc.array(testLine, { maxLength: 40 });
 const merged = (...cubes: Cube[]) => canonicalCube(Cube.merged(cubes));

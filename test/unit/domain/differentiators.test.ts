@@ -8,7 +8,7 @@ import {
   schemeDifferentiators,
 } from "#domain/differentiators.ts";
 import { monthIndex } from "#domain/month.ts";
-import { cubeOf, type TestLine, testLine } from "../../support/invoice-lines.ts";
+import { cubeOf, type TestLine, testLine } from "#test-support/invoice-lines.ts";
 
 /** A line with a customer, its revenue in currency units and any dimensions. */
 type Sale = { customer: string; revenue: number } & Record<string, string | number>;

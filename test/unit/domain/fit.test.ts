@@ -3,7 +3,7 @@ import { type FitMatch, fitCheck, NEW_KIND_NOTE, prospectSchema } from "#domain/
 import { monthIndex } from "#domain/month.ts";
 import { parsePolicy } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import { cubeOf, type TestLine } from "../../support/invoice-lines.ts";
+import { cubeOf, type TestLine } from "#test-support/invoice-lines.ts";
 
 /** 24 monthly lines of one customer in one channel and category, 5% of revenue spent on freight. */
 function customerLines(

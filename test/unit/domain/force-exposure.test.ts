@@ -4,7 +4,7 @@ import { ForceError, forceExposure } from "#domain/force-exposure.ts";
 import { type ForceOfChange, forceOfChangeSchema } from "#domain/forces.ts";
 import { monthIndex } from "#domain/month.ts";
 import { segmentId } from "#domain/segment-id.ts";
-import { type Sale, salesCube } from "../../support/segment-sales.ts";
+import { type Sale, salesCube } from "#test-support/segment-sales.ts";
 
 const month = monthIndex(2024, 6);
 const sale = (customer: string, channel: string, category: string, revenue: number): Sale => ({

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { Cube } from "#domain/cube.ts";
 import { latestMonthOf, type SegmentMetrics, schemeMetrics } from "#domain/metrics.ts";
 import { monthIndex } from "#domain/month.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { type Sale, salesCube } from "../../support/segment-sales.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { type Sale, salesCube } from "#test-support/segment-sales.ts";
 
 const LATEST = monthIndex(2024, 12);
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { latestMonthOf, type SegmentMetrics, schemeMetrics } from "#domain/metrics.ts";
 import { DEFAULT_POLICY, parsePolicy } from "#domain/policy.ts";
 import { logGrowth, type SegmentScores, scoreSegments } from "#domain/scores.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { salesCube } from "../../support/segment-sales.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
 
 const NAMES = ["direct", "online", "wholesale", "outlet", "warranty", "pilot"] as const;
 type Name = (typeof NAMES)[number];

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { type ForceOfChange, forceOfChangeSchema } from "#domain/forces.ts";
 import { DEFAULT_POLICY, parsePolicy } from "#domain/policy.ts";
 import { type ScoredScheme, type ScoredSegment, type ScoringResult, scoreCube } from "#domain/scoring.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { cubeOf, type TestLine, testLine } from "../../support/invoice-lines.ts";
-import { salesCube } from "../../support/segment-sales.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { cubeOf, type TestLine, testLine } from "#test-support/invoice-lines.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
 
 function schemeOf(result: ScoringResult, id: string): ScoredScheme {
   const scheme = result.schemes.find((s) => s.id === id);

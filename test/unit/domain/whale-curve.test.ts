@@ -4,7 +4,7 @@ import { monthIndex } from "#domain/month.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
 import { whaleCurve } from "#domain/whale-curve.ts";
-import { type Sale, salesCube } from "../../support/segment-sales.ts";
+import { type Sale, salesCube } from "#test-support/segment-sales.ts";
 
 describe("the whale curve by hand", () => {
   // the channel fixture's segment profits: direct, online, wholesale, outlet, warranty, pilot

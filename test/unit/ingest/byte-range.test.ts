@@ -4,7 +4,7 @@ import { canonicalCube } from "#domain/canonical-cube.ts";
 import { Cube } from "#domain/cube.ts";
 import { headerLine, ingestRange, planByteRanges, rangeLines } from "#ingest/byte-range.ts";
 import { ingest } from "#ingest/ingest.ts";
-import { chunked, csvRows, TEST_CSV_HEADER, TEST_SCHEMES, testLine } from "../../support/invoice-lines.ts";
+import { chunked, csvRows, TEST_CSV_HEADER, TEST_SCHEMES, testLine } from "#test-support/invoice-lines.ts";
 
 const now = new Date("2025-06-01T00:00:00Z");
 const options = { file: "lines.csv", now, schemes: TEST_SCHEMES };

@@ -7,10 +7,10 @@ import { ingest } from "#ingest/ingest.ts";
 import { ingestBatch } from "#pipeline/ingest-batch.ts";
 import type { BatchRecord } from "#store/records.ts";
 import type { ServiceContext } from "#store/service-context.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryBlobStore } from "../../support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
+import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
+import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "#test-support/memory-config.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 
 const NOW = new Date("2024-06-15T12:00:00.000Z");
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category";

@@ -6,12 +6,12 @@ import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import type { BatchRecord, BatchStatus } from "#store/records.ts";
 import type { ServiceContext } from "#store/service-context.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { MemoryBatchRepository } from "../../support/memory-batches.ts";
-import { MemoryBlobStore } from "../../support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { salesCube } from "../../support/segment-sales.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
+import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import { MemoryConfigRepository, MemoryDecisionRepository } from "#test-support/memory-config.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
 
 const SALES = channelFixtureSales();
 /** The fixture's sales split three ways by channel, as three ERP batches would send them. */

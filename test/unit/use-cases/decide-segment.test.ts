@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { LeaderAct } from "#domain/leader-decision.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
+import { channelFixtureSales } from "#test-support/channel-fixture.ts";
+import { MemoryDecisionRepository } from "#test-support/memory-config.ts";
+import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import { salesCube } from "#test-support/segment-sales.ts";
 import { decideSegment } from "#use-cases/decide-segment.ts";
-import { channelFixtureSales } from "../../support/channel-fixture.ts";
-import { MemoryDecisionRepository } from "../../support/memory-config.ts";
-import { MemoryScoreRepository } from "../../support/memory-scores.ts";
-import { salesCube } from "../../support/segment-sales.ts";
 
 const AT = new Date("2025-03-01T08:00:00.000Z");
 
