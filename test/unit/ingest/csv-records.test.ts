@@ -1,45 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { CsvRecordReader, MAX_RECORD_BYTES } from "#ingest/csv-records.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
+import { thrownBy } from "#test-support/thrown.ts";
 import { concatBytes, everySplit, singleBytes, utf8 } from "./byte-chunks.ts";
-
-interface ReadRecords {
-  records: Array<{ line: number; fields: string[] }>;
-  problems: Array<{ line: number; reason: string }>;
-}
-
-const decoder = new TextDecoder();
+import { type CollectedRecords, recordCollector } from "./collected-records.ts";
 
 /** Feeds the pieces to a reader, then finishes it, and returns what it reported, as text. */
-function readPieces(pieces: readonly Uint8Array[], delimiter = ","): ReadRecords {
-  const read: ReadRecords = { records: [], problems: [] };
-  const reader = new CsvRecordReader(
-    delimiter.charCodeAt(0),
-    "orders.csv",
-    (record) => {
-      const fields = Array.from({ length: record.count }, (_, f) =>
-        decoder.decode(record.bytes.subarray(record.starts[f] as number, record.ends[f] as number)),
-      );
-      read.records.push({ line: record.line, fields });
-    },
-    (line, reason) => read.problems.push({ line, reason }),
-  );
+function readPieces(pieces: readonly Uint8Array[], delimiter = ","): CollectedRecords {
+  const { collected, onRecord, onProblem } = recordCollector();
+  const reader = new CsvRecordReader(delimiter.charCodeAt(0), "orders.csv", onRecord, onProblem);
   for (const piece of pieces) reader.push(piece);
   reader.finish();
-  return read;
+  return collected;
 }
 
-function readText(text: string, delimiter = ","): ReadRecords {
+function readText(text: string, delimiter = ","): CollectedRecords {
   return readPieces([utf8(text)], delimiter);
-}
-
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the action to throw");
 }
 
 const TEXT_AFTER_QUOTE = (field: number) =>
@@ -269,7 +245,7 @@ describe("CsvRecordReader", () => {
     const tricky = utf8(
       'id,note,amount\r\n1,"say ""hi""",10\r\n\r\n2,"two\r\nlines",20\n3,"x"y,30\n4,"é, ü",40\n\n5,,""',
     );
-    const expected: ReadRecords = {
+    const expected: CollectedRecords = {
       records: [
         { line: 1, fields: ["id", "note", "amount"] },
         { line: 2, fields: ["1", 'say "hi"', "10"] },

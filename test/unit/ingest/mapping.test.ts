@@ -6,6 +6,7 @@ import {
   layoutFromMapping,
   parseColumnMapping,
 } from "#ingest/mapping.ts";
+import { thrownBy } from "#test-support/thrown.ts";
 
 const SUPERSTORE_MAPPING = {
   format: "csv",
@@ -62,15 +63,6 @@ function refusal(document: unknown): { message: string; issues: unknown } {
     return { message: (error as IngestError).message, issues: (error as IngestError).details.issues };
   }
   throw new Error("expected the mapping to be refused");
-}
-
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the action to throw");
 }
 
 describe("parseColumnMapping", () => {

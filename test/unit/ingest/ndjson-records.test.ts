@@ -1,46 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { IngestError } from "#ingest/ingest-error.ts";
 import { NdjsonRecordReader } from "#ingest/ndjson-records.ts";
+import { thrownBy } from "#test-support/thrown.ts";
 import { concatBytes, everySplit, singleBytes, utf8 } from "./byte-chunks.ts";
+import { type CollectedRecords, recordCollector } from "./collected-records.ts";
 
-interface ReadLines {
+interface ReadLines extends CollectedRecords {
   headers: string[][];
-  records: Array<{ line: number; fields: string[] }>;
-  problems: Array<{ line: number; reason: string }>;
 }
 
-const decoder = new TextDecoder();
-
 function readPieces(pieces: readonly Uint8Array[], decimal: "." | "," = "."): ReadLines {
-  const read: ReadLines = { headers: [], records: [], problems: [] };
+  const headers: string[][] = [];
+  const { collected, onRecord, onProblem } = recordCollector();
   const reader = new NdjsonRecordReader(
     "orders.ndjson",
     decimal,
-    (headers) => read.headers.push(headers),
-    (record) => {
-      const fields = Array.from({ length: record.count }, (_, f) =>
-        decoder.decode(record.bytes.subarray(record.starts[f] as number, record.ends[f] as number)),
-      );
-      read.records.push({ line: record.line, fields });
-    },
-    (line, reason) => read.problems.push({ line, reason }),
+    (header) => headers.push(header),
+    onRecord,
+    onProblem,
   );
   for (const piece of pieces) reader.push(piece);
   reader.finish();
-  return read;
+  return { headers, ...collected };
 }
 
 function readText(text: string, decimal: "." | "," = "."): ReadLines {
   return readPieces([utf8(text)], decimal);
-}
-
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the action to throw");
 }
 
 describe("NdjsonRecordReader", () => {
