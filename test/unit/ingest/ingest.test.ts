@@ -8,6 +8,7 @@ import { IngestError } from "#ingest/ingest-error.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
 import type { Reject } from "#ingest/reject.ts";
 import { concatBytes, everySplit, inChunksOf, singleBytes, streamOf, utf8 } from "./byte-chunks.ts";
+import { SUPERSTORE_HEADERS, SUPERSTORE_MAPPING } from "./superstore-mapping.ts";
 
 /** "Now" for every batch: dates after July 2024 are implausible. */
 const NOW = new Date("2024-06-15T12:00:00Z");
@@ -532,36 +533,15 @@ describe("ingest: files that cannot be read", () => {
 });
 
 describe("ingest: column mappings", () => {
-  const SUPERSTORE_MAPPING = parseColumnMapping(
-    {
-      format: "csv",
-      delimiter: ",",
-      decimal: ".",
-      dateFormat: "YYYY-MM-DD",
-      columns: {
-        transactionId: "Row ID",
-        date: "Order Date",
-        customerId: "Customer ID",
-        orderId: "Order ID",
-        revenue: "Sales",
-        quantity: "Quantity",
-        cogs: "Cost",
-        profit: "Profit",
-        discountRate: "Discount",
-        costs: { freight: "Freight", handling: "Handling" },
-        dimensions: { channel: "Ship Mode", region: "Region", category: "Category" },
-      },
-    },
-    "mapping.json",
-  );
-  const SUPERSTORE_CSV = `Row ID,Order ID,Order Date,Ship Mode,Customer ID,Region,Category,Sales,Quantity,Discount,Profit,Cost,Freight,Handling
+  const superstoreMapping = parseColumnMapping(SUPERSTORE_MAPPING, "mapping.json");
+  const SUPERSTORE_CSV = `${SUPERSTORE_HEADERS.join(",")}
 1,CA-1,2024-01-08,Second Class,CG-12520,South,Furniture,261.96,2,0,41.9136,200.00,15.00,5.0464
 2,CA-1,2024-01-08,Second Class,CG-12520,South,Furniture,731.94,3,0,219.582,450.00,50.00,12.358
 3,US-2,2024-03-12,Standard Class,DV-13045,West,Office Supplies,"1,014.00",5,0.2,-25.35,900.00,100.00,39.35
 `;
 
   it("reads an ERP's own headers through the documented mapping, with profit as given", async () => {
-    const report = await runText(SUPERSTORE_CSV, { mapping: SUPERSTORE_MAPPING });
+    const report = await runText(SUPERSTORE_CSV, { mapping: superstoreMapping });
     expect(report).toMatchObject({
       schemes: ["channel", "region", "category", "customer"],
       rows: 3,
@@ -597,7 +577,7 @@ describe("ingest: column mappings", () => {
     const progress: unknown[] = [];
     const error = await failure(
       runText(`${headerWithoutFreight}4,broken row\n`, {
-        mapping: SUPERSTORE_MAPPING,
+        mapping: superstoreMapping,
         onReject: (reject) => rejects.push(reject),
         onProgress: (step) => progress.push(step),
         progressEvery: 1,

@@ -7,43 +7,7 @@ import {
   parseColumnMapping,
 } from "#ingest/mapping.ts";
 import { thrownBy } from "#test-support/thrown.ts";
-
-const SUPERSTORE_MAPPING = {
-  format: "csv",
-  delimiter: ",",
-  decimal: ".",
-  dateFormat: "YYYY-MM-DD",
-  columns: {
-    transactionId: "Row ID",
-    date: "Order Date",
-    customerId: "Customer ID",
-    orderId: "Order ID",
-    revenue: "Sales",
-    quantity: "Quantity",
-    cogs: "Cost",
-    profit: "Profit",
-    discountRate: "Discount",
-    costs: { freight: "Freight", handling: "Handling" },
-    dimensions: { channel: "Ship Mode", region: "Region", category: "Category" },
-  },
-} as const satisfies ColumnMappingInput;
-
-const SUPERSTORE_HEADERS = [
-  "Row ID",
-  "Order ID",
-  "Order Date",
-  "Ship Mode",
-  "Customer ID",
-  "Region",
-  "Category",
-  "Sales",
-  "Quantity",
-  "Discount",
-  "Profit",
-  "Cost",
-  "Freight",
-  "Handling",
-];
+import { SUPERSTORE_HEADERS, SUPERSTORE_MAPPING } from "./superstore-mapping.ts";
 
 const MINIMAL_COLUMNS = {
   transactionId: "id",
