@@ -96,6 +96,16 @@ function validRows(count: number, firstId = 1): string[] {
 
 const SMALL_HEADER = "transaction_id,date,customer_id,revenue,cogs,region";
 
+/** A file of SMALL_HEADER and these rows, each line ending in a newline. */
+function smallCsv(rows: readonly string[]): string {
+  return `${SMALL_HEADER}\n${rows.join("\n")}\n`;
+}
+
+/** The reject of a row whose revenue is not a number. */
+function badRevenue(line: number, value = "abc"): Reject {
+  return { line, column: "revenue", value, reason: 'expected a number with "." as the decimal separator' };
+}
+
 describe("ingest: sums in the cube", () => {
   it("reports the file's format, headers, default schemes and row counts", async () => {
     const report = await runText(SALES_CSV);
@@ -259,7 +269,7 @@ describe("ingest: sums in the cube", () => {
       { length: 3000 },
       (_, i) => `T${i},2024-02-01,customer-${i},${i + 1},0,R${i % 700}`,
     );
-    const report = await runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`);
+    const report = await runText(smallCsv(rows));
     const customers = segmentsOf(report, "customer");
     expect(customers).toHaveLength(3000);
     const revenueOf = new Map(
@@ -331,25 +341,18 @@ describe("ingest: CSV dialects", () => {
     const rows = validRows(30).map((row, i) => (i === 0 ? row.replace("North", '"North\nWest"') : row));
     rows[24] = "T99,2024-02-01,C1,ten,6,North";
     const rejects: Reject[] = [];
-    const report = await runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`, {
+    const report = await runText(smallCsv(rows), {
       onReject: (r) => rejects.push(r),
     });
     expect(Object.keys(monthFigures(report, "region")).sort()).toEqual(["North", "North\nWest"]);
-    expect(rejects).toEqual([
-      {
-        line: 27,
-        column: "revenue",
-        value: "ten",
-        reason: 'expected a number with "." as the decimal separator',
-      },
-    ]);
+    expect(rejects).toEqual([badRevenue(27, "ten")]);
   });
 
   it("rejects a row with the wrong number of fields, naming its line", async () => {
     const rows = validRows(25);
     rows[3] = "T4,2024-02-01,C1,10";
     rows[5] = "T6,2024-02-01,C1,10,6,North,extra";
-    const report = await runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`, { rejectRatio: 0.1 });
+    const report = await runText(smallCsv(rows), { rejectRatio: 0.1 });
     expect(report.firstRejects).toEqual([
       { line: 5, column: "cogs", value: "", reason: "expected 6 fields as in the header, found 4" },
       { line: 7, column: null, value: "", reason: "expected 6 fields as in the header, found 7" },
@@ -360,7 +363,7 @@ describe("ingest: CSV dialects", () => {
   it("rejects a row with text after a closing quote, naming its line", async () => {
     const rows = validRows(25);
     rows[9] = 'T10,2024-02-01,C1,"10"0,6,North';
-    const report = await runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`);
+    const report = await runText(smallCsv(rows));
     expect(report.firstRejects).toEqual([
       {
         line: 11,
@@ -376,7 +379,7 @@ describe("ingest: CSV dialects", () => {
   it("fails the batch with MALFORMED_CSV when a quote is never closed", async () => {
     const rows = validRows(25);
     rows[19] = 'T20,2024-02-01,C1,10,6,"North';
-    const error = await failure(runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`));
+    const error = await failure(runText(smallCsv(rows)));
     expect(error.code).toBe("MALFORMED_CSV");
     expect(error.details).toEqual({ file: "orders.csv", line: 21 });
     expect(error.message).toContain("never closed");
@@ -622,18 +625,11 @@ describe("ingest: column mappings", () => {
 });
 
 describe("ingest: rejects and the reject ratio", () => {
-  const badRevenue = (line: number): Reject => ({
-    line,
-    column: "revenue",
-    value: "abc",
-    reason: 'expected a number with "." as the decimal separator',
-  });
-
   it("applies the good rows and lists the rejects, also to onReject, while under the ratio", async () => {
     const rows = validRows(20);
     rows[1] = "T2,2024-02-01,C1,abc,6,North";
     const rejects: Reject[] = [];
-    const report = await runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`, {
+    const report = await runText(smallCsv(rows), {
       onReject: (r) => rejects.push(r),
     });
     expect(report).toMatchObject({ rows: 20, accepted: 19, rejected: 1, firstRejects: [badRevenue(3)] });
@@ -647,7 +643,7 @@ describe("ingest: rejects and the reject ratio", () => {
     const rows = validRows(20);
     rows[1] = "T2,2024-02-01,C1,abc,6,North";
     rows[5] = "T6,2024-02-01,,10,6,North";
-    const error = await failure(runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`));
+    const error = await failure(runText(smallCsv(rows)));
     expect(error.code).toBe("REJECT_RATIO_EXCEEDED");
     expect(error.message).toBe(
       '2 of 20 rows (10.0%) were rejected, more than the 5.0% allowed, so nothing from this file was applied. First problems: line 3, column revenue: expected a number with "." as the decimal separator (found "abc"); line 7, column customer_id: a customer id is required',
@@ -668,13 +664,11 @@ describe("ingest: rejects and the reject ratio", () => {
     const rows = validRows(20);
     rows[1] = "T2,2024-02-01,C1,abc,6,North";
     rows[2] = "T3,2024-02-01,C1,abc,6,North";
-    const text = `${SMALL_HEADER}\n${rows.join("\n")}\n`;
+    const text = smallCsv(rows);
     expect(await runText(text, { rejectRatio: 0.1 })).toMatchObject({ accepted: 18, rejected: 2 });
     const strict = await failure(runText(text, { rejectRatio: 0.05 }));
     expect(strict.code).toBe("REJECT_RATIO_EXCEEDED");
-    const oneBad = `${SMALL_HEADER}\n${validRows(20)
-      .map((row, i) => (i === 0 ? row.replace(",10,", ",abc,") : row))
-      .join("\n")}\n`;
+    const oneBad = smallCsv(validRows(20).map((row, i) => (i === 0 ? row.replace(",10,", ",abc,") : row)));
     const stricter = await failure(runText(oneBad, { rejectRatio: 0.01 }));
     expect(stricter.message).toMatch(/^1 of 20 rows \(5\.0%\) were rejected, more than the 1\.0% allowed/);
     expect(stricter.details).toMatchObject({ rows: 20, rejected: 1, rejectRatio: 0.01 });
@@ -683,7 +677,7 @@ describe("ingest: rejects and the reject ratio", () => {
   it("keeps the first 20 rejects in the report and passes every one to onReject", async () => {
     const rows = validRows(100).map((row, i) => (i % 4 === 0 ? row.replace(",10,", ",abc,") : row));
     const rejects: Reject[] = [];
-    const report = await runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`, {
+    const report = await runText(smallCsv(rows), {
       rejectRatio: 0.5,
       onReject: (r) => rejects.push(r),
     });
@@ -695,7 +689,7 @@ describe("ingest: rejects and the reject ratio", () => {
   it("keeps the first row of a duplicated transaction id and rejects the later one, naming the first line", async () => {
     const rows = validRows(30);
     rows[20] = "T3,2024-02-05,C2,999,6,North";
-    const report = await runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`);
+    const report = await runText(smallCsv(rows));
     expect(report.firstRejects).toEqual([
       {
         line: 22,
@@ -710,7 +704,7 @@ describe("ingest: rejects and the reject ratio", () => {
   it("remembers every transaction id of a large batch", async () => {
     const rows = validRows(50_000);
     rows.push("T7,2024-02-01,C1,10,6,North", "T49999,2024-02-01,C1,10,6,North");
-    const report = await runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`);
+    const report = await runText(smallCsv(rows));
     expect(report).toMatchObject({ rows: 50_002, accepted: 50_000, rejected: 2 });
     expect(report.firstRejects.map((reject) => reject.reason)).toEqual([
       "duplicate transaction id: first seen on line 8",
@@ -721,7 +715,7 @@ describe("ingest: rejects and the reject ratio", () => {
   it("rejects implausible dates relative to now", async () => {
     const rows = validRows(30);
     rows[0] = "T1,2024-08-01,C1,10,6,North";
-    const report = await runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`);
+    const report = await runText(smallCsv(rows));
     expect(report.firstRejects).toEqual([
       {
         line: 2,
@@ -735,7 +729,7 @@ describe("ingest: rejects and the reject ratio", () => {
   it("reports progress every progressEvery rows with the rows and rejects so far", async () => {
     const rows = validRows(12).map((row, i) => (i === 3 ? row.replace(",10,", ",abc,") : row));
     const progress: unknown[] = [];
-    await runText(`${SMALL_HEADER}\n${rows.join("\n")}\n`, {
+    await runText(smallCsv(rows), {
       rejectRatio: 0.5,
       progressEvery: 5,
       onProgress: (step) => progress.push(step),
