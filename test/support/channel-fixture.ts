@@ -20,86 +20,59 @@ import { monthsOf, type Sale } from "./segment-sales.ts";
  *   no discount; tools.
  */
 export function channelFixtureSales(): Sale[] {
-  const sales: Sale[] = [];
   const prior = monthsOf(2023);
   const ttm = monthsOf(2024);
-  const inPrior = (month: number) => month <= monthIndex(2023, 12);
-
-  for (const [customer, weight] of [
-    ["D1", 2],
-    ["D2", 1],
-    ["D3", 1],
-  ] as const) {
-    for (const month of [...prior, ...ttm]) {
-      const early = inPrior(month);
-      sales.push({
-        customer,
-        order: `${customer}-${month}`,
-        month,
-        channel: "direct",
+  const both = [...prior, ...ttm];
+  const sales: Sale[] = [
+    ...monthlyLines(
+      "direct",
+      { D1: 2, D2: 1, D3: 1 },
+      () => both,
+      (weight, early) => ({
         category: early ? "tools" : "paint",
         revenue: weight * (early ? 50 : 60),
         cogs: weight * (early ? 25 : 30),
         costs: { freight: weight * 2, handling: weight },
         discountRate: 0.05,
-      });
-    }
-  }
-
-  for (const customer of ["O1", "O2", "O3"]) {
-    for (const month of customer === "O3" ? ttm : [...prior, ...ttm]) {
-      const early = inPrior(month);
-      sales.push({
-        customer,
-        order: `${customer}-${month}`,
-        month,
-        channel: "online",
+      }),
+    ),
+    ...monthlyLines(
+      "online",
+      { O1: 1, O2: 1, O3: 1 },
+      (customer) => (customer === "O3" ? ttm : both),
+      (_, early) => ({
         category: "garden",
         revenue: early ? 20 : 30,
         cogs: early ? 12 : 18,
         costs: { freight: 1 },
         discountRate: 0.02,
-      });
-    }
-  }
-
-  for (const [customer, weight] of [
-    ["W1", 8],
-    ["W2", 1],
-    ["W3", 1],
-  ] as const) {
-    for (const month of [...prior, ...ttm]) {
-      const early = inPrior(month);
-      sales.push({
-        customer,
-        order: `${customer}-${month}`,
-        month,
-        channel: "wholesale",
+      }),
+    ),
+    ...monthlyLines(
+      "wholesale",
+      { W1: 8, W2: 1, W3: 1 },
+      () => both,
+      (weight, early) => ({
         category: "tools",
         revenue: weight * 40,
         cogs: weight * 28,
         costs: { freight: weight * (early ? 3 : 4), handling: weight * (early ? 2 : 3), returns: weight },
         discountRate: 0.15,
-      });
-    }
-  }
-
-  for (const customer of ["U1", "U2", "U3"]) {
-    for (const month of [...prior, ...ttm]) {
-      const early = inPrior(month);
-      sales.push({
-        customer,
-        order: `${customer}-${month}`,
-        month,
-        channel: "outlet",
+      }),
+    ),
+    ...monthlyLines(
+      "outlet",
+      { U1: 1, U2: 1, U3: 1 },
+      () => both,
+      (_, early) => ({
         category: "paint",
         revenue: early ? 30 : 25,
         cogs: early ? 30 : 26,
         costs: { freight: 2, handling: 1 },
         discountRate: 0.3,
-      });
-    }
-  }
+      }),
+    ),
+  ];
 
   for (const customer of ["X1", "X2"]) {
     for (const month of prior) {
@@ -142,4 +115,28 @@ export function channelFixtureSales(): Sale[] {
     });
   }
   return sales;
+}
+
+/** What a line says beyond who bought it, when and through which channel. */
+type LineFigures = Omit<Sale, "customer" | "order" | "month" | "channel">;
+
+/**
+ * One line a month for each customer of a channel (customer → weight), each its own order, with figures per unit of the
+ * customer's weight that may change from the prior year to the trailing twelve months.
+ */
+function monthlyLines(
+  channel: string,
+  weights: Readonly<Record<string, number>>,
+  monthsOfCustomer: (customer: string) => readonly number[],
+  figures: (weight: number, inPrior: boolean) => LineFigures,
+): Sale[] {
+  return Object.entries(weights).flatMap(([customer, weight]) =>
+    monthsOfCustomer(customer).map((month) => ({
+      customer,
+      order: `${customer}-${month}`,
+      month,
+      channel,
+      ...figures(weight, month <= monthIndex(2023, 12)),
+    })),
+  );
 }

@@ -2,13 +2,17 @@ import fc from "fast-check";
 import { Cube } from "#domain/cube.ts";
 import { monthIndex } from "#domain/month.ts";
 
-/** A small invoice line in canonical terms, for building cubes and files in tests. */
-export interface TestLine {
+/** Who bought a line, in which order and month, through which channel and category. */
+export interface LinePlace {
   readonly customer: string;
   readonly order: string;
   readonly month: number;
   readonly channel: string;
   readonly category: string;
+}
+
+/** A small invoice line in canonical terms, for building cubes and files in tests. */
+export interface TestLine extends LinePlace {
   /** Amount units (1/10,000). */
   readonly revenue: number;
   readonly cogs: number;

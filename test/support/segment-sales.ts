@@ -1,19 +1,14 @@
 import { toAmountUnits } from "#domain/amount.ts";
 import { Cube } from "#domain/cube.ts";
 import { monthIndex } from "#domain/month.ts";
-import { TEST_SCHEMES } from "./invoice-lines.ts";
+import { type LinePlace, TEST_SCHEMES } from "./invoice-lines.ts";
 
 /**
  * One invoice line in currency units, with any cost-to-serve components and a discount rate: for
  * fixtures whose figures are worked out by hand, where `TestLine`'s fixed freight and 10% discount
  * would not do.
  */
-export interface Sale {
-  readonly customer: string;
-  readonly order: string;
-  readonly month: number;
-  readonly channel: string;
-  readonly category: string;
+export interface Sale extends LinePlace {
   readonly revenue: number;
   readonly cogs: number;
   readonly costs?: Readonly<Record<string, number>>;
