@@ -21,6 +21,12 @@ async function segfocus(...args: string[]): Promise<{ stdout: string; stderr: st
   return run(process.execPath, ["bin/segfocus.js", ...args], { maxBuffer: 1 << 28 });
 }
 
+/** Scores the generated file with these extra options and reads the JSON it prints. */
+async function scoreAsJson(...args: string[]): Promise<ScoringResult> {
+  const { stdout } = await segfocus("score", file, "--format", "json", ...args);
+  return JSON.parse(stdout) as ScoringResult;
+}
+
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "segfocus-score-"));
   file = join(directory, "batch.csv.gz");
@@ -37,8 +43,7 @@ afterAll(async () => {
 
 describe("segfocus score on a generated file", () => {
   it("keeps the known unprofitable channel off the say-yes list and puts the growing profitable one on it", async () => {
-    const { stdout } = await segfocus("score", file, "--format", "json");
-    const result = JSON.parse(stdout) as ScoringResult;
+    const result = await scoreAsJson();
     const channel = result.schemes.find((scheme) => scheme.id === "channel");
     const decisionOf = (value: string) =>
       channel?.segments.find((segment) => segment.values.channel === value)?.decision;
@@ -48,17 +53,7 @@ describe("segfocus score on a generated file", () => {
   });
 
   it("prints the documented JSON shape for every scheme and segment", async () => {
-    const { stdout } = await segfocus(
-      "score",
-      file,
-      "--format",
-      "json",
-      "--scheme",
-      "channel,region",
-      "--scheme",
-      "customer",
-    );
-    const result = JSON.parse(stdout) as ScoringResult;
+    const result = await scoreAsJson("--scheme", "channel,region", "--scheme", "customer");
     expect(result.schemes.map((scheme) => scheme.id)).toEqual(["channel+region", "customer"]);
     const scheme = result.schemes[0];
     expect(scheme).toMatchObject({
@@ -126,17 +121,7 @@ describe("segfocus score on a generated file", () => {
         priceRealization: -0.1,
       }),
     );
-    const { stdout } = await segfocus(
-      "score",
-      file,
-      "--format",
-      "json",
-      "--scheme",
-      "channel",
-      "--scenario",
-      scenario,
-    );
-    const result = JSON.parse(stdout) as ScoringResult;
+    const result = await scoreAsJson("--scheme", "channel", "--scenario", scenario);
     const online = result.schemes[0]?.segments.find((segment) => segment.id === "online");
     expect(result.forces).toEqual([{ id: "digital-giant", name: "A digital giant enters" }]);
     expect(online?.projection.forces[0]).toMatchObject({ forceId: "digital-giant", threatened: true });

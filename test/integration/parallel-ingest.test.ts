@@ -41,11 +41,33 @@ async function upload(key: string, text: string): Promise<UploadedObject> {
 
 const ingester = () => parallelIngester(blobs, services.endpoints, { workers: 3, minimumBytes: 1 });
 
+/** A sample file of 2024's twelve months, as text. */
+function sampleText(rows: number, seed: number): string {
+  return [...generateRows({ rows, seed, start: "2024-01", months: 12 })].join("");
+}
+
+/** The lines of that sample file, header first. */
+function sampleLines(rows: number, seed: number): string[] {
+  return sampleText(rows, seed).split("\n");
+}
+
+/** Ingests an uploaded file, saying whether the ingester chose to read it whole. */
+async function ingestNotingWholeRead(object: UploadedObject) {
+  let readWhole = false;
+  const report = await ingester()(
+    object,
+    async function* () {
+      readWhole = true;
+      yield* await blobs.getStream(object.key);
+    },
+    options,
+  );
+  return { report, readWhole };
+}
+
 describe("ingesting a big file over worker threads", () => {
   it("gives the cube, counts and line numbers of reading the file whole", async () => {
-    const lines = [...generateRows({ rows: 12_000, seed: 4, start: "2024-01", months: 12 })]
-      .join("")
-      .split("\n");
+    const lines = sampleLines(12_000, 4);
     // Two bad rows, one in the first and one in the last third, to check the renumbering of rejects.
     lines[100] = (lines[100] as string).replace(/^(T\d+),[^,]+,/, "$1,not-a-date,");
     lines[11_000] = (lines[11_000] as string).replace(/^(T\d+),[^,]+,/, "$1,2024-02-30,");
@@ -78,9 +100,7 @@ describe("ingesting a big file over worker threads", () => {
   });
 
   it("fails the batch whole when the rejects of all ranges together pass the ratio", async () => {
-    const rows = [...generateRows({ rows: 3_000, seed: 5, start: "2024-01", months: 12 })]
-      .join("")
-      .split("\n");
+    const rows = sampleLines(3_000, 5);
     const bad = rows.map((row, i) =>
       i > 0 && i % 10 === 0 ? row.replace(/^(T\d+),[^,]+,/, "$1,never,") : row,
     );
@@ -92,27 +112,17 @@ describe("ingesting a big file over worker threads", () => {
 
   it("reads a gzip file whole, whatever its size", async () => {
     const { gzipSync } = await import("node:zlib");
-    const text = [...generateRows({ rows: 2_000, seed: 6, start: "2024-01", months: 12 })].join("");
+    const text = sampleText(2_000, 6);
     await blobs.put("incoming/gz/lines.csv.gz", gzipSync(text));
     const info = await blobs.head("incoming/gz/lines.csv.gz");
     const object = { key: "incoming/gz/lines.csv.gz", size: info?.size ?? 0, etag: info?.etag ?? "" };
-    let readWhole = false;
-    const report = await ingester()(
-      object,
-      async function* () {
-        readWhole = true;
-        yield* await blobs.getStream(object.key);
-      },
-      options,
-    );
+    const { report, readWhole } = await ingestNotingWholeRead(object);
     expect(readWhole).toBe(true);
     expect(report.rows).toBe(2_000);
   });
 
   it("reads a file whole when its quoted fields contain line breaks, and gets the rows right", async () => {
-    const lines = [...generateRows({ rows: 3_000, seed: 7, start: "2024-01", months: 12 })]
-      .join("")
-      .split("\n");
+    const lines = sampleLines(3_000, 7);
     const header = (lines[0] as string).split(",");
     const customer = header.indexOf("customer_id");
     const text = lines
@@ -124,23 +134,13 @@ describe("ingesting a big file over worker threads", () => {
       })
       .join("\n");
     const object = await upload("incoming/quoted/lines.csv", text);
-    let readWhole = false;
-
-    const report = await ingester()(
-      object,
-      async function* () {
-        readWhole = true;
-        yield* await blobs.getStream(object.key);
-      },
-      options,
-    );
-
+    const { report, readWhole } = await ingestNotingWholeRead(object);
     expect(readWhole).toBe(true);
     expect([report.rows, report.rejected]).toEqual([3_000, 0]);
   });
 
   it("throws ObjectSuperseded when the file was sent again before it was read, although s3rver ignores If-Match", async () => {
-    const rows = [...generateRows({ rows: 3_000, seed: 8, start: "2024-01", months: 12 })].join("");
+    const rows = sampleText(3_000, 8);
     const first = await upload("incoming/again/lines.csv", rows);
     await upload("incoming/again/lines.csv", rows.replaceAll(",online,", ",phone,"));
 
