@@ -215,6 +215,7 @@ describe("layoutFromMapping", () => {
 
 describe("canonicalLayout", () => {
   it("reads canonical headers, cost_<component> and dim_<name> columns without a mapping", () => {
+    // The canonical names are the contract under test, so they are spelled out, not imported.
     const headers = [
       "transaction_id",
       "date",
