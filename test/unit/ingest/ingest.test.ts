@@ -101,9 +101,20 @@ function smallCsv(rows: readonly string[]): string {
   return `${SMALL_HEADER}\n${rows.join("\n")}\n`;
 }
 
+function reject(line: number, column: string | null, value: string, reason: string): Reject {
+  return { line, column, value, reason };
+}
+
 /** The reject of a row whose revenue is not a number. */
 function badRevenue(line: number, value = "abc"): Reject {
-  return { line, column: "revenue", value, reason: 'expected a number with "." as the decimal separator' };
+  return reject(line, "revenue", value, 'expected a number with "." as the decimal separator');
+}
+
+/** SMALL_HEADER over `count` valid rows, some of them replaced: { index → row }. */
+function smallCsvWith(count: number, replaced: Readonly<Record<number, string>>): string {
+  const rows = validRows(count);
+  for (const [index, row] of Object.entries(replaced)) rows[Number(index)] = row;
+  return smallCsv(rows);
 }
 
 describe("ingest: sums in the cube", () => {
@@ -349,10 +360,10 @@ describe("ingest: CSV dialects", () => {
   });
 
   it("rejects a row with the wrong number of fields, naming its line", async () => {
-    const rows = validRows(25);
-    rows[3] = "T4,2024-02-01,C1,10";
-    rows[5] = "T6,2024-02-01,C1,10,6,North,extra";
-    const report = await runText(smallCsv(rows), { rejectRatio: 0.1 });
+    const report = await runText(
+      smallCsvWith(25, { 3: "T4,2024-02-01,C1,10", 5: "T6,2024-02-01,C1,10,6,North,extra" }),
+      { rejectRatio: 0.1 },
+    );
     expect(report.firstRejects).toEqual([
       { line: 5, column: "cogs", value: "", reason: "expected 6 fields as in the header, found 4" },
       { line: 7, column: null, value: "", reason: "expected 6 fields as in the header, found 7" },
@@ -361,25 +372,20 @@ describe("ingest: CSV dialects", () => {
   });
 
   it("rejects a row with text after a closing quote, naming its line", async () => {
-    const rows = validRows(25);
-    rows[9] = 'T10,2024-02-01,C1,"10"0,6,North';
-    const report = await runText(smallCsv(rows));
+    const report = await runText(smallCsvWith(25, { 9: 'T10,2024-02-01,C1,"10"0,6,North' }));
     expect(report.firstRejects).toEqual([
-      {
-        line: 11,
-        column: null,
-        value: "",
-        reason:
-          "field 4 has text after its closing quote: quote the whole field and double any quote inside it",
-      },
+      reject(
+        11,
+        null,
+        "",
+        "field 4 has text after its closing quote: quote the whole field and double any quote inside it",
+      ),
     ]);
     expect(report).toMatchObject({ rows: 25, accepted: 24, rejected: 1 });
   });
 
   it("fails the batch with MALFORMED_CSV when a quote is never closed", async () => {
-    const rows = validRows(25);
-    rows[19] = 'T20,2024-02-01,C1,10,6,"North';
-    const error = await failure(runText(smallCsv(rows)));
+    const error = await failure(runText(smallCsvWith(25, { 19: 'T20,2024-02-01,C1,10,6,"North' })));
     expect(error.code).toBe("MALFORMED_CSV");
     expect(error.details).toEqual({ file: "orders.csv", line: 21 });
     expect(error.message).toContain("never closed");
@@ -626,10 +632,8 @@ describe("ingest: column mappings", () => {
 
 describe("ingest: rejects and the reject ratio", () => {
   it("applies the good rows and lists the rejects, also to onReject, while under the ratio", async () => {
-    const rows = validRows(20);
-    rows[1] = "T2,2024-02-01,C1,abc,6,North";
     const rejects: Reject[] = [];
-    const report = await runText(smallCsv(rows), {
+    const report = await runText(smallCsvWith(20, { 1: "T2,2024-02-01,C1,abc,6,North" }), {
       onReject: (r) => rejects.push(r),
     });
     expect(report).toMatchObject({ rows: 20, accepted: 19, rejected: 1, firstRejects: [badRevenue(3)] });
@@ -640,10 +644,9 @@ describe("ingest: rejects and the reject ratio", () => {
   });
 
   it("fails the batch with REJECT_RATIO_EXCEEDED past 5% by default, naming the counts and the first problems", async () => {
-    const rows = validRows(20);
-    rows[1] = "T2,2024-02-01,C1,abc,6,North";
-    rows[5] = "T6,2024-02-01,,10,6,North";
-    const error = await failure(runText(smallCsv(rows)));
+    const error = await failure(
+      runText(smallCsvWith(20, { 1: "T2,2024-02-01,C1,abc,6,North", 5: "T6,2024-02-01,,10,6,North" })),
+    );
     expect(error.code).toBe("REJECT_RATIO_EXCEEDED");
     expect(error.message).toBe(
       '2 of 20 rows (10.0%) were rejected, more than the 5.0% allowed, so nothing from this file was applied. First problems: line 3, column revenue: expected a number with "." as the decimal separator (found "abc"); line 7, column customer_id: a customer id is required',
@@ -661,10 +664,7 @@ describe("ingest: rejects and the reject ratio", () => {
   });
 
   it("honours a custom reject ratio either way", async () => {
-    const rows = validRows(20);
-    rows[1] = "T2,2024-02-01,C1,abc,6,North";
-    rows[2] = "T3,2024-02-01,C1,abc,6,North";
-    const text = smallCsv(rows);
+    const text = smallCsvWith(20, { 1: "T2,2024-02-01,C1,abc,6,North", 2: "T3,2024-02-01,C1,abc,6,North" });
     expect(await runText(text, { rejectRatio: 0.1 })).toMatchObject({ accepted: 18, rejected: 2 });
     const strict = await failure(runText(text, { rejectRatio: 0.05 }));
     expect(strict.code).toBe("REJECT_RATIO_EXCEEDED");
@@ -687,16 +687,9 @@ describe("ingest: rejects and the reject ratio", () => {
   });
 
   it("keeps the first row of a duplicated transaction id and rejects the later one, naming the first line", async () => {
-    const rows = validRows(30);
-    rows[20] = "T3,2024-02-05,C2,999,6,North";
-    const report = await runText(smallCsv(rows));
+    const report = await runText(smallCsvWith(30, { 20: "T3,2024-02-05,C2,999,6,North" }));
     expect(report.firstRejects).toEqual([
-      {
-        line: 22,
-        column: "transaction_id",
-        value: "T3",
-        reason: "duplicate transaction id: first seen on line 4",
-      },
+      reject(22, "transaction_id", "T3", "duplicate transaction id: first seen on line 4"),
     ]);
     expect(segmentsOf(report, "region")[0]?.months[0]?.figures.revenue).toBe(2_900_000);
   });
@@ -713,16 +706,9 @@ describe("ingest: rejects and the reject ratio", () => {
   });
 
   it("rejects implausible dates relative to now", async () => {
-    const rows = validRows(30);
-    rows[0] = "T1,2024-08-01,C1,10,6,North";
-    const report = await runText(smallCsv(rows));
+    const report = await runText(smallCsvWith(30, { 0: "T1,2024-08-01,C1,10,6,North" }));
     expect(report.firstRejects).toEqual([
-      {
-        line: 2,
-        column: "date",
-        value: "2024-08-01",
-        reason: "implausible date: expected a month from 1970-01 to 2024-07",
-      },
+      reject(2, "date", "2024-08-01", "implausible date: expected a month from 1970-01 to 2024-07"),
     ]);
   });
 
@@ -800,12 +786,7 @@ describe("ingest: chunk boundaries do not matter", () => {
     const report = await run(streamOf(utf8(TRICKY_CSV)), { rejectRatio: 0.5 });
     expect(report).toMatchObject({ format: "csv", rows: 5, accepted: 4, rejected: 1 });
     expect(report.firstRejects).toEqual([
-      {
-        line: 7,
-        column: "revenue",
-        value: "abc",
-        reason: 'expected a number with "," as the decimal separator',
-      },
+      reject(7, "revenue", "abc", 'expected a number with "," as the decimal separator'),
     ]);
     expect(monthFigures(report, "region")).toEqual({
       North: { [MAR]: { ...figures(1, -300_000, -180_000, -120_000, 0, 0), "cost:freight": 0 } },
