@@ -403,6 +403,13 @@ describe("ingest: CSV dialects", () => {
 });
 
 describe("ingest: NDJSON", () => {
+  /** `count` valid lines of customer C1 in January 2024, with revenue 10 and cogs 4 each. */
+  const validJsonLines = (count: number): string[] =>
+    Array.from(
+      { length: count },
+      (_, i) => `{"transaction_id":"T${i}","date":"2024-01-05","customer_id":"C1","revenue":10,"cogs":4}`,
+    );
+
   const NDJSON =
     '{"transaction_id":"T1","date":"2024-01-05","customer_id":"C1","revenue":100.5,"cogs":"60","region":"North"}\n' +
     '{"transaction_id":2,"date":"2024-01-06","customer_id":"C2","revenue":"20","region":"North"}\n';
@@ -421,10 +428,7 @@ describe("ingest: NDJSON", () => {
   });
 
   it("rejects a line with a missing required key, and counts a missing optional one as zero", async () => {
-    const lines = Array.from(
-      { length: 24 },
-      (_, i) => `{"transaction_id":"T${i}","date":"2024-01-05","customer_id":"C1","revenue":10,"cogs":4}`,
-    );
+    const lines = validJsonLines(24);
     lines.push('{"transaction_id":"T99","date":"2024-01-05","customer_id":"C1","cogs":4}');
     lines.push('{"transaction_id":"T98","date":"2024-01-05","customer_id":"C1","revenue":10}');
     const report = await runText(lines.join("\n"), { rejectRatio: 0.1 });
@@ -437,10 +441,7 @@ describe("ingest: NDJSON", () => {
   });
 
   it("rejects a line that is not JSON, naming its line", async () => {
-    const lines = Array.from(
-      { length: 25 },
-      (_, i) => `{"transaction_id":"T${i}","date":"2024-01-05","customer_id":"C1","revenue":10,"cogs":4}`,
-    );
+    const lines = validJsonLines(25);
     lines.splice(4, 0, "transaction_id,date,customer_id");
     const report = await runText(lines.join("\n"));
     expect(report).toMatchObject({ rows: 26, accepted: 25, rejected: 1 });
