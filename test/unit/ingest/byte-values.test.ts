@@ -161,28 +161,45 @@ describe("parseDateMonth", () => {
     expect(month("2024-03-15 10:30 CET", "ISO")).toBe(DATE_UNPARSEABLE);
   });
 
-  it("reads YYYY-MM-DD without a time part", () => {
-    expect(month("2024-03-15", "YYYY-MM-DD")).toBe(march2024);
-    expect(month("2024-03-15T10:30:00Z", "YYYY-MM-DD")).toBe(DATE_UNPARSEABLE);
-  });
-
-  it("reads MM/DD/YYYY with one- or two-digit parts and / . or - between them", () => {
-    expect(month("03/15/2024", "MM/DD/YYYY")).toBe(march2024);
-    expect(month("3/5/2024", "MM/DD/YYYY")).toBe(march2024);
-    expect(month("12/31/2023", "MM/DD/YYYY")).toBe(monthIndex(2023, 12));
-    expect(month("3.15.2024", "MM/DD/YYYY")).toBe(march2024);
-    expect(month("3-15-2024", "MM/DD/YYYY")).toBe(march2024);
-  });
-
-  it("reads DD/MM/YYYY with the day first", () => {
-    expect(month("15/03/2024", "DD/MM/YYYY")).toBe(march2024);
-    expect(month("5/3/2024", "DD/MM/YYYY")).toBe(march2024);
-    expect(month("31.12.2023", "DD/MM/YYYY")).toBe(monthIndex(2023, 12));
-  });
-
-  it("reads YYYYMMDD", () => {
-    expect(month("20240315", "YYYYMMDD")).toBe(march2024);
-    expect(month("20231231", "YYYYMMDD")).toBe(monthIndex(2023, 12));
+  it.each<{ format: DateFormat; how: string; reads: Array<[string, number]> }>([
+    {
+      format: "YYYY-MM-DD",
+      how: "without a time part",
+      reads: [
+        ["2024-03-15", march2024],
+        ["2024-03-15T10:30:00Z", DATE_UNPARSEABLE],
+      ],
+    },
+    {
+      format: "MM/DD/YYYY",
+      how: "with one- or two-digit parts and / . or - between them",
+      reads: [
+        ["03/15/2024", march2024],
+        ["3/5/2024", march2024],
+        ["12/31/2023", monthIndex(2023, 12)],
+        ["3.15.2024", march2024],
+        ["3-15-2024", march2024],
+      ],
+    },
+    {
+      format: "DD/MM/YYYY",
+      how: "with the day first",
+      reads: [
+        ["15/03/2024", march2024],
+        ["5/3/2024", march2024],
+        ["31.12.2023", monthIndex(2023, 12)],
+      ],
+    },
+    {
+      format: "YYYYMMDD",
+      how: "as eight digits",
+      reads: [
+        ["20240315", march2024],
+        ["20231231", monthIndex(2023, 12)],
+      ],
+    },
+  ])("reads $format $how", ({ format, reads }) => {
+    for (const [text, expected] of reads) expect(month(text, format)).toBe(expected);
   });
 
   it("refuses text that does not follow the format as unparseable", () => {
