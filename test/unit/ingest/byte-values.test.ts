@@ -161,44 +161,44 @@ describe("parseDateMonth", () => {
     expect(month("2024-03-15 10:30 CET", "ISO")).toBe(DATE_UNPARSEABLE);
   });
 
-  it.each<{ format: DateFormat; how: string; reads: Array<[string, number]> }>([
-    {
-      format: "YYYY-MM-DD",
-      how: "without a time part",
-      reads: [
+  it.each<[title: string, format: DateFormat, reads: Array<[string, number]>]>([
+    [
+      "reads YYYY-MM-DD without a time part",
+      "YYYY-MM-DD",
+      [
         ["2024-03-15", march2024],
         ["2024-03-15T10:30:00Z", DATE_UNPARSEABLE],
       ],
-    },
-    {
-      format: "MM/DD/YYYY",
-      how: "with one- or two-digit parts and / . or - between them",
-      reads: [
+    ],
+    [
+      "reads MM/DD/YYYY with one- or two-digit parts and / . or - between them",
+      "MM/DD/YYYY",
+      [
         ["03/15/2024", march2024],
         ["3/5/2024", march2024],
         ["12/31/2023", monthIndex(2023, 12)],
         ["3.15.2024", march2024],
         ["3-15-2024", march2024],
       ],
-    },
-    {
-      format: "DD/MM/YYYY",
-      how: "with the day first",
-      reads: [
+    ],
+    [
+      "reads DD/MM/YYYY with the day first",
+      "DD/MM/YYYY",
+      [
         ["15/03/2024", march2024],
         ["5/3/2024", march2024],
         ["31.12.2023", monthIndex(2023, 12)],
       ],
-    },
-    {
-      format: "YYYYMMDD",
-      how: "as eight digits",
-      reads: [
+    ],
+    [
+      "reads YYYYMMDD",
+      "YYYYMMDD",
+      [
         ["20240315", march2024],
         ["20231231", monthIndex(2023, 12)],
       ],
-    },
-  ])("reads $format $how", ({ format, reads }) => {
+    ],
+  ])("%s", (_, format, reads) => {
     for (const [text, expected] of reads) expect(month(text, format)).toBe(expected);
   });
 
