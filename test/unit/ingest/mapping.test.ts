@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { IngestError } from "#ingest/ingest-error.ts";
-import {
-  type ColumnMappingInput,
-  canonicalLayout,
-  layoutFromMapping,
-  parseColumnMapping,
-} from "#ingest/mapping.ts";
+import { canonicalLayout, layoutFromMapping, parseColumnMapping } from "#ingest/mapping.ts";
 import { thrownBy } from "#test-support/thrown.ts";
 import { SUPERSTORE_HEADERS, SUPERSTORE_MAPPING } from "./superstore-mapping.ts";
 
