@@ -6,11 +6,10 @@ import { parsePolicy } from "#domain/policy.ts";
 import { ingest } from "#ingest/ingest.ts";
 import { ingestBatch } from "#pipeline/ingest-batch.ts";
 import type { BatchRecord } from "#store/records.ts";
-import type { ServiceContext } from "#store/service-context.ts";
-import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
-import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "#test-support/memory-config.ts";
-import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import type { MemoryBatchRepository } from "#test-support/memory-batches.ts";
+import type { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import type { MemoryConfigRepository } from "#test-support/memory-config.ts";
+import { type MemoryContext, memoryContext } from "#test-support/memory-context.ts";
 
 const NOW = new Date("2024-06-15T12:00:00.000Z");
 const HEADER = "transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,channel,category";
@@ -32,24 +31,12 @@ function csvFile(count: number, bad: readonly number[] = [], firstRow = 1): stri
 
 let blobs: MemoryBlobStore;
 let batches: MemoryBatchRepository;
-let repository: MemoryScoreRepository;
 let config: MemoryConfigRepository;
-let context: ServiceContext;
+let context: MemoryContext;
 
 beforeEach(() => {
-  blobs = new MemoryBlobStore();
-  batches = new MemoryBatchRepository();
-  repository = new MemoryScoreRepository();
-  config = new MemoryConfigRepository();
-  context = {
-    blobs,
-    batches,
-    scores: repository,
-    now: () => NOW,
-    newId: () => "run-1",
-    decisions: new MemoryDecisionRepository(),
-    config,
-  };
+  context = memoryContext({ now: () => NOW, newId: () => "run-1" });
+  ({ blobs, batches, config } = context);
 });
 
 /** The batch as the API creates it when the ERP asks for an upload URL. */

@@ -5,12 +5,12 @@ import { DEFAULT_POLICY, parsePolicy } from "#domain/policy.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import { runScoring } from "#pipeline/score-run.ts";
 import type { BatchRecord, BatchStatus } from "#store/records.ts";
-import type { ServiceContext } from "#store/service-context.ts";
 import { channelFixtureSales } from "#test-support/channel-fixture.ts";
-import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
-import { MemoryBlobStore } from "#test-support/memory-blobs.ts";
-import { MemoryConfigRepository, MemoryDecisionRepository } from "#test-support/memory-config.ts";
-import { MemoryScoreRepository } from "#test-support/memory-scores.ts";
+import type { MemoryBatchRepository } from "#test-support/memory-batches.ts";
+import type { MemoryBlobStore } from "#test-support/memory-blobs.ts";
+import type { MemoryConfigRepository } from "#test-support/memory-config.ts";
+import { type MemoryContext, memoryContext } from "#test-support/memory-context.ts";
+import type { MemoryScoreRepository } from "#test-support/memory-scores.ts";
 import { salesCube } from "#test-support/segment-sales.ts";
 
 const SALES = channelFixtureSales();
@@ -25,28 +25,20 @@ let blobs: MemoryBlobStore;
 let batches: MemoryBatchRepository;
 let repository: MemoryScoreRepository;
 let config: MemoryConfigRepository;
-let context: ServiceContext;
+let context: MemoryContext;
 let clock: number;
 
 beforeEach(() => {
-  blobs = new MemoryBlobStore();
-  batches = new MemoryBatchRepository();
-  repository = new MemoryScoreRepository();
-  config = new MemoryConfigRepository();
   clock = Date.parse("2025-01-10T03:00:00.000Z");
   const ids = ["run-1", "run-2", "run-3"];
-  context = {
-    blobs,
-    batches,
-    scores: repository,
+  context = memoryContext({
     now: () => {
       clock += 1_000;
       return new Date(clock);
     },
     newId: () => ids.shift() ?? "run-n",
-    decisions: new MemoryDecisionRepository(),
-    config,
-  };
+  });
+  ({ blobs, batches, scores: repository, config } = context);
 });
 
 function partCube(batchId: string): Cube {
