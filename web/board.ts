@@ -1,4 +1,4 @@
-import { decisionList } from "#domain/decision-list.ts";
+import { decisionList, listCounts } from "#domain/decision-list.ts";
 import type { BoardItem, BoardList, BoardPage, Decision, LeaderDecision } from "./api-types.ts";
 
 /**
@@ -146,12 +146,8 @@ export interface BoardColumn extends BoardColumnSpec {
 export function listTotals(
   decisions: Readonly<Partial<Record<Decision, number>>>,
 ): Record<BoardList, number> {
-  const totals: Record<BoardList, number> = { yes: 0, fix: 0, no: 0 };
-  for (const [decision, count] of Object.entries(decisions) as [Decision, number | undefined][]) {
-    const list = columnOf(decision);
-    if (list) totals[list] += count ?? 0;
-  }
-  return totals;
+  const { yes, fix, no } = listCounts(decisions);
+  return { yes, fix, no };
 }
 
 /**

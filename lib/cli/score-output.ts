@@ -1,5 +1,5 @@
 import { money, percent, textTable } from "#cli/table.ts";
-import type { Decision } from "#domain/decisions.ts";
+import { type DecisionList, decisionList } from "#domain/decision-list.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
 import { csvField } from "#format/csv-field.ts";
 
@@ -9,10 +9,10 @@ export const SCORE_FORMATS = ["table", "json", "csv"] as const;
 /** How many segments each list shows in the table format; the CSV has them all. */
 export const TABLE_LIST_LIMIT = 15;
 
-const LISTS: ReadonlyArray<{ title: string; decisions: readonly Decision[] }> = [
-  { title: "Say yes", decisions: ["choose", "develop"] },
-  { title: "Fix", decisions: ["fix"] },
-  { title: "Say no", decisions: ["decline"] },
+const LISTS: ReadonlyArray<{ title: string; list: DecisionList }> = [
+  { title: "Say yes", list: "yes" },
+  { title: "Fix", list: "fix" },
+  { title: "Say no", list: "no" },
 ];
 
 /** Per scheme: the whale-curve headline, then the say-yes, fix and say-no lists, best focus first. */
@@ -36,7 +36,7 @@ function schemeTable(scheme: ScoredScheme): string {
   ];
   for (const list of LISTS) {
     const members = scheme.segments
-      .filter((segment) => list.decisions.includes(segment.decision))
+      .filter((segment) => decisionList(segment.decision) === list.list)
       .sort((a, b) => b.scores.focus - a.scores.focus);
     lines.push("", `${list.title} (${members.length})`);
     if (members.length === 0) continue;

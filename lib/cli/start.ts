@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { listCounts } from "#domain/decision-list.ts";
 import type { LocalStack } from "#local/local-stack.ts";
 import type { ScoreRepository } from "#store/score-repository.ts";
 
@@ -88,10 +89,9 @@ async function decisionSummary(scores: ScoreRepository): Promise<string[]> {
       (await scores.listDecisions(scheme.id, list, { limit: 3 })).items
         .map((segment) => segment.id)
         .join(", ");
-    const yes = scheme.decisions.choose + scheme.decisions.develop;
-    const no = scheme.decisions.decline;
+    const { yes, fix, no } = listCounts(scheme.decisions);
     lines.push(
-      `  ${scheme.id.padEnd(14)} yes ${String(yes).padStart(4)}${yes > 0 ? ` (${await names("yes")}${yes > 3 ? ", …" : ""})` : ""} · fix ${scheme.decisions.fix} · no ${no}${no > 0 ? ` (${await names("no")}${no > 3 ? ", …" : ""})` : ""}`,
+      `  ${scheme.id.padEnd(14)} yes ${String(yes).padStart(4)}${yes > 0 ? ` (${await names("yes")}${yes > 3 ? ", …" : ""})` : ""} · fix ${fix} · no ${no}${no > 0 ? ` (${await names("no")}${no > 3 ? ", …" : ""})` : ""}`,
     );
   }
   return lines;

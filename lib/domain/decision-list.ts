@@ -20,3 +20,14 @@ export function decisionList(decision: Decision): DecisionList {
       return "insufficient";
   }
 }
+
+/** How many segments each list holds, from a scheme's count of each decision. */
+export function listCounts(
+  decisions: Readonly<Partial<Record<Decision, number>>>,
+): Record<DecisionList, number> {
+  const counts: Record<DecisionList, number> = { yes: 0, fix: 0, no: 0, insufficient: 0 };
+  for (const [decision, count] of Object.entries(decisions) as [Decision, number | undefined][]) {
+    counts[decisionList(decision)] += count ?? 0;
+  }
+  return counts;
+}

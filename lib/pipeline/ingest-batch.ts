@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { encodeCube } from "#domain/cube-codec.ts";
-import { DEFAULT_POLICY } from "#domain/policy.ts";
+import { policyInForce } from "#domain/policy-change.ts";
 import { type IngestOptions, type IngestReport, ingest } from "#ingest/ingest.ts";
 import { IngestError } from "#ingest/ingest-error.ts";
 import { parseColumnMapping } from "#ingest/mapping.ts";
@@ -113,7 +113,7 @@ export async function batchIngestOptions(
   { batch, fileName: file }: IngestStart,
 ): Promise<IngestOptions> {
   const mapping = batch.mapping === undefined ? undefined : parseColumnMapping(batch.mapping, file);
-  const policy = (await context.config.getPolicy()) ?? DEFAULT_POLICY;
+  const policy = policyInForce(await context.config.getPolicy());
   return {
     file,
     mapping,

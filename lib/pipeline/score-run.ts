@@ -1,6 +1,6 @@
 import { Cube } from "#domain/cube.ts";
 import { decodeCube } from "#domain/cube-codec.ts";
-import { DEFAULT_POLICY } from "#domain/policy.ts";
+import { policyInForce } from "#domain/policy-change.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import type { RunRecord } from "#store/records.ts";
@@ -26,7 +26,7 @@ export async function runScoring(context: ServiceContext): Promise<RunRecord> {
     return elapsed;
   };
 
-  const policy = (await context.config.getPolicy()) ?? DEFAULT_POLICY;
+  const policy = policyInForce(await context.config.getPolicy());
   const cube = Cube.empty({ breadthDimension: policy.breadthDimension });
   const batchIds: string[] = [];
   for (const partial of await blobs.list(BlobKeys.partialsPrefix)) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decisionList } from "#domain/decision-list.ts";
+import { decisionList, listCounts } from "#domain/decision-list.ts";
 import { DECISIONS } from "#domain/decisions.ts";
 
 describe("decisionList", () => {
@@ -19,5 +19,16 @@ describe("decisionList", () => {
 
   it("gives every decision exactly one list", () => {
     expect(DECISIONS.map(decisionList)).toEqual(["yes", "yes", "fix", "no", "insufficient"]);
+  });
+});
+
+describe("listCounts", () => {
+  it("adds a scheme's decision counts up by list, counting a decision left out as none", () => {
+    expect(listCounts({ choose: 3, develop: 2, fix: 4, insufficient_data: 7 })).toEqual({
+      yes: 5,
+      fix: 4,
+      no: 0,
+      insufficient: 7,
+    });
   });
 });
