@@ -19,7 +19,7 @@ export const handler = lambdaHandler(observability, async (event: unknown): Prom
     result.superseded ? "part skipped: a newer upload replaced this one" : "part ingested",
     { key: input.object.key, ...result },
   );
-  observability.metrics.addMetric("LinesRead", MetricUnit.Count, result.rows ?? 0);
-  observability.metrics.addMetric("LinesRejected", MetricUnit.Count, result.rejected ?? 0);
+  observability.metrics.addMetric("RangeLinesRead", MetricUnit.Count, result.rows ?? 0);
+  observability.metrics.addMetric("RangeLinesRejected", MetricUnit.Count, result.rejected ?? 0);
   return result;
 });
