@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { BatchChanges, BatchRepository } from "#store/batch-repository.ts";
-import { queryPage } from "#store/query-page.ts";
+import { listIndexPage } from "#store/query-page.ts";
 import { type BatchRecord, type BatchStatus, batchRecordSchema, type Page } from "#store/records.ts";
 import type { PageRequest } from "#store/score-repository.ts";
 import { itemKey, parseStored } from "#store/stored-item.ts";
@@ -99,19 +99,7 @@ export class DynamoDbBatchRepository implements BatchRepository {
   }
 
   listBatches(page: PageRequest): Promise<Page<BatchRecord>> {
-    return queryPage(
-      this.db,
-      this.tableName,
-      {
-        IndexName: TABLE.listIndex.name,
-        KeyConditionExpression: "#pk = :pk",
-        ExpressionAttributeNames: { "#pk": TABLE.listIndex.partitionKey },
-        ExpressionAttributeValues: { ":pk": "BATCHES" },
-        ScanIndexForward: false,
-      },
-      page,
-      toBatch,
-    );
+    return listIndexPage(this.db, this.tableName, "BATCHES", page, toBatch);
   }
 }
 

@@ -1,14 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { DecisionEntry } from "#domain/leader-decision.ts";
-import { pageCursor, startKeyOf } from "#store/cursors.ts";
 import { decisionEntrySchema, decisionStateSchema } from "#store/decision-records.ts";
 import {
   type DecisionRepository,
@@ -16,6 +9,7 @@ import {
   standingDecisionOf,
 } from "#store/decision-repository.ts";
 import { bodiesUnder } from "#store/query-all.ts";
+import { listIndexPage, queryPage } from "#store/query-page.ts";
 import type { Page } from "#store/records.ts";
 import type { PageRequest } from "#store/score-repository.ts";
 import { itemKey, parseStoredJson } from "#store/stored-item.ts";
@@ -65,24 +59,22 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
     return bodiesUnder(this.db, this.tableName, `SCHEME#${schemeId}`, "APPROVAL#", readState);
   }
 
-  async history(schemeId: string, segmentId: string, page: PageRequest): Promise<Page<DecisionEntry>> {
-    const partition = `SCHEME#${schemeId}`;
-    const prefix = `DECISION#${encodeURIComponent(segmentId)}#`;
-    const response = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :prefix)",
+  history(schemeId: string, segmentId: string, page: PageRequest): Promise<Page<DecisionEntry>> {
+    return queryPage(
+      this.db,
+      this.tableName,
+      {
+        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :seg)",
         ExpressionAttributeNames: { "#pk": TABLE.partitionKey, "#sk": TABLE.sortKey },
-        ExpressionAttributeValues: { ":pk": partition, ":prefix": prefix },
+        ExpressionAttributeValues: {
+          ":pk": `SCHEME#${schemeId}`,
+          ":seg": `DECISION#${encodeURIComponent(segmentId)}#`,
+        },
         ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: startKeyOf(page.cursor, { partition, sortPrefix: prefix }),
-      }),
+      },
+      page,
+      (item) => readEntry(item.body, itemKey(item)),
     );
-    return {
-      items: (response.Items ?? []).map((item) => readEntry(item.body, itemKey(item))),
-      cursor: pageCursor(response.LastEvaluatedKey),
-    };
   }
 
   async flagForReview(state: DecisionState, review: NonNullable<DecisionState["review"]>): Promise<void> {
@@ -137,23 +129,10 @@ export class DynamoDbDecisionRepository implements DecisionRepository {
     }
   }
 
-  async listReviews(page: PageRequest): Promise<Page<DecisionState>> {
-    const response = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: TABLE.listIndex.name,
-        KeyConditionExpression: "#pk = :pk",
-        ExpressionAttributeNames: { "#pk": TABLE.listIndex.partitionKey },
-        ExpressionAttributeValues: { ":pk": REVIEWS_PARTITION },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: startKeyOf(page.cursor, { partition: REVIEWS_PARTITION, onListIndex: true }),
-      }),
+  listReviews(page: PageRequest): Promise<Page<DecisionState>> {
+    return listIndexPage(this.db, this.tableName, REVIEWS_PARTITION, page, (item) =>
+      readState(item.body, itemKey(item)),
     );
-    return {
-      items: (response.Items ?? []).map((item) => readState(item.body, itemKey(item))),
-      cursor: pageCursor(response.LastEvaluatedKey),
-    };
   }
 
   /** Writes a new standing decision, in place of any before it and of its review flag. */

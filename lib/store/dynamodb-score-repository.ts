@@ -10,7 +10,7 @@ import { type DecisionList, decisionList } from "#domain/decision-list.ts";
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { ScoredScheme, ScoredSegment, ScoringResult } from "#domain/scoring.ts";
 import { bodiesUnder } from "#store/query-all.ts";
-import { queryPage } from "#store/query-page.ts";
+import { listIndexPage, queryPage } from "#store/query-page.ts";
 import {
   type Page,
   type RunRecord,
@@ -153,18 +153,8 @@ export class DynamoDbScoreRepository implements ScoreRepository {
   }
 
   listDecisions(schemeId: string, list: DecisionList, page: PageRequest): Promise<Page<SegmentRecord>> {
-    return queryPage(
-      this.db,
-      this.tableName,
-      {
-        IndexName: TABLE.listIndex.name,
-        KeyConditionExpression: "#pk = :pk",
-        ExpressionAttributeNames: { "#pk": TABLE.listIndex.partitionKey },
-        ExpressionAttributeValues: { ":pk": listPartition(schemeId, list) },
-        ScanIndexForward: false,
-      },
-      page,
-      (item) => toSegment(item, itemKey(item)),
+    return listIndexPage(this.db, this.tableName, listPartition(schemeId, list), page, (item) =>
+      toSegment(item, itemKey(item)),
     );
   }
 

@@ -31,3 +31,26 @@ export async function queryPage<T>(
   );
   return { items: (response.Items ?? []).map(map), cursor: pageCursor(response.LastEvaluatedKey) };
 }
+
+/** One page of a list-index partition (a board list, the batches, the reviews), highest sort key first. */
+export function listIndexPage<T>(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  partition: string,
+  page: PageRequest,
+  map: (item: Item) => T,
+): Promise<Page<T>> {
+  return queryPage(
+    db,
+    tableName,
+    {
+      IndexName: TABLE.listIndex.name,
+      KeyConditionExpression: "#pk = :pk",
+      ExpressionAttributeNames: { "#pk": TABLE.listIndex.partitionKey },
+      ExpressionAttributeValues: { ":pk": partition },
+      ScanIndexForward: false,
+    },
+    page,
+    map,
+  );
+}
