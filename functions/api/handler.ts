@@ -17,15 +17,12 @@ type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 type ApiResult = APIGatewayProxyStructuredResultV2;
 export type ApiHandler = MiddyfiedHandler<ApiEvent, ApiResult>;
 
-/** Where the API reports: its logger and metrics. */
-export type ApiObservability = Observability;
-
 const SERVICE_NAME = "segment-focus-api";
 
 /** The HTTP API: every route of lib/api/routes.ts, behind the JWT authorizer of API Gateway. */
 export function createApiHandler(
   context: ServiceContext,
-  observability: ApiObservability = observabilityFor(SERVICE_NAME),
+  observability: Observability = observabilityFor(SERVICE_NAME),
 ): ApiHandler {
   const { logger, metrics } = observability;
   return observedMiddy<ApiEvent, ApiResult>(observability)

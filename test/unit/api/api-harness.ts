@@ -11,7 +11,8 @@ import type { Role } from "#api/auth.ts";
 import { openApiDocument } from "#api/openapi.ts";
 import { routesAt } from "#api/route.ts";
 import { apiRoutes } from "#api/routes.ts";
-import { type ApiHandler, type ApiObservability, createApiHandler } from "#functions/api/handler.ts";
+import { type ApiHandler, createApiHandler } from "#functions/api/handler.ts";
+import type { Observability } from "#functions/observability.ts";
 import type { BlobStore } from "#store/blob-store.ts";
 import type { ServiceContext } from "#store/service-context.ts";
 import { MemoryBatchRepository } from "#test-support/memory-batches.ts";
@@ -149,7 +150,7 @@ export function expectInvalidRequest(
 }
 
 /** A logger that prints nothing and metrics kept off stdout, as POWERTOOLS_METRICS_DISABLED does in tests. */
-export function quietObservability(): ApiObservability {
+export function quietObservability(): Observability {
   vi.stubEnv("POWERTOOLS_METRICS_DISABLED", "true");
   return {
     logger: new Logger({ serviceName: "segment-focus-api", logLevel: "SILENT" }),
