@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { backtestCommand } from "#cli/backtest.ts";
 import { generateCommand } from "#cli/generate.ts";
 import { pushCommand } from "#cli/push.ts";
 import { scoreCommand } from "#cli/score.ts";
@@ -10,7 +11,7 @@ export function buildProgram(): Command {
     .description("Which market segments to say yes to and which to say no to, from your own transactions.")
     .exitOverride();
   // addCommand does not pass exitOverride down: set it on each command so main() owns the exit code.
-  for (const command of [startCommand(), scoreCommand(), generateCommand(), pushCommand()])
+  for (const command of [startCommand(), scoreCommand(), backtestCommand(), generateCommand(), pushCommand()])
     program.addCommand(command.exitOverride());
   return program;
 }

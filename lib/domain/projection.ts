@@ -68,25 +68,18 @@ export function projectBase(history: SegmentHistory, settings: ProjectionSetting
       `a segment history needs one profit per revenue month: ${monthlyRevenue.length} revenue months, ${monthlyProfit.length} profit months`,
     );
   }
-  const holt: HoltParameters = settings;
-  const months = 12 * settings.horizonYears;
-  const revenueForecast = holtDampedForecast(holtDampedFit(monthlyRevenue, holt), settings.damping, months);
-  // With no month of revenue there is no margin to fit: the empty series fits level 0, trend 0, margin 0.
-  const marginForecast = holtDampedForecast(
-    holtDampedFit(monthlyMargins(history), holt),
-    settings.damping,
-    months,
+  const { revenue: monthRevenue, profit: monthProfit } = holtMonths(
+    history,
+    settings,
+    12 * settings.horizonYears,
   );
-
   const years: ProjectedYear[] = [];
   for (let year = 1; year <= settings.horizonYears; year++) {
     let revenue = 0;
     let profit = 0;
     for (let month = 12 * (year - 1); month < 12 * year; month++) {
-      const monthRevenue = Math.max(0, revenueForecast[month] as number);
-      const monthMargin = Math.min(1, Math.max(-1, marginForecast[month] as number));
-      revenue += monthRevenue;
-      profit += monthRevenue * monthMargin;
+      revenue += monthRevenue[month] as number;
+      profit += monthProfit[month] as number;
     }
     years.push({ year, revenue, profit });
   }
@@ -148,6 +141,36 @@ export function projectUnderForce(
     threatened: npv < base.npv - band,
     helped: npv > base.npv + band,
   };
+}
+
+/**
+ * The months ahead by Holt's damped trend with the policy's fixed α, β and φ: revenue clamped at 0,
+ * margin at [−1, 1] (see projectBase), profit their product.
+ */
+export function holtMonths(
+  history: SegmentHistory,
+  holt: HoltParameters,
+  months: number,
+): { revenue: number[]; profit: number[] } {
+  const revenueForecast = holtDampedForecast(
+    holtDampedFit(history.monthlyRevenue, holt),
+    holt.damping,
+    months,
+  );
+  // With no month of revenue there is no margin to fit: the empty series fits level 0, trend 0, margin 0.
+  const marginForecast = holtDampedForecast(
+    holtDampedFit(monthlyMargins(history), holt),
+    holt.damping,
+    months,
+  );
+  const revenue: number[] = [];
+  const profit: number[] = [];
+  for (let month = 0; month < months; month++) {
+    const monthRevenue = Math.max(0, revenueForecast[month] as number);
+    revenue.push(monthRevenue);
+    profit.push(monthRevenue * Math.min(1, Math.max(-1, marginForecast[month] as number)));
+  }
+  return { revenue, profit };
 }
 
 /** Σ profit_y / (1 + rate)^y, summed in year order so the base and a force round alike. */

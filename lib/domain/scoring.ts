@@ -1,4 +1,5 @@
 import { costPools } from "#domain/cost-pools.ts";
+import { backtestSegments } from "#domain/cube-backtest.ts";
 import type { Cube } from "#domain/cube.ts";
 import { type Reason, type Recommendation, recommend } from "#domain/decisions.ts";
 import { type Differentiator, schemeDifferentiators } from "#domain/differentiators.ts";
@@ -18,6 +19,7 @@ import {
   type SegmentHistory,
 } from "#domain/projection.ts";
 import { CUSTOMER_DIMENSION } from "#domain/scheme.ts";
+import type { SchemeForecastAccuracy } from "#domain/scheme-backtest.ts";
 import type { SchemeAggregate } from "#domain/scheme-aggregate.ts";
 import { type SegmentScores, scoreSegments } from "#domain/scores.ts";
 import { type WhaleCurve, whaleCurve } from "#domain/whale-curve.ts";
@@ -76,6 +78,8 @@ export interface ScoredScheme {
     readonly components: ReadonlyArray<{ component: string; cost: number; shareOfRevenue: number }>;
     readonly medianIntensity: number;
   };
+  /** How well the projection forecast the last held-out years; null when the data is too short to tell. */
+  readonly forecastAccuracy: SchemeForecastAccuracy | null;
   readonly segments: readonly ScoredSegment[];
 }
 
@@ -208,6 +212,7 @@ function scoreScheme(
     medianRevenue: basis.medianRevenue,
     whaleCurve: whaleCurve(metrics.map((m) => m.profit)),
     costPools: { components: pools.components, medianIntensity: pools.medianIntensity },
+    forecastAccuracy: backtestSegments(metrics, latestMonth, policy) ?? null,
     segments,
   };
 }
