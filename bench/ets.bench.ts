@@ -1,0 +1,86 @@
+/**
+ * npm run bench:ets — µs per series to fit each ETS model and to select among all six, on generated
+ * monthly series like segments' (seasonal, trending, noisy, sparse with zero months), seeded so every
+ * run fits the same series.
+ *
+ *   npm run bench:ets -- [--series 10000] [--months 36]
+ */
+import { parseArgs } from "node:util";
+import { ETS_MODELS, type EtsModel, fitEts, selectEts } from "#domain/ets.ts";
+
+const { values } = parseArgs({
+  options: {
+    series: { type: "string", default: "10000" },
+    months: { type: "string", default: "36" },
+  },
+});
+const seriesCount = Number(values.series);
+const months = Number(values.months);
+
+const segments = generatedSegments(seriesCount, months, 20_261_208);
+console.log(`${seriesCount.toLocaleString("en")} series × ${months} months (1 core), µs per series:`);
+
+for (const model of ETS_MODELS) {
+  let fitted = 0;
+  const micros = timedPerSeries(() => {
+    fitted = 0;
+    for (const segment of segments) if (fitEts(segment, model) !== undefined) fitted++;
+  });
+  console.log(
+    `  fitEts ${model.padEnd(5)} ${micros.toFixed(1).padStart(7)} µs  (${fitted} of ${seriesCount} fittable)`,
+  );
+}
+
+const chosen = new Map<EtsModel, number>();
+const micros = timedPerSeries(() => {
+  chosen.clear();
+  for (const segment of segments) {
+    const model = selectEts(segment).model;
+    chosen.set(model, (chosen.get(model) ?? 0) + 1);
+  }
+});
+const tally = ETS_MODELS.map((model) => `${model} ${chosen.get(model) ?? 0}`).join(", ");
+console.log(`  selectEts   ${micros.toFixed(1).padStart(7)} µs  (chosen: ${tally})`);
+
+/** Runs once to warm up, then times a second run. */
+function timedPerSeries(run: () => void): number {
+  run();
+  const started = performance.now();
+  run();
+  return ((performance.now() - started) * 1000) / seriesCount;
+}
+
+/** A quarter each: seasonal, trending, noisy level, sparse with zero months. */
+function generatedSegments(count: number, length: number, seed: number): Float64Array[] {
+  const random = mulberry32(seed);
+  const segments: Float64Array[] = [];
+  for (let s = 0; s < count; s++) {
+    const series = new Float64Array(length);
+    const level = 100 + 900 * random();
+    const kind = s % 4;
+    const amplitude = 0.1 + 0.4 * random();
+    const slope = (random() - 0.3) * 0.02 * level;
+    for (let t = 0; t < length; t++) {
+      const noise = (random() + random() + random() - 1.5) * 0.2 * level;
+      const seasonal = level * amplitude * Math.sin((2 * Math.PI * t) / 12);
+      if (kind === 0) series[t] = level + seasonal + noise * 0.5;
+      else if (kind === 1) series[t] = level + slope * t + noise * 0.5;
+      else if (kind === 2) series[t] = level + noise;
+      else series[t] = random() < 0.4 ? 0 : level * random();
+    }
+    segments.push(series);
+  }
+  return segments;
+}
+
+/** A small seeded generator, so the benchmark's series are the same on every run. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let mixed = state;
+    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
+    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
