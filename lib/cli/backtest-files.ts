@@ -28,7 +28,7 @@ export async function backtestFiles(files: readonly string[], commanderOptions: 
   const settings = await readSettings(options);
   const cube = await readCube(files, settings);
   const started = performance.now();
-  const schemes = backtestCube(cube, settings.policy, {
+  const schemes = backtestCube(cube, {
     holdout: options.holdout,
     origins: options.origins,
     maxSegments: options.maxSegments,

@@ -174,7 +174,7 @@ export function holtMonths(
 }
 
 /** Σ profit_y / (1 + rate)^y, summed in year order so the base and a force round alike. */
-function netPresentValue(years: readonly ProjectedYear[], discountRate: number): number {
+export function netPresentValue(years: readonly ProjectedYear[], discountRate: number): number {
   let npv = 0;
   for (const { year, profit } of years) npv += profit / (1 + discountRate) ** year;
   return npv;

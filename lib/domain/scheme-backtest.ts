@@ -26,6 +26,8 @@ export interface MonthlySeries {
 export interface MonthlyForecast {
   readonly revenue: ArrayLike<number>;
   readonly profit: ArrayLike<number>;
+  /** The standard deviation of the first year's revenue and profit, where the method has a model of its errors. */
+  readonly spread?: { readonly revenue: number; readonly profit: number };
 }
 
 /** The methods that compete: the product's fitted model and the two forecasts a planner has without it. */
@@ -62,9 +64,20 @@ export interface AccuracyFigures {
   readonly mase: number | null;
 }
 
+/**
+ * How well the fitted model's spread covered a method's misses: the share of held-out years inside
+ * the forecast ± 1.2816 σ (the 80% interval), and the factor σ must be widened by for 80% to be inside.
+ */
+export interface IntervalFit {
+  /** Null when no held-out year had a spread to compare with. */
+  readonly coverage: number | null;
+  /** ≥ 1: intervals are widened, never narrowed, by the backtest. */
+  readonly scale: number;
+}
+
 export interface MethodAccuracy {
-  readonly revenue: AccuracyFigures;
-  readonly profit: AccuracyFigures;
+  readonly revenue: AccuracyFigures & { readonly interval80: IntervalFit };
+  readonly profit: AccuracyFigures & { readonly interval80: IntervalFit };
 }
 
 /** How often the fitted model beat one naive forecast. */
@@ -140,6 +153,8 @@ export function backtestScheme(
     FORECAST_METHODS.map((method) => [method, new MethodTally(evaluated.length, cutoffs.length)]),
   ) as Record<ForecastMethod, MethodTally>;
 
+  // The fitted model's spread at this cut-off, which every method's misses are held against.
+  const spreads: (MonthlyForecast["spread"] | undefined)[] = new Array(evaluated.length);
   cutoffs.forEach((cutoff, origin) => {
     const monthsAfter = span - cutoff;
     const training = histories.map((history) => truncate(history, history.revenue.length - monthsAfter));
@@ -155,7 +170,9 @@ export function backtestScheme(
           revenue: history.revenue.slice(kept, kept + holdout),
           profit: history.profit.slice(kept, kept + holdout),
         };
-        tally.add(slot, origin, trainingMonths, actual, forecaster(trainingMonths, actual.revenue.length));
+        const forecast = forecaster(trainingMonths, actual.revenue.length);
+        if (method === "fitted") spreads[slot] = forecast.spread;
+        tally.add(slot, origin, trainingMonths, actual, forecast, spreads[slot]);
       });
     }
   });
@@ -183,12 +200,19 @@ export function backtestScheme(
 
 /** The error sums of one method on one measure. */
 class MeasureTally {
+  /** |actual − forecast| ÷ σ of each held-out year with a spread (Infinity for a miss against σ = 0). */
+  readonly standardMisses: number[] = [];
   year: ErrorSums = { absoluteError: 0, absoluteActual: 0 };
   month: ErrorSums = { absoluteError: 0, absoluteActual: 0 };
   maseTotal = 0;
   maseCount = 0;
 
-  add(training: readonly number[], actual: readonly number[], forecast: ArrayLike<number>): number {
+  add(
+    training: readonly number[],
+    actual: readonly number[],
+    forecast: ArrayLike<number>,
+    spread: number | undefined,
+  ): number {
     let actualYear = 0;
     let forecastYear = 0;
     let monthError = 0;
@@ -204,6 +228,11 @@ class MeasureTally {
       monthActual += Math.abs(a);
     }
     const yearError = Math.abs(actualYear - forecastYear);
+    if (spread !== undefined) {
+      this.standardMisses.push(
+        yearError === 0 ? 0 : spread > 0 ? yearError / spread : Number.POSITIVE_INFINITY,
+      );
+    }
     this.year = {
       absoluteError: this.year.absoluteError + yearError,
       absoluteActual: this.year.absoluteActual + Math.abs(actualYear),
@@ -220,11 +249,12 @@ class MeasureTally {
     return yearError;
   }
 
-  figures(): AccuracyFigures {
+  figures(): AccuracyFigures & { interval80: IntervalFit } {
     return {
       wape: wapeOf(this.year) ?? null,
       monthlyWape: wapeOf(this.month) ?? null,
       mase: this.maseCount === 0 ? null : this.maseTotal / this.maseCount,
+      interval80: intervalFit(this.standardMisses),
     };
   }
 }
@@ -250,9 +280,10 @@ class MethodTally {
     training: MonthlySeries,
     actual: MonthlySeries,
     forecast: MonthlyForecast,
+    spread: MonthlyForecast["spread"],
   ): void {
-    const yearError = this.revenue.add(training.revenue, actual.revenue, forecast.revenue);
-    this.profit.add(training.profit, actual.profit, forecast.profit);
+    const yearError = this.revenue.add(training.revenue, actual.revenue, forecast.revenue, spread?.revenue);
+    this.profit.add(training.profit, actual.profit, forecast.profit, spread?.profit);
     const before = this.segmentError[slot] as number;
     this.segmentError[slot] = (Number.isNaN(before) ? 0 : before) + yearError;
     this.cutoffError[origin] = (this.cutoffError[origin] as number) + yearError;
@@ -308,6 +339,25 @@ class MethodTally {
     });
     return { segments, ofSegments, cutoffs, ofCutoffs };
   }
+}
+
+/** z of the 90th percentile of the normal: an 80% interval is the forecast ± this many σ. */
+export const Z_P90 = 1.2815515655446004;
+
+/** Intervals are never widened more than this: beyond it the spread says little and the cap says so. */
+export const MAX_INTERVAL_SCALE = 10;
+
+function intervalFit(standardMisses: readonly number[]): IntervalFit {
+  if (standardMisses.length === 0) return { coverage: null, scale: 1 };
+  const sorted = [...standardMisses].sort((a, b) => a - b);
+  let inside = 0;
+  for (const miss of sorted) if (miss <= Z_P90) inside++;
+  // The smallest widening that brings 80% of the held-out years inside.
+  const eightieth = sorted[Math.ceil(0.8 * sorted.length) - 1] as number;
+  return {
+    coverage: inside / sorted.length,
+    scale: Math.min(MAX_INTERVAL_SCALE, Math.max(1, eightieth / Z_P90)),
+  };
 }
 
 function truncate(history: MonthlySeries, kept: number): MonthlySeries {

@@ -1,5 +1,4 @@
 import { costPools } from "#domain/cost-pools.ts";
-import { backtestSegments } from "#domain/cube-backtest.ts";
 import type { Cube } from "#domain/cube.ts";
 import { type Reason, type Recommendation, recommend } from "#domain/decisions.ts";
 import { type Differentiator, schemeDifferentiators } from "#domain/differentiators.ts";
@@ -12,16 +11,16 @@ import type { Policy } from "#domain/policy.ts";
 import { landscapeBasis, type ProfitClass, profitClass } from "#domain/profit-landscape.ts";
 import {
   type ForceProjection,
-  type ProjectedYear,
   type ProjectionSettings,
-  projectBase,
   projectUnderForce,
   type SegmentHistory,
 } from "#domain/projection.ts";
 import { CUSTOMER_DIMENSION } from "#domain/scheme.ts";
-import type { SchemeForecastAccuracy } from "#domain/scheme-backtest.ts";
 import type { SchemeAggregate } from "#domain/scheme-aggregate.ts";
+import type { SchemeForecastAccuracy } from "#domain/scheme-backtest.ts";
+import { forecastScheme } from "#domain/scheme-forecast.ts";
 import { type SegmentScores, scoreSegments } from "#domain/scores.ts";
+import type { BaseProjection } from "#domain/segment-projection.ts";
 import { type WhaleCurve, whaleCurve } from "#domain/whale-curve.ts";
 
 /** How many differentiators each segment keeps. */
@@ -37,11 +36,8 @@ export interface ScoredSegment {
   readonly decision: Recommendation["decision"];
   readonly reasons: readonly Reason[];
   readonly guidance: string;
-  readonly projection: {
-    readonly years: readonly ProjectedYear[];
-    readonly npv: number;
-    readonly forces: readonly ForceProjection[];
-  };
+  /** The base case (years and NPV at P50, with P10 and P90 and the model behind them) and each force. */
+  readonly projection: BaseProjection & { readonly forces: readonly ForceProjection[] };
   /** What sets the segment's customers apart: the dimension values they buy most above the average. */
   readonly differentiators: readonly Differentiator[];
   /** Monthly revenue and profit from the segment's first month to the latest month of the data. */
@@ -122,13 +118,17 @@ function scoreScheme(
     monthlyProfit: m.monthly.profit,
     costToServeIntensity: m.ttmRevenue > 0 ? m.ttmCostToServe / m.ttmRevenue : 0,
   }));
-  const bases = histories.map((history) => projectBase(history, settings));
+  const { accuracy, projections: bases } = forecastScheme(
+    metrics.map((m) => m.monthly),
+    settings,
+    (k) => monthLabel(latestMonth - k),
+  );
   const exposures = forces.map((force) => forceExposure(cube, scheme, force));
   const underForces = metrics.map((_, i) =>
     forces.map((force, f) =>
       projectUnderForce(
         histories[i] as SegmentHistory,
-        bases[i] as ReturnType<typeof projectBase>,
+        bases[i] as BaseProjection,
         force,
         (exposures[f] as Float64Array)[i] as number,
         settings,
@@ -153,7 +153,7 @@ function scoreScheme(
   const perCustomer = scheme.dimensions.includes(CUSTOMER_DIMENSION);
   const segments = metrics.map((m, i): ScoredSegment => {
     const segmentScores = scores[i] as SegmentScores;
-    const base = bases[i] as ReturnType<typeof projectBase>;
+    const base = bases[i] as BaseProjection;
     const projections = underForces[i] as ForceProjection[];
     const landscape = profitClass(m.revenue, m.profit, basis);
     const recommendation = recommend(
@@ -187,7 +187,7 @@ function scoreScheme(
       decision: recommendation.decision,
       reasons: recommendation.reasons,
       guidance: recommendation.guidance,
-      projection: { years: base.years, npv: base.npv, forces: projections },
+      projection: { ...base, forces: projections },
       differentiators: differentiatorsOf.get(id) ?? [],
       history: {
         firstMonth: monthLabel(monthly.firstMonth),
@@ -212,7 +212,7 @@ function scoreScheme(
     medianRevenue: basis.medianRevenue,
     whaleCurve: whaleCurve(metrics.map((m) => m.profit)),
     costPools: { components: pools.components, medianIntensity: pools.medianIntensity },
-    forecastAccuracy: backtestSegments(metrics, latestMonth, policy) ?? null,
+    forecastAccuracy: accuracy ?? null,
     segments,
   };
 }

@@ -1,0 +1,81 @@
+import { SEASON_MONTHS } from "#domain/forecast-accuracy.ts";
+
+/**
+ * A scheme's seasonal profile: how much each month of the year sells against the year's run rate, as
+ * multiplicative factors with mean 1. A customer with a few orders a year cannot show its own season,
+ * but the scheme's total can, and the customers of a distributor share its December. Sparse segments
+ * borrow this profile; their level comes from their own months.
+ *
+ * The factors are indexed by phase: months after the last month of the series, modulo 12, so that a
+ * segment ending in the same month as the total reads factor (h mod 12) for its h-th month ahead and
+ * factor ((t − last) mod 12) for its month t.
+ */
+export type SeasonalProfile = Float64Array;
+
+/** The fewest months a profile is estimated from: a year and a half, every month of the year seen, half of them twice. */
+export const PROFILE_MINIMUM_MONTHS = 18;
+
+/** No month is taken to sell less than a twentieth, or more than twenty times, the run rate. */
+const FACTOR_FLOOR = 0.05;
+const FACTOR_CEILING = 20;
+
+/**
+ * The profile of a monthly series, oldest first: each month's ratio to a straight line fitted to the
+ * series by least squares (so a growing year is not read as a late peak), averaged per month of the
+ * year and scaled to mean 1. Undefined for fewer than PROFILE_MINIMUM_MONTHS months, or where the line
+ * is not positive (a total shrinking to zero has no run rate to compare with).
+ */
+export function seasonalProfile(series: ArrayLike<number>): SeasonalProfile | undefined {
+  const n = series.length;
+  if (n < PROFILE_MINIMUM_MONTHS) return undefined;
+  let sumT = 0;
+  let sumY = 0;
+  let sumTT = 0;
+  let sumTY = 0;
+  for (let t = 0; t < n; t++) {
+    const y = series[t] as number;
+    sumT += t;
+    sumY += y;
+    sumTT += t * t;
+    sumTY += t * y;
+  }
+  const slope = (n * sumTY - sumT * sumY) / (n * sumTT - sumT * sumT);
+  const intercept = (sumY - slope * sumT) / n;
+  const ratioSum = new Float64Array(SEASON_MONTHS);
+  const ratioCount = new Float64Array(SEASON_MONTHS);
+  for (let t = 0; t < n; t++) {
+    const line = intercept + slope * t;
+    if (!(line > 0)) return undefined;
+    const phase = phaseOf(t, n);
+    ratioSum[phase] = (ratioSum[phase] as number) + (series[t] as number) / line;
+    ratioCount[phase] = (ratioCount[phase] as number) + 1;
+  }
+  const profile = new Float64Array(SEASON_MONTHS);
+  let mean = 0;
+  for (let phase = 0; phase < SEASON_MONTHS; phase++) {
+    profile[phase] = Math.max(FACTOR_FLOOR, (ratioSum[phase] as number) / (ratioCount[phase] as number));
+    mean += (profile[phase] as number) / SEASON_MONTHS;
+  }
+  for (let phase = 0; phase < SEASON_MONTHS; phase++) {
+    profile[phase] = Math.min(FACTOR_CEILING, Math.max(FACTOR_FLOOR, (profile[phase] as number) / mean));
+  }
+  return profile;
+}
+
+/** The phase of month t of a series of n months: months after its last month, modulo 12. */
+export function phaseOf(t: number, n: number): number {
+  return (((t - (n - 1)) % SEASON_MONTHS) + SEASON_MONTHS) % SEASON_MONTHS;
+}
+
+/** The month-by-month total of series that all end in the same month, as long as the longest. */
+export function totalOf(series: ReadonlyArray<ArrayLike<number>>): Float64Array {
+  let length = 0;
+  for (const one of series) length = Math.max(length, one.length);
+  const total = new Float64Array(length);
+  for (const one of series) {
+    const offset = length - one.length;
+    for (let t = 0; t < one.length; t++)
+      total[offset + t] = (total[offset + t] as number) + (one[t] as number);
+  }
+  return total;
+}

@@ -1,0 +1,235 @@
+import {
+  type EtsFit,
+  type EtsModel,
+  etsForecast,
+  fitEts,
+  forecastErrorVariance,
+  selectEts,
+} from "#domain/ets.ts";
+import { SEASON_MONTHS } from "#domain/forecast-accuracy.ts";
+import type { MonthlySeries } from "#domain/scheme-backtest.ts";
+import { phaseOf, type SeasonalProfile } from "#domain/seasonal-profile.ts";
+
+/**
+ * One segment's months ahead: revenue by exponential smoothing fitted to its own months (with its own
+ * season when it has two years of steady sales, or the scheme's season borrowed), margin by a level or
+ * damped trend fitted to its monthly margins, profit their product; and the fitted models, which give
+ * the spread of any sum of those months. A segment with too few months with sales to fit anything
+ * gets "same as the last 12 months", shaped by the scheme's season. Which model and why is part of
+ * the result: a planner checking one segment by hand can redo it.
+ */
+export interface ForecastModel {
+  /** The ETS model (ANN, AAdN, ANA, AAdA, ANM, AAdM), "× scheme season" when borrowed; or the naive forecast. */
+  readonly name: string;
+  readonly reason: string;
+}
+
+export interface SegmentForecast {
+  /** Months ahead, from the month after the latest: revenue ≥ 0, margin in [−1, 1], profit = revenue × margin. */
+  readonly revenue: Float64Array;
+  readonly margin: Float64Array;
+  readonly profit: Float64Array;
+  readonly model: ForecastModel;
+  /** The model whose innovations spread revenue; its errors scale month by month by `revenueScale` (the borrowed season). */
+  readonly revenueFit: EtsFit | undefined;
+  readonly revenueScale: Float64Array | undefined;
+  /** The model whose innovations spread the monthly margin. */
+  readonly marginFit: EtsFit | undefined;
+}
+
+/** The evidence each model needs, counted over the trailing 24 months. */
+export const EVIDENCE = {
+  /** Months of history before any model is fitted: a year. */
+  fitMonths: SEASON_MONTHS,
+  /** Months with sales before a model is fitted; fewer is "same as the last 12 months". */
+  fitSalesMonths: 6,
+  /** Months with sales before a segment's own season is fitted (of the two years a season needs). */
+  ownSeasonSalesMonths: 20,
+} as const;
+
+const TRENDS: readonly EtsModel[] = ["ANN", "AAdN"];
+
+export function forecastSegment(
+  history: MonthlySeries,
+  profile: SeasonalProfile | undefined,
+  horizon: number,
+): SegmentForecast {
+  const revenue = revenueForecast(history.revenue, profile, horizon);
+  const margin = marginForecast(history, revenue.fitted, horizon);
+  const profit = new Float64Array(horizon);
+  for (let h = 0; h < horizon; h++) profit[h] = (revenue.months[h] as number) * (margin.months[h] as number);
+  return {
+    revenue: revenue.months,
+    margin: margin.months,
+    profit,
+    model: revenue.model,
+    revenueFit: revenue.fit,
+    revenueScale: revenue.scale,
+    marginFit: margin.fit,
+  };
+}
+
+/**
+ * The standard deviation of Σ_h w_h·revenue_h + Σ_h v_h·margin_h's error, to first order: revenue and
+ * margin errors taken as independent, each linear in its model's innovations. A year's revenue is w = 1
+ * on its months; a year's profit w = margin, v = revenue on its months; an NPV the same times the discount.
+ */
+export function forecastSpread(
+  forecast: SegmentForecast,
+  revenueWeights: Float64Array,
+  marginWeights: Float64Array,
+): number {
+  let variance = 0;
+  if (forecast.revenueFit) {
+    const scale = forecast.revenueScale;
+    const weights = scale ? revenueWeights.map((w, h) => w * (scale[h] as number)) : revenueWeights;
+    variance += forecastErrorVariance(forecast.revenueFit, weights);
+  }
+  if (forecast.marginFit) variance += forecastErrorVariance(forecast.marginFit, marginWeights);
+  return Math.sqrt(Math.max(0, variance));
+}
+
+/** The spread of the first year's revenue and profit: what the backtest holds the actual years against. */
+export function yearOneSpread(forecast: SegmentForecast): { revenue: number; profit: number } {
+  const months = Math.min(SEASON_MONTHS, forecast.revenue.length);
+  const ones = new Float64Array(months).fill(1);
+  const none = new Float64Array(months);
+  return {
+    revenue: forecastSpread(forecast, ones, none),
+    profit: forecastSpread(forecast, forecast.margin.slice(0, months), forecast.revenue.slice(0, months)),
+  };
+}
+
+interface RevenueForecast {
+  readonly months: Float64Array;
+  readonly model: ForecastModel;
+  readonly fit: EtsFit | undefined;
+  readonly scale: Float64Array | undefined;
+  /** Whether a model was fitted (enough evidence), which the margin follows. */
+  readonly fitted: boolean;
+}
+
+function revenueForecast(
+  revenue: readonly number[],
+  profile: SeasonalProfile | undefined,
+  horizon: number,
+): RevenueForecast {
+  const n = revenue.length;
+  const salesMonths = monthsWithSales(revenue);
+  const seasonIn = profile
+    ? Float64Array.from(revenue, (_, t) => profile[phaseOf(t, n)] as number)
+    : undefined;
+  const seasonAhead = profile
+    ? Float64Array.from({ length: horizon }, (_, h) => profile[(h + 1) % SEASON_MONTHS] as number)
+    : undefined;
+  const borrowed = profile ? " × scheme season" : "";
+  const deseasonalised = seasonIn ? revenue.map((y, t) => y / (seasonIn[t] as number)) : revenue;
+
+  if (n < EVIDENCE.fitMonths || salesMonths < EVIDENCE.fitSalesMonths) {
+    const trailing = Math.min(SEASON_MONTHS, n);
+    let sales = 0;
+    let weight = 0;
+    for (let t = n - trailing; t < n; t++) {
+      sales += revenue[t] as number;
+      weight += seasonIn ? (seasonIn[t] as number) : 1;
+    }
+    const level = weight > 0 ? sales / weight : 0;
+    return {
+      months: Float64Array.from({ length: horizon }, (_, h) =>
+        Math.max(0, level * (seasonAhead ? (seasonAhead[h] as number) : 1)),
+      ),
+      model: {
+        name: `same as the last 12 months${borrowed}`,
+        reason:
+          n < EVIDENCE.fitMonths
+            ? `only ${n} months of history; a fitted model needs ${EVIDENCE.fitMonths}`
+            : `sales in only ${salesMonths} of the last 24 months; a fitted model needs ${EVIDENCE.fitSalesMonths}`,
+      },
+      fit: n >= 2 ? fitEts(deseasonalised, "ANN") : undefined,
+      scale: seasonAhead,
+      fitted: false,
+    };
+  }
+
+  const ownSeason = n >= 2 * SEASON_MONTHS && salesMonths >= EVIDENCE.ownSeasonSalesMonths;
+  const own = selectEts(revenue, ownSeason ? {} : { models: TRENDS });
+  let chosen: { fit: EtsFit; scale: Float64Array | undefined } = { fit: own, scale: undefined };
+  if (seasonIn && seasonAhead) {
+    const shaped = selectEts(deseasonalised, { models: TRENDS });
+    // The likelihood of the months themselves: the deseasonalised fit's, less the log of the scaling.
+    let logScale = 0;
+    for (const factor of seasonIn) logScale += Math.log(factor);
+    if (shaped.aicc + 2 * logScale < own.aicc) chosen = { fit: shaped, scale: seasonAhead };
+  }
+  const point = etsForecast(chosen.fit, horizon);
+  const months = point.map((value, h) =>
+    Math.max(0, value * (chosen.scale ? (chosen.scale[h] as number) : 1)),
+  );
+  const seasonal = chosen.fit.model.endsWith("A") || chosen.fit.model.endsWith("M");
+  return {
+    months,
+    model: {
+      name: `${chosen.fit.model}${chosen.scale ? " × scheme season" : ""}`,
+      reason: chosen.scale
+        ? "its own level and trend, the scheme's season: the lowest AICc"
+        : seasonal
+          ? "its own level, trend and season: the lowest AICc"
+          : `the lowest AICc${ownSeason ? "" : `; its own season needs ${EVIDENCE.ownSeasonSalesMonths} of 24 months with sales`}`,
+    },
+    fit: chosen.fit,
+    scale: chosen.scale,
+    fitted: true,
+  };
+}
+
+/**
+ * Margins month by month (months with revenue, each clamped to [−1, 1] like the forecast), fitted as a
+ * level or damped trend when the revenue was fitted; otherwise the trailing year's margin, profit over
+ * revenue, held flat.
+ */
+function marginForecast(
+  history: MonthlySeries,
+  fitted: boolean,
+  horizon: number,
+): { months: Float64Array; fit: EtsFit | undefined } {
+  const margins: number[] = [];
+  history.revenue.forEach((revenue, t) => {
+    if (revenue > 0) margins.push(clampMargin((history.profit[t] as number) / revenue));
+  });
+  if (fitted && margins.length >= EVIDENCE.fitSalesMonths) {
+    const fit = selectEts(margins, { models: TRENDS });
+    return { months: etsForecast(fit, horizon).map(clampMargin), fit };
+  }
+  const margin = trailingMargin(history);
+  return {
+    months: new Float64Array(horizon).fill(margin),
+    fit: margins.length >= 2 ? fitEts(margins, "ANN") : undefined,
+  };
+}
+
+/** Profit over revenue of the trailing twelve months, or of every month when those sold nothing. */
+function trailingMargin({ revenue, profit }: MonthlySeries): number {
+  for (const from of [Math.max(0, revenue.length - SEASON_MONTHS), 0]) {
+    let sales = 0;
+    let earned = 0;
+    for (let t = from; t < revenue.length; t++) {
+      sales += revenue[t] as number;
+      earned += profit[t] as number;
+    }
+    if (sales > 0) return clampMargin(earned / sales);
+  }
+  return 0;
+}
+
+function monthsWithSales(revenue: readonly number[]): number {
+  let months = 0;
+  for (let t = Math.max(0, revenue.length - 2 * SEASON_MONTHS); t < revenue.length; t++) {
+    if ((revenue[t] as number) > 0) months++;
+  }
+  return months;
+}
+
+/** Margin bounds of the projection (see projection.ts): a loss of twice the revenue is loss enough to decide. */
+function clampMargin(margin: number): number {
+  return Math.min(1, Math.max(-1, margin));
+}
