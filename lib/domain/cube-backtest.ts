@@ -21,10 +21,7 @@ export interface SchemeBacktest {
   readonly accuracy: SchemeForecastAccuracy | undefined;
 }
 
-export function backtestCube(
-  cube: Cube,
-  settings: BacktestSettings = DEFAULT_BACKTEST,
-): SchemeBacktest[] {
+export function backtestCube(cube: Cube, settings: BacktestSettings = DEFAULT_BACKTEST): SchemeBacktest[] {
   const latestMonth = latestMonthOf(cube);
   return cube.schemes.map((scheme) => {
     const { segments } = schemeMetrics(cube, scheme, latestMonth);
