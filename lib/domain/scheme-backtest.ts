@@ -39,7 +39,7 @@ export type ForecastMethod = (typeof FORECAST_METHODS)[number];
  * method drawing on the whole scheme (a seasonal profile borrowed from the total) sees nothing after
  * the cut-off either.
  */
-export type SegmentForecaster = (history: MonthlySeries, horizon: number) => MonthlyForecast;
+export type SegmentForecaster = (history: MonthlySeries, horizon: number, index: number) => MonthlyForecast;
 export type ForecasterAtCutoff = (training: readonly MonthlySeries[]) => SegmentForecaster;
 
 /** "Same as the last 12 months", for revenue and profit alike. */
@@ -170,7 +170,7 @@ export function backtestScheme(
           revenue: history.revenue.slice(kept, kept + holdout),
           profit: history.profit.slice(kept, kept + holdout),
         };
-        const forecast = forecaster(trainingMonths, actual.revenue.length);
+        const forecast = forecaster(trainingMonths, actual.revenue.length, segment);
         if (method === "fitted") spreads[slot] = forecast.spread;
         tally.add(slot, origin, trainingMonths, actual, forecast, spreads[slot]);
       });

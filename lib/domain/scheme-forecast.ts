@@ -11,7 +11,12 @@ import {
   trailingYearForecaster,
 } from "#domain/scheme-backtest.ts";
 import { seasonalProfile, totalOf } from "#domain/seasonal-profile.ts";
-import { forecastSegment, type SegmentForecast, yearOneSpread } from "#domain/segment-forecast.ts";
+import {
+  forecastSegment,
+  type SchemeContext,
+  type SegmentForecast,
+  yearOneSpread,
+} from "#domain/segment-forecast.ts";
 import {
   type BaseProjection,
   type Calibration,
@@ -47,11 +52,13 @@ export function forecastScheme(
       }
     : UNCALIBRATED;
   const months = 12 * settings.horizonYears;
-  const profile = seasonalProfile(totalOf(histories.map((history) => history.revenue)));
+  const contextOf = schemeContexts(histories);
   const naive = method === "fitted" ? undefined : { method, forecaster: NAIVE[method]([]) };
-  const projections = histories.map((history) => {
-    const fitted = forecastSegment(history, profile, months);
-    const forecast = naive ? withMonths(fitted, naive.forecaster(history, months), naive.method) : fitted;
+  const projections = histories.map((history, index) => {
+    const fitted = forecastSegment(history, contextOf(index), months);
+    const forecast = naive
+      ? withMonths(fitted, naive.forecaster(history, months, index), naive.method)
+      : fitted;
     return projectForecast(forecast, settings, calibration, method);
   });
   return { accuracy, projections };
@@ -59,12 +66,31 @@ export function forecastScheme(
 
 /** The product's own model, with the scheme's season taken from the training months only. */
 export const fittedForecaster: ForecasterAtCutoff = (training) => {
-  const profile = seasonalProfile(totalOf(training.map((history) => history.revenue)));
-  return (history, horizon) => {
-    const forecast = forecastSegment(history, profile, horizon);
+  const contextOf = schemeContexts(training);
+  return (history, horizon, index) => {
+    const forecast = forecastSegment(history, contextOf(index), horizon);
     return { revenue: forecast.revenue, profit: forecast.profit, spread: yearOneSpread(forecast) };
   };
 };
+
+/** A segment with at least this share of the scheme's trailing-year revenue tries every candidate model. */
+export const THOROUGH_SHARE = 0.001;
+
+/** The scheme's season, from the total of its segments, and which segments are large enough to be thorough with. */
+function schemeContexts(histories: readonly MonthlySeries[]): (index: number) => SchemeContext {
+  const profile = seasonalProfile(totalOf(histories.map((history) => history.revenue)));
+  const trailing = histories.map(({ revenue }) => {
+    let total = 0;
+    for (let t = Math.max(0, revenue.length - 12); t < revenue.length; t++) total += revenue[t] as number;
+    return total;
+  });
+  let schemeTotal = 0;
+  for (const total of trailing) schemeTotal += Math.max(0, total);
+  return (index) => ({
+    profile,
+    thorough: (trailing[index] as number) >= THOROUGH_SHARE * schemeTotal,
+  });
+}
 
 const NAIVE: Readonly<Record<Exclude<ForecastMethod, "fitted">, ForecasterAtCutoff>> = {
   "trailing-year-naive": trailingYearForecaster,

@@ -49,13 +49,25 @@ export const EVIDENCE = {
 
 const TRENDS: readonly EtsModel[] = ["ANN", "AAdN"];
 
+/**
+ * What the scheme tells a segment's forecast: its season, and whether the segment is large enough for
+ * every candidate model. Fitting is most of the cost of scoring a scheme of 100,000 customers; a
+ * segment with a thousandth of the scheme's revenue or less cannot show a season of its own that would
+ * move the scheme's figures, so it tries its level and trend under the scheme's season (or none), and
+ * a level for its margin.
+ */
+export interface SchemeContext {
+  readonly profile: SeasonalProfile | undefined;
+  readonly thorough: boolean;
+}
+
 export function forecastSegment(
   history: MonthlySeries,
-  profile: SeasonalProfile | undefined,
+  scheme: SchemeContext,
   horizon: number,
 ): SegmentForecast {
-  const revenue = revenueForecast(history.revenue, profile, horizon);
-  const margin = marginForecast(history, revenue.fitted, horizon);
+  const revenue = revenueForecast(history.revenue, scheme, horizon);
+  const margin = marginForecast(history, revenue.fitted, scheme.thorough, horizon);
   const profit = new Float64Array(horizon);
   for (let h = 0; h < horizon; h++) profit[h] = (revenue.months[h] as number) * (margin.months[h] as number);
   return {
@@ -111,7 +123,7 @@ interface RevenueForecast {
 
 function revenueForecast(
   revenue: readonly number[],
-  profile: SeasonalProfile | undefined,
+  { profile, thorough }: SchemeContext,
   horizon: number,
 ): RevenueForecast {
   const n = revenue.length;
@@ -151,16 +163,21 @@ function revenueForecast(
     };
   }
 
-  const ownSeason = n >= 2 * SEASON_MONTHS && salesMonths >= EVIDENCE.ownSeasonSalesMonths;
-  const own = selectEts(revenue, ownSeason ? {} : { models: TRENDS });
-  let chosen: { fit: EtsFit; scale: Float64Array | undefined } = { fit: own, scale: undefined };
+  const ownSeason = thorough && n >= 2 * SEASON_MONTHS && salesMonths >= EVIDENCE.ownSeasonSalesMonths;
+  let chosen: { fit: EtsFit; scale: Float64Array | undefined } | undefined;
+  if (thorough || !seasonIn) {
+    chosen = { fit: selectEts(revenue, ownSeason ? {} : { models: TRENDS }), scale: undefined };
+  }
   if (seasonIn && seasonAhead) {
     const shaped = selectEts(deseasonalised, { models: TRENDS });
     // The likelihood of the months themselves: the deseasonalised fit's, less the log of the scaling.
     let logScale = 0;
     for (const factor of seasonIn) logScale += Math.log(factor);
-    if (shaped.aicc + 2 * logScale < own.aicc) chosen = { fit: shaped, scale: seasonAhead };
+    if (chosen === undefined || shaped.aicc + 2 * logScale < chosen.fit.aicc) {
+      chosen = { fit: shaped, scale: seasonAhead };
+    }
   }
+  if (chosen === undefined) throw new Error("unreachable: a segment gets its own fit or the scheme's season");
   const point = etsForecast(chosen.fit, horizon);
   const months = point.map((value, h) =>
     Math.max(0, value * (chosen.scale ? (chosen.scale[h] as number) : 1)),
@@ -174,7 +191,7 @@ function revenueForecast(
         ? "its own level and trend, the scheme's season: the lowest AICc"
         : seasonal
           ? "its own level, trend and season: the lowest AICc"
-          : `the lowest AICc${ownSeason ? "" : `; its own season needs ${EVIDENCE.ownSeasonSalesMonths} of 24 months with sales`}`,
+          : `the lowest AICc${ownSeason ? "" : thorough ? `; its own season needs ${EVIDENCE.ownSeasonSalesMonths} of 24 months with sales` : ""}`,
     },
     fit: chosen.fit,
     scale: chosen.scale,
@@ -184,12 +201,13 @@ function revenueForecast(
 
 /**
  * Margins month by month (months with revenue, each clamped to [−1, 1] like the forecast), fitted as a
- * level or damped trend when the revenue was fitted; otherwise the trailing year's margin, profit over
+ * level or damped trend when the revenue was fitted (a level only for a small segment); otherwise the trailing year's margin, profit over
  * revenue, held flat.
  */
 function marginForecast(
   history: MonthlySeries,
   fitted: boolean,
+  thorough: boolean,
   horizon: number,
 ): { months: Float64Array; fit: EtsFit | undefined } {
   const margins: number[] = [];
@@ -197,7 +215,7 @@ function marginForecast(
     if (revenue > 0) margins.push(clampMargin((history.profit[t] as number) / revenue));
   });
   if (fitted && margins.length >= EVIDENCE.fitSalesMonths) {
-    const fit = selectEts(margins, { models: TRENDS });
+    const fit = thorough ? selectEts(margins, { models: TRENDS }) : (fitEts(margins, "ANN") as EtsFit);
     return { months: etsForecast(fit, horizon).map(clampMargin), fit };
   }
   const margin = trailingMargin(history);
