@@ -115,7 +115,7 @@ export interface BacktestSettings {
   readonly maxSegments: number;
 }
 
-export const DEFAULT_BACKTEST: BacktestSettings = { holdout: 12, origins: 6, maxSegments: 2000 };
+export const DEFAULT_BACKTEST: BacktestSettings = { holdout: 12, origins: 6, maxSegments: 1000 };
 
 /** A segment needs this many months before a cut-off to be forecast at it: a whole year. */
 export const MINIMUM_TRAINING_MONTHS = SEASON_MONTHS;
