@@ -21,25 +21,40 @@ const FACTOR_CEILING = 20;
 
 /**
  * The profile of a monthly series, oldest first: each month's ratio to a straight line fitted to the
- * series by least squares (so a growing year is not read as a late peak), averaged per month of the
+ * series by least squares with one intercept per month of the year (so a growing year is not read as a
+ * late peak, nor a late peak as growth) through the series' mean, averaged per month of the
  * year and scaled to mean 1. Undefined for fewer than PROFILE_MINIMUM_MONTHS months, or where the line
  * is not positive (a total shrinking to zero has no run rate to compare with).
  */
 export function seasonalProfile(series: ArrayLike<number>): SeasonalProfile | undefined {
   const n = series.length;
   if (n < PROFILE_MINIMUM_MONTHS) return undefined;
+  // The slope is fitted within each month of the year (one intercept per phase): a line through the
+  // raw months tilts towards a late peak, and would read a flat year with a December peak as growth.
+  const phaseSumT = new Float64Array(SEASON_MONTHS);
+  const phaseSumY = new Float64Array(SEASON_MONTHS);
+  const phaseCount = new Float64Array(SEASON_MONTHS);
   let sumT = 0;
   let sumY = 0;
+  for (let t = 0; t < n; t++) {
+    const y = series[t] as number;
+    const phase = phaseOf(t, n);
+    phaseSumT[phase] = (phaseSumT[phase] as number) + t;
+    phaseSumY[phase] = (phaseSumY[phase] as number) + y;
+    phaseCount[phase] = (phaseCount[phase] as number) + 1;
+    sumT += t;
+    sumY += y;
+  }
   let sumTT = 0;
   let sumTY = 0;
   for (let t = 0; t < n; t++) {
-    const y = series[t] as number;
-    sumT += t;
-    sumY += y;
-    sumTT += t * t;
-    sumTY += t * y;
+    const phase = phaseOf(t, n);
+    const count = phaseCount[phase] as number;
+    const dt = t - (phaseSumT[phase] as number) / count;
+    sumTT += dt * dt;
+    sumTY += dt * ((series[t] as number) - (phaseSumY[phase] as number) / count);
   }
-  const slope = (n * sumTY - sumT * sumY) / (n * sumTT - sumT * sumT);
+  const slope = sumTY / sumTT;
   const intercept = (sumY - slope * sumT) / n;
   const ratioSum = new Float64Array(SEASON_MONTHS);
   const ratioCount = new Float64Array(SEASON_MONTHS);
