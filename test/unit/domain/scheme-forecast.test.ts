@@ -70,7 +70,11 @@ describe("forecastScheme", () => {
     expect(accuracy).toBeUndefined();
     const profile = seasonalProfile(totalOf(histories.map((history) => history.revenue)));
     projections.forEach((projection, index) => {
-      const forecast = forecastSegment(histories[index] as MonthlySeries, profile, 36);
+      const forecast = forecastSegment(
+        histories[index] as MonthlySeries,
+        { profile: profile, thorough: true },
+        36,
+      );
       expect(projection).toEqual(projectForecast(forecast, SETTINGS, UNCALIBRATED, "fitted"));
     });
   });

@@ -41,14 +41,14 @@ function noisyLevel(months: number, level: number, noise: number, seed: number):
 
 describe("forecastSegment for a segment with too few months with sales", () => {
   it("is 'same as the last 12 months', the reason naming the count of months with sales", () => {
-    const forecast = forecastSegment(SPARSE, PROFILE, 24);
+    const forecast = forecastSegment(SPARSE, { profile: PROFILE, thorough: true }, 24);
     expect(EVIDENCE.fitSalesMonths).toBe(6);
     expect(forecast.model.name).toBe("same as the last 12 months × scheme season");
     expect(forecast.model.reason).toMatch(/sales in only 4 of the last 24 months/);
   });
 
   it("totals its trailing 12 months in the first year and shapes the months by the profile", () => {
-    const forecast = forecastSegment(SPARSE, PROFILE, 24);
+    const forecast = forecastSegment(SPARSE, { profile: PROFILE, thorough: true }, 24);
     // The trailing year sold 300 + 500 + 700; the profile has mean 1, so a year of it totals 12 levels.
     expect(sum(forecast.revenue.slice(0, 12))).toBeCloseTo(1500, 9);
     const level = 1500 / 12;
@@ -58,13 +58,17 @@ describe("forecastSegment for a segment with too few months with sales", () => {
   });
 
   it("is flat at the trailing year's mean month without a profile", () => {
-    const forecast = forecastSegment(SPARSE, undefined, 18);
+    const forecast = forecastSegment(SPARSE, { profile: undefined, thorough: true }, 18);
     expect(forecast.model.name).toBe("same as the last 12 months");
     for (const month of forecast.revenue) expect(month).toBeCloseTo(1500 / 12, 9);
   });
 
   it("names the months of history when there is less than a year", () => {
-    const forecast = forecastSegment(withMargin([100, 120, 90, 110, 100, 80, 130, 95], 0.1), undefined, 12);
+    const forecast = forecastSegment(
+      withMargin([100, 120, 90, 110, 100, 80, 130, 95], 0.1),
+      { profile: undefined, thorough: true },
+      12,
+    );
     expect(forecast.model.name).toBe("same as the last 12 months");
     expect(forecast.model.reason).toMatch(/only 8 months of history; a fitted model needs 12/);
     // Fewer than 12 months: their mean month, 825 ÷ 8.
@@ -77,7 +81,7 @@ describe("forecastSegment for a dense segment", () => {
     // 20 months, too few for its own season: level 500 times the profile at each month's phase.
     const months = 20;
     const revenue = Array.from({ length: months }, (_, t) => 500 * (PROFILE[phaseOf(t, months)] as number));
-    const forecast = forecastSegment(withMargin(revenue, 0.2), PROFILE, 24);
+    const forecast = forecastSegment(withMargin(revenue, 0.2), { profile: PROFILE, thorough: true }, 24);
     expect(forecast.model.name).toMatch(/ × scheme season$/);
     expect(forecast.model.name).not.toMatch(/^same as/);
     for (let h = 1; h <= 24; h++) {
@@ -91,7 +95,11 @@ describe("forecastSegment for a dense segment", () => {
       [1.4, 1],
       [-2.5, -1],
     ] as const) {
-      const forecast = forecastSegment(withMargin(revenue, margin), undefined, 24);
+      const forecast = forecastSegment(
+        withMargin(revenue, margin),
+        { profile: undefined, thorough: true },
+        24,
+      );
       for (let h = 0; h < 24; h++) {
         expect(forecast.margin[h]).toBeCloseTo(clamped, 9);
         expect(forecast.profit[h]).toBe((forecast.revenue[h] as number) * (forecast.margin[h] as number));
@@ -102,7 +110,7 @@ describe("forecastSegment for a dense segment", () => {
   it("never forecasts negative revenue, even for a segment falling steadily towards zero", () => {
     // 1000 down by 60 a month: a trend carried on would cross zero within a few months.
     const revenue = Array.from({ length: 16 }, (_, t) => 1000 - 60 * t);
-    const forecast = forecastSegment(withMargin(revenue, 0.3), undefined, 36);
+    const forecast = forecastSegment(withMargin(revenue, 0.3), { profile: undefined, thorough: true }, 36);
     expect(forecast.revenue.every((month) => month >= 0)).toBe(true);
     expect(forecast.revenue[35]).toBeLessThan(revenue[15] as number);
     expect(forecast.margin.every((margin) => margin >= -1 && margin <= 1)).toBe(true);
@@ -114,7 +122,7 @@ function levelForecast(scale: Float64Array | undefined): SegmentForecast {
   const revenue = noisyLevel(24, 1000, 100, 11);
   const fit = fitEts(revenue, "ANN");
   if (!fit) throw new Error("ANN fits any series of two months or more");
-  const forecast = forecastSegment(withMargin(revenue, 0.2), undefined, 24);
+  const forecast = forecastSegment(withMargin(revenue, 0.2), { profile: undefined, thorough: true }, 24);
   return { ...forecast, revenueFit: fit, revenueScale: scale, marginFit: undefined };
 }
 
@@ -135,7 +143,11 @@ describe("forecastSpread", () => {
   const none = new Float64Array(24);
 
   it("is 0 for zero weights", () => {
-    const forecast = forecastSegment(withMargin(noisyLevel(24, 1000, 100, 3), 0.2), PROFILE, 24);
+    const forecast = forecastSegment(
+      withMargin(noisyLevel(24, 1000, 100, 3), 0.2),
+      { profile: PROFILE, thorough: true },
+      24,
+    );
     expect(forecast.revenueFit).toBeDefined();
     expect(forecastSpread(forecast, none, none)).toBe(0);
   });
@@ -169,7 +181,7 @@ describe("forecastSpread", () => {
     const revenue = noisyLevel(24, 1000, 100, 5);
     const margin = noisyLevel(24, 0.2, 0.05, 6);
     const history = { revenue, profit: revenue.map((month, t) => month * (margin[t] as number)) };
-    const forecast = forecastSegment(history, undefined, 24);
+    const forecast = forecastSegment(history, { profile: undefined, thorough: true }, 24);
     expect(forecast.marginFit?.sigma).toBeGreaterThan(0);
     const margins = forecast.margin.map(() => 1);
     const revenueOnly = forecastSpread({ ...forecast, marginFit: undefined }, yearOne, none);

@@ -18,7 +18,7 @@ function noisyForecast(seed: number): SegmentForecast {
   const random = new Random(seed);
   const revenue = Array.from({ length: 24 }, () => 1000 + random.normal(0, 150));
   const profit = revenue.map((month) => month * (0.2 + random.normal(0, 0.05)));
-  return forecastSegment({ revenue, profit }, undefined, 36);
+  return forecastSegment({ revenue, profit }, { profile: undefined, thorough: true }, 36);
 }
 
 function sum(values: ArrayLike<number>, from: number, to: number): number {
