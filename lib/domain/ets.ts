@@ -181,6 +181,7 @@ function fitLoaded(
     trend: recurrence.trend,
     season,
     sigma: Math.sqrt(sse / count),
+    innovationVariance: sse / Math.max(1, count - (k - 1)),
     aicc: tooShort ? Number.POSITIVE_INFINITY : aicc(sse, count, k),
     observations: count,
   };
@@ -235,6 +236,7 @@ function emptyFit(): EtsFit {
     trend: 0,
     season: new Float64Array(0),
     sigma: 0,
+    innovationVariance: 0,
     aicc: Number.POSITIVE_INFINITY,
     observations: 0,
   };
