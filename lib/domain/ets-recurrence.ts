@@ -153,10 +153,12 @@ export class EtsRecurrence {
       const seasonal = seasonStates[month] as number;
       if (!(base > 0 && seasonal > 0)) return Number.POSITIVE_INFINITY;
       const error = (observations[t] as number) - base * seasonal;
-      const deseasonalised = error / seasonal;
+      // One division instead of two (e/s and e/base), the slowest arithmetic of the loop.
+      const scaled = error / (base * seasonal);
+      const deseasonalised = scaled * base;
       level = base + alpha * deseasonalised;
       trend = damped + beta * deseasonalised;
-      seasonStates[month] = seasonal + (gamma * error) / base;
+      seasonStates[month] = seasonal + gamma * scaled * seasonal;
       sse += error * error;
       month = month + 1 === seasonMonths ? 0 : month + 1;
     }
