@@ -122,6 +122,32 @@ describe("ANN by hand", () => {
   });
 });
 
+describe("forecastErrorVariance by hand", () => {
+  const seasonal = Array.from({ length: 24 }, (_, t) => 200 + (PATTERN[t % 12] as number) + (t % 5));
+
+  it("adds (α + βφ)² at step 2 of a damped trend", () => {
+    const fit = applyEts(seasonal, "AAdN", { alpha: 0.4, beta: 0.1, phi: 0.9 }) as EtsFit;
+    const variance = fit.innovationVariance;
+    expect(forecastErrorVariance(fit, [0, 1])).toBeCloseTo(variance * (1 + (0.4 + 0.1 * 0.9) ** 2), 9);
+  });
+
+  it("adds γ to the innovation a season back, at step 13 of an additive season", () => {
+    const fit = applyEts(seasonal, "ANA", { alpha: 0.3, gamma: 0.2 }) as EtsFit;
+    const expected = fit.innovationVariance * (1 + 11 * 0.3 ** 2 + (0.3 + 0.2) ** 2);
+    expect(forecastErrorVariance(fit, unitWeights(13, 12))).toBeCloseTo(expected, 9);
+  });
+
+  it("scales a level innovation by the ratio of seasonal factors in a multiplicative season", () => {
+    const fit = applyEts(seasonal, "ANM", { alpha: 0.3, gamma: 0.1 }) as EtsFit;
+    const ratio = (fit.season[1] as number) / (fit.season[0] as number);
+    expect(forecastErrorVariance(fit, [0, 1])).toBeCloseTo(
+      fit.innovationVariance * (1 + (0.3 * ratio) ** 2),
+      9,
+    );
+    expect(forecastErrorVariance(fit, [1])).toBeCloseTo(fit.innovationVariance, 9);
+  });
+});
+
 describe("80% intervals on simulated series", () => {
   /**
    * ANA with α 0.2, γ 0.1, σ 10 around level 500: 36 months fitted, the next 12 held out. With 500
@@ -213,6 +239,16 @@ describe("which models apply", () => {
     expect(parameterCount("AAdN", 12)).toBe(6);
     expect(parameterCount("ANA", 12)).toBe(15);
     expect(parameterCount("AAdM", 12)).toBe(18);
+  });
+
+  it("rejects a month that is not a finite number, naming the month", () => {
+    expect(() => selectEts([1, 2, Number.NaN, 4])).toThrow(/month 2 of the series is NaN/);
+  });
+
+  it("gives an empty series a flat level-only model at 0", () => {
+    const fit = selectEts([]);
+    expect([fit.model, fit.level, fit.observations]).toEqual(["ANN", 0, 0]);
+    expect(Array.from(etsForecast(fit, 2))).toEqual([0, 0]);
   });
 
   it("still gives a short series the level-only model", () => {
