@@ -56,10 +56,17 @@ const EVALUATIONS_PER_DIMENSION = 40;
 
 /**
  * An SSE this small relative to the series' scale is an exact fit up to rounding, counted as 0 so that a
- * constant or exactly repeating series has AICc −Infinity for every model that fits it, and the simplest wins.
+ * constant or exactly repeating series has AICc −Infinity for every model that fits it, and the simplest
+ * wins.
  */
 const EXACT_FIT_SCALE = 1e-10;
 
+/**
+ * One model fitted to a monthly series (oldest first): α, β, γ, φ minimise the SSE of the one-step errors
+ * within the admissible region (0 < β < α < 1, 0 < γ < 1 − α, 0.8 ≤ φ ≤ 0.98), from the initial states of
+ * ets-initial-states.ts. Undefined when the model does not apply: seasonal with fewer than two seasons,
+ * multiplicative on a series with a month ≤ 0, or n ≤ k + 1 (except ANN, which fits any non-empty series).
+ */
 export function fitEts(
   series: ArrayLike<number>,
   model: EtsModel,
