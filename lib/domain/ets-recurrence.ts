@@ -4,7 +4,7 @@ import type { InitialStates, Seasonality } from "#domain/ets-initial-states.ts";
  * The exponential-smoothing recurrence over one series, run a few hundred times per series by the
  * parameter search: the hot loop of every fit. It is an object with preallocated typed arrays, reused
  * from series to series, so that an evaluation allocates nothing; the loops read fields into locals and
- * do plain arithmetic, one loop per kind of season so that no branch is taken per month.
+ * do plain arithmetic, one loop per kind of season so that no month branches on the model.
  *
  * The point the search proposes lies in the unit box and is mapped onto the admissible region of
  * Hyndman et al. (2008): 0 < β < α < 1, 0 < γ < 1 − α, 0.8 ≤ φ ≤ 0.98. Its layout is α, then the share
