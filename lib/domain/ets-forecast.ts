@@ -24,11 +24,12 @@ export function etsForecast(fit: EtsFit, horizon: number): Float64Array {
  * Variance of Σ_h w_h·(y_{n+h} − ŷ_{n+h}) for h = 1…weights.length. In innovations form the h-step error
  * is Σ_{j<h} ψ_{h,j}·ε_{n+h−j} with ψ_{h,0} = 1 and, for j ≥ 1, ψ = α + β·(φ + … + φ^j) + γ·[m divides j];
  * a weighted sum of errors is then linear in the innovations ε_{n+1…n+H}, and its variance is
- * σ²·Σ_k (Σ_{h≥k} w_h·ψ_{h,h−k})². With a multiplicative season the innovation enters the level and trend
- * divided by its month's factor and reaches month h multiplied by month h's, and enters the season divided
- * by its month's base ℓ + φb and reaches month h multiplied by month h's: the first-order approximation
- * around the point forecast (exact for additive seasons). Year sums use w = 1 on that year's months; an
- * NPV uses discount factors.
+ * σ²·Σ_k (Σ_{h≥k} w_h·ψ_{h,h−k})², σ² the fit's unbiased innovationVariance. With a multiplicative season
+ * the innovation enters the level and trend divided by its month's factor and reaches month h multiplied
+ * by month h's, and enters the season divided by its month's base ℓ + φb and reaches month h multiplied
+ * by month h's: the first-order approximation around the point forecast (exact for additive seasons).
+ * Year sums use w = 1 on that year's months; an NPV uses discount factors. The variance counts the
+ * future innovations only, not the uncertainty of the fitted parameters: see the coverage tests.
  */
 export function forecastErrorVariance(fit: EtsFit, weights: ArrayLike<number>): number {
   const horizon = weights.length;
@@ -58,7 +59,7 @@ export function forecastErrorVariance(fit: EtsFit, weights: ArrayLike<number>): 
     }
     variance += coefficient * coefficient;
   }
-  return fit.sigma * fit.sigma * variance;
+  return fit.innovationVariance * variance;
 }
 
 /** ℓ + (φ + … + φ^h)·b for h = 1…horizon: the forecast before its seasonal factor. */

@@ -17,7 +17,7 @@ export interface InitialStates {
   readonly season: Float64Array;
 }
 
-/** Seasons the seasonal indices are averaged over at most: enough to steady them, early enough to be a start. */
+/** Seasons the seasonal indices average over at most: enough to steady them, early enough to be a start. */
 const DECOMPOSITION_SEASONS = 3;
 
 /**

@@ -31,6 +31,13 @@ export interface EtsFit {
   readonly season: Float64Array;
   /** Standard deviation of the one-step-ahead residuals (√(SSE/n)), the additive error scale. */
   readonly sigma: number;
+  /**
+   * SSE/(n − p), p the estimated parameters and initial states (k without σ; n − p at least 1): the
+   * unbiased estimate of σ², which forecast error variances use. SSE/n understates σ² because the fit
+   * spends p degrees of freedom on the same months, by about p/n: a third for a seasonal model on 36
+   * months, enough to turn 80% intervals into 65% ones.
+   */
+  readonly innovationVariance: number;
   /** +Infinity when there are too few observations for it (n ≤ k + 1); −Infinity for an exact fit. */
   readonly aicc: number;
   readonly observations: number;
@@ -41,7 +48,7 @@ export const ETS_MODELS: readonly EtsModel[] = ["ANN", "AAdN", "ANA", "ANM", "AA
 
 /** Estimated parameters and initial states of a model, plus σ: the k of its AICc. */
 export function parameterCount(model: EtsModel, seasonMonths: number): number {
-  const trended = hasTrend(model) ? 2 + 2 : 0; // β, φ and the initial trend
+  const trended = hasTrend(model) ? 3 : 0; // β, φ and the initial trend
   const seasonal = seasonalityOf(model) === "none" ? 0 : 1 + (seasonMonths - 1); // γ and m − 1 free states
   return 1 + 1 + trended + seasonal + 1; // α, initial level, …, σ
 }

@@ -8,7 +8,7 @@
  * `SimplexSearch`: no evaluation allocates, and the objective reads the point in place.
  */
 
-/** The function minimised: reads the point (length ≥ dimension), returns a value; +Infinity for a point it rejects. */
+/** The function minimised: reads the point (length ≥ dimension); +Infinity for a point it rejects. */
 export type Objective = (point: Float64Array) => number;
 
 export interface SimplexSettings {
@@ -30,7 +30,7 @@ const SHRINK = 0.5;
 export class SimplexSearch {
   /** The best point of the last search (its first `dimension` entries). */
   readonly best: Float64Array;
-  /** Vertex v of the simplex at offsets v·maxDimension…: one array, so that moving a vertex is a plain loop. */
+  /** Vertex v of the simplex at offsets v·maxDimension…: one array, so moving a vertex is a plain loop. */
   private readonly vertices: Float64Array;
   private readonly values: Float64Array;
   private readonly centroid: Float64Array;
@@ -48,7 +48,7 @@ export class SimplexSearch {
     this.trial = new Float64Array(maxDimension);
   }
 
-  /** Minimises `objective` over [0, 1]^dimension from `start`; returns the best value, its point in `best`. */
+  /** Minimises `objective` over [0, 1]^dimension from `start`: the best value, its point left in `best`. */
   minimise(
     objective: Objective,
     start: ArrayLike<number>,
@@ -142,7 +142,7 @@ export class SimplexSearch {
     }
   }
 
-  /** target = clamp(centroid + factor·(vertex − centroid)): −1 reflects the vertex, −2 expands, ½ contracts. */
+  /** target = clamp(centroid + factor·(vertex − centroid)): −1 reflects, −2 expands, ½ contracts. */
   private moveFromCentroid(vertex: number, factor: number, target: Float64Array, dimension: number): void {
     const { vertices, centroid, maxDimension } = this;
     for (let i = 0; i < dimension; i++) {
