@@ -13,6 +13,8 @@ import { type BoardCard, boardColumns, DECISION_LABELS, listTotals } from "./boa
 import { renderBoard } from "./board-view.ts";
 import { drawProfitGrowthMatrix, drawWhaleCurve } from "./charts.ts";
 import { byId, figureItems } from "./dom.ts";
+import { forecastAccuracyView } from "./forecast-accuracy.ts";
+import { renderForecastAccuracy } from "./forecast-accuracy-view.ts";
 import { formatAmount, formatShare } from "./format.ts";
 import { LatestRequest, type RequestTag } from "./latest-request.ts";
 import { type PageSession, type Session, type ShownBoard, schemeOf } from "./page-session.ts";
@@ -24,10 +26,14 @@ const BOARD_PAGE_SIZE = 25;
 const MATRIX_SEGMENTS = 300;
 const LISTS: readonly BoardList[] = ["yes", "fix", "no"];
 
-/** The parts of the page that show a scheme: its picker, its totals, the board and the scheme's charts. */
+/**
+ * The parts of the page that show a scheme: its picker, its totals, the board, the scheme's charts
+ * and how well its projection forecast the last held-out year.
+ */
 export interface BoardElements {
   readonly scheme: HTMLSelectElement;
   readonly summary: HTMLElement;
+  readonly accuracy: HTMLElement;
   readonly columns: HTMLElement;
   readonly whaleChart: HTMLCanvasElement;
   readonly whaleCaption: HTMLElement;
@@ -92,9 +98,10 @@ export class BoardController {
     this.loads.cancel();
   }
 
-  /** Takes the cards off the page. */
+  /** Takes the cards and the scheme's forecast accuracy off the page. */
   clear(): void {
     this.elements.columns.replaceChildren();
+    this.elements.accuracy.replaceChildren();
   }
 
   /** Whether the board on screen is of this scheme, so that an answer about one of its segments belongs on it. */
@@ -195,6 +202,8 @@ export class BoardController {
       "aria-label",
       `Totals of the ${scheme.id} scheme, latest month ${scheme.latestMonth}`,
     );
+    // GET /schemes carries each scheme's backtest: the panel needs no request of its own.
+    renderForecastAccuracy(this.elements.accuracy, forecastAccuracyView(scheme.forecastAccuracy));
   }
 
   private drawBoard(): void {

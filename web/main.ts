@@ -71,6 +71,7 @@ const board: BoardController = new BoardController(
   {
     scheme: byId<HTMLSelectElement>("scheme"),
     summary: byId("scheme-summary"),
+    accuracy: byId("accuracy-panel"),
     columns: byId("columns"),
     whaleChart: byId<HTMLCanvasElement>("whale-chart"),
     whaleCaption: byId("whale-caption"),

@@ -3,6 +3,7 @@ import { pageQuerySchema } from "#api/schemas.ts";
 import { DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { ProfitClass } from "#domain/profit-landscape.ts";
 import { NAME_PATTERN } from "#domain/scheme.ts";
+import { FORECAST_METHODS, type ForecastMethod } from "#domain/scheme-backtest.ts";
 import { PROFIT_CLASSES, segmentListItemSchema } from "#store/segment-snapshots.ts";
 
 /**
@@ -280,6 +281,59 @@ export const segmentResponseSchema = segmentRecordSchema.extend({
   }),
 });
 
+/** How far off one method was on one measure; null where there was nothing to measure against. */
+const accuracyFiguresSchema = z.looseObject({
+  /** Σ|actual − forecast| of each segment's first held-out year ÷ Σ|actual|, over segments and cut-offs. */
+  wape: z.number().nullable(),
+  /** The same over single months. */
+  monthlyWape: z.number().nullable(),
+  /** Mean over segments and cut-offs of the mean absolute error ÷ in-sample seasonal-naive error. */
+  mase: z.number().nullable(),
+});
+
+const methodAccuracySchema = z.looseObject({ revenue: accuracyFiguresSchema, profit: accuracyFiguresSchema });
+
+/** How often the projection beat a naive forecast: segments by their year-1 revenue error, cut-offs by WAPE. */
+const beatCountSchema = z.looseObject({
+  segments: z.number().int(),
+  ofSegments: z.number().int(),
+  cutoffs: z.number().int(),
+  ofCutoffs: z.number().int(),
+});
+
+/**
+ * A scheme's rolling-origin backtest as the scoring run kept it. The fields listed are those clients
+ * read; the backtest may carry more (interval coverage, say), which are passed on as they are.
+ */
+export const forecastAccuracySchema = z.looseObject({
+  holdoutMonths: z.number().int(),
+  /** The last month of training of each cut-off, latest first. */
+  cutoffs: z.array(z.string()).readonly(),
+  /** Segments forecast at one cut-off at least, of the scheme's segments. */
+  segmentsEvaluated: z.number().int(),
+  segments: z.number().int(),
+  methods: z.looseObject({
+    fitted: methodAccuracySchema,
+    "trailing-year-naive": methodAccuracySchema,
+    "seasonal-naive": methodAccuracySchema,
+  } satisfies Record<ForecastMethod, typeof methodAccuracySchema>),
+  /** The method the scheme's projections use: the least year-1 error, revenue and profit together. */
+  chosen: z.enum(FORECAST_METHODS),
+  fittedBeats: z.looseObject({ trailingYearNaive: beatCountSchema, seasonalNaive: beatCountSchema }),
+});
+
+/** GET /schemes/{schemeId}/forecast-accuracy. */
+export const forecastAccuracyResponseSchema = z.object({
+  schemeId: z.string(),
+  runId: z.string(),
+  latestMonth: z.string(),
+  /** Null when the data is too short for one cut-off: a year before it and the held-out months after. */
+  accuracy: forecastAccuracySchema.nullable(),
+  /** The figures in one plain sentence. */
+  summary: z.string(),
+});
+export type ForecastAccuracyResponse = z.infer<typeof forecastAccuracyResponseSchema>;
+
 /** A scheme's summary as stored, with the decision counts of its segments. */
 export const schemeRecordSchema = z.looseObject({
   id: z.string(),
@@ -297,6 +351,8 @@ export const schemeRecordSchema = z.looseObject({
   medianRevenue: z.number(),
   whaleCurve: z.looseObject({}),
   costPools: z.looseObject({}),
+  /** The backtest of the scheme's projection; null when the data is too short to tell. */
+  forecastAccuracy: forecastAccuracySchema.nullable(),
 });
 
 export const schemesResponseSchema = z.object({ schemes: z.array(schemeRecordSchema).readonly() });

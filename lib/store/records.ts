@@ -136,6 +136,8 @@ export const schemeBodySchema = z.looseObject({
   medianRevenue: z.number(),
   whaleCurve: z.looseObject({}),
   costPools: z.looseObject({}),
+  // A scheme stored before runs kept a backtest reads as one without: too little known to tell.
+  forecastAccuracy: z.looseObject({}).nullable().default(null),
   segmentCount: z.number(),
   decisions: z.record(decisionSchema, z.number()),
   latestMonth: z.string(),

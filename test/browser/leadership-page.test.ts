@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import { type Browser, type BrowserContext, chromium, type Page, type Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
+import { formatShare } from "#web/format.ts";
 import {
   BOARD_READY_AT,
   COLUMN_BOXES,
@@ -53,6 +54,21 @@ interface BoardItemAnswer {
   readonly id: string;
   readonly decision: string;
   readonly values: Record<string, string>;
+}
+interface AccuracyFiguresAnswer {
+  readonly wape: number | null;
+  readonly mase: number | null;
+}
+interface ForecastAccuracyAnswer {
+  readonly summary: string;
+  readonly accuracy: {
+    readonly chosen: string;
+    readonly methods: Record<string, { revenue: AccuracyFiguresAnswer; profit: AccuracyFiguresAnswer }>;
+    readonly fittedBeats: Record<
+      "trailingYearNaive" | "seasonalNaive",
+      { segments: number; ofSegments: number; cutoffs: number; ofCutoffs: number }
+    >;
+  } | null;
 }
 interface SchemeAnswer {
   readonly id: string;
@@ -417,6 +433,35 @@ describe.skipIf(!hasChromium)("the leadership page, in chromium, on the local st
       expect(await page.evaluate<number>(canvasInk(id)), id).toBeGreaterThan(1000);
     }
     expect(await page.locator("#whale-caption").textContent()).toMatch(/Profit peaks at .* lose money\./);
+  });
+
+  it("shows how well the scheme's projection forecast last year, with the API's own figures", async () => {
+    const { accuracy, summary } = await api<ForecastAccuracyAnswer>(`/schemes/${SCHEME}/forecast-accuracy`);
+    expect(accuracy, "the sample's 36 months leave cut-offs to backtest").not.toBeNull();
+    const panel = page.locator('#accuracy-panel[data-accuracy="measured"]');
+    await panel.waitFor();
+    expect(await panel.locator(".accuracy-verdict").textContent()).toBe(summary);
+    const rows = panel.locator("tbody tr");
+    expect(await rows.evaluateAll((all) => all.map((row) => row.getAttribute("data-method")))).toEqual([
+      "fitted",
+      "trailing-year-naive",
+      "seasonal-naive",
+    ]);
+    const fitted = accuracy?.methods.fitted;
+    const ratio = (value: number | null | undefined) => (typeof value === "number" ? value.toFixed(2) : "–");
+    expect(await rows.nth(0).locator("td").allTextContents()).toEqual([
+      formatShare(fitted?.revenue.wape ?? null),
+      ratio(fitted?.revenue.mase),
+      formatShare(fitted?.profit.wape ?? null),
+      ratio(fitted?.profit.mase),
+      "–",
+    ]);
+    const beat = accuracy?.fittedBeats.trailingYearNaive;
+    expect(await rows.nth(1).locator("td").last().textContent()).toBe(
+      `${beat?.segments.toLocaleString("en-US")} of ${beat?.ofSegments.toLocaleString("en-US")} segments, ${beat?.cutoffs} of ${beat?.ofCutoffs} cut-offs`,
+    );
+    expect(await panel.locator('tr[data-chosen="true"]').getAttribute("data-method")).toBe(accuracy?.chosen);
+    await panel.locator('tr[data-chosen="true"] .accuracy-chosen').waitFor();
   });
 
   it("opens a segment with its scores, reasons, charts and audit trail", async () => {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ForecastAccuracyResponse } from "#api/segment-schemas.ts";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
 import { generateRows } from "#sample/generator.ts";
 import { sampleTruths } from "#sample/market.ts";
@@ -102,6 +103,33 @@ describe("the local stack, through HTTP", () => {
       decision: expect.any(String),
     });
     expect(online.body.history).toMatchObject({ revenue: expect.any(Array) });
+  });
+
+  it("answers how well each scheme's projection forecast the sample's last years, as the scoring run measured it", async () => {
+    const schemes = (await call<{ schemes: SchemeRecord[] }>("GET", "/schemes", stack.tokens.planner)).body
+      .schemes;
+    const channel = schemes.find((scheme) => scheme.id === "channel");
+    const answer = await call<ForecastAccuracyResponse>(
+      "GET",
+      "/schemes/channel/forecast-accuracy",
+      stack.tokens.planner,
+    );
+    expect(answer.status).toBe(200);
+    const { accuracy } = answer.body;
+    // 36 months: cut-offs from the 12th month to the 24th leave a year of training and a year held out.
+    expect(accuracy).toMatchObject({ holdoutMonths: 12, segments: sampleTruths.channels.length });
+    expect(accuracy?.cutoffs[0]).toBe("2024-12");
+    expect(accuracy?.cutoffs.length).toBeGreaterThan(1);
+    for (const method of ["fitted", "trailing-year-naive", "seasonal-naive"] as const) {
+      expect(accuracy?.methods[method].revenue.wape, method).toEqual(expect.any(Number));
+    }
+    expect(answer.body).toMatchObject({ schemeId: "channel", runId: channel?.runId, latestMonth: "2025-12" });
+    expect(answer.body.summary).toMatch(
+      new RegExp(
+        `^Over ${accuracy?.cutoffs.length} cut-offs the projection's year-1 revenue was off by [0-9.]+% \\(WAPE\\)`,
+      ),
+    );
+    expect(channel?.forecastAccuracy).toEqual(accuracy);
   });
 
   it("stores an upload byte for byte (the round trip through the presigned URL keeps its hash)", async () => {

@@ -12,6 +12,8 @@ import {
   costPoolsQuerySchema,
   costPoolsResponseSchema,
   DIMENSION_FILTER_PREFIX,
+  type ForecastAccuracyResponse,
+  forecastAccuracyResponseSchema,
   type SegmentDifferentiators,
   type SegmentHistory,
   type SegmentProjection,
@@ -25,7 +27,9 @@ import {
   type WhaleCurveResponse,
   whaleCurveResponseSchema,
 } from "#api/segment-schemas.ts";
+import { forecastAccuracySummary } from "#domain/forecast-accuracy-summary.ts";
 import { monthLabel, parseMonthLabel } from "#domain/month.ts";
+import type { SchemeForecastAccuracy } from "#domain/scheme-backtest.ts";
 import type { SchemeRecord } from "#store/records.ts";
 import type { SegmentWithHistory } from "#store/score-repository.ts";
 import {
@@ -182,6 +186,31 @@ export const schemeRoutes: readonly Route[] = [
           totalProfit: curve.totalProfit,
         },
         points: curve.points.map(([segmentShare, profitShare]) => ({ segmentShare, profitShare })),
+      };
+      return { status: 200, body };
+    },
+  }),
+
+  route({
+    method: "GET",
+    path: "/schemes/{schemeId}/forecast-accuracy",
+    summary:
+      "Read how well a scheme's projection forecast the months the data already has, against naive forecasts",
+    roles: PLANNERS,
+    responses: { 200: forecastAccuracyResponseSchema },
+    params: schemeParamsSchema,
+    async handle({ params }, context) {
+      const scheme = await schemeOrNotFound(params.schemeId, context);
+      const accuracy = scheme.forecastAccuracy ?? null;
+      // The stored backtest is the domain's interface, which has no index signature for the loose schema.
+      const body: Omit<ForecastAccuracyResponse, "accuracy"> & {
+        readonly accuracy: SchemeForecastAccuracy | null;
+      } = {
+        schemeId: scheme.id,
+        runId: scheme.runId,
+        latestMonth: scheme.latestMonth,
+        accuracy,
+        summary: forecastAccuracySummary(accuracy),
       };
       return { status: 200, body };
     },

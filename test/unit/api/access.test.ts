@@ -34,6 +34,7 @@ const ACCESS: Readonly<Record<string, readonly string[] | "public">> = {
   "GET /schemes/{schemeId}/segments/{segmentId}/differentiators": ["planner", "leader"],
   "GET /schemes/{schemeId}/whale-curve": ["planner", "leader"],
   "GET /schemes/{schemeId}/cost-pools": ["planner", "leader"],
+  "GET /schemes/{schemeId}/forecast-accuracy": ["planner", "leader"],
   "GET /schemes/{schemeId}/decisions": ["planner", "leader"],
   "POST /schemes/{schemeId}/segments/{segmentId}/decision": ["leader"],
   "GET /schemes/{schemeId}/segments/{segmentId}/decision-history": ["planner", "leader"],

@@ -128,6 +128,34 @@ describe("the OpenAPI document", () => {
     expect(Object.keys(board).sort()).toEqual(["application/json", "text/csv"]);
   });
 
+  it("documents a scheme's forecast accuracy as null or an object open to figures added later, in both routes that answer it", () => {
+    type Schema = {
+      properties: Record<string, Schema>;
+      anyOf?: Schema[];
+      items?: Schema;
+      additionalProperties?: unknown;
+      type?: string;
+    };
+    const json = (path: string) =>
+      document.paths[path]?.get?.responses["200"]?.content?.["application/json"]?.schema as Schema;
+    const schemes = json("/schemes").properties.schemes?.items?.properties.forecastAccuracy;
+    const route = json("/schemes/{schemeId}/forecast-accuracy").properties.accuracy;
+    for (const accuracy of [schemes, route]) {
+      const [object, nothing] = accuracy?.anyOf ?? [];
+      expect(nothing).toEqual({ type: "null" });
+      expect(object?.additionalProperties).toEqual({});
+      expect(Object.keys(object?.properties ?? {}).sort()).toEqual([
+        "chosen",
+        "cutoffs",
+        "fittedBeats",
+        "holdoutMonths",
+        "methods",
+        "segments",
+        "segmentsEvaluated",
+      ]);
+    }
+  });
+
   it("resolves every $ref within the document, errors to the shared Error schema", () => {
     const refs = new Set(refsIn(document));
     expect(refs).toContain("#/components/schemas/Error");

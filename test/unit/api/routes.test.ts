@@ -283,6 +283,7 @@ describe("GET /schemes", () => {
         runId: RUN_ID,
       }),
     );
+    expect(answer.body.schemes[0].forecastAccuracy).toMatchObject({ cutoffs: ["2023-12"], chosen: "fitted" });
   });
 });
 

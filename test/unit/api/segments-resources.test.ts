@@ -188,6 +188,80 @@ describe("GET /schemes/{schemeId}/cost-pools", () => {
   });
 });
 
+describe("GET /schemes/{schemeId}/forecast-accuracy", () => {
+  it("answers the backtest the scoring run kept for the scheme, with its run, latest month and a sentence", async () => {
+    const answer = await get("/schemes/channel/forecast-accuracy");
+    const accuracy = RESULT.schemes[0]?.forecastAccuracy;
+    expect(accuracy).not.toBeNull();
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(
+      asJson({
+        schemeId: "channel",
+        runId: "run-1",
+        latestMonth: "2024-12",
+        accuracy,
+        summary:
+          "Over 1 cut-off the projection's year-1 revenue was off by 13% (WAPE), against 13% for 'same as the last 12 months' and 13% for seasonal naive; projections use the fitted model.",
+      }),
+    );
+    expect(answer.body.accuracy).toMatchObject({
+      holdoutMonths: 12,
+      cutoffs: ["2023-12"],
+      segmentsEvaluated: 5,
+      segments: 6,
+      chosen: "fitted",
+      fittedBeats: { trailingYearNaive: { ofSegments: 5, ofCutoffs: 1 } },
+    });
+    expect(answer.body.accuracy.methods.fitted.revenue.wape).toBeCloseTo(3 / 23, 12);
+  });
+
+  it("passes on figures a later backtest adds, so that clients see them before the schema names them", async () => {
+    const accuracy = RESULT.schemes[0]?.forecastAccuracy;
+    const result: ScoringResult = {
+      ...RESULT,
+      schemes: RESULT.schemes.map((scheme) =>
+        scheme.id === "channel" && accuracy
+          ? { ...scheme, forecastAccuracy: { ...accuracy, intervalCoverage: 0.8 } }
+          : scheme,
+      ),
+    };
+    const answer = await (await segmentsApi(result)).call(
+      authorised.get("planner", "/schemes/channel/forecast-accuracy"),
+    );
+    expect(answer.body.accuracy.intervalCoverage).toBe(0.8);
+  });
+
+  it("answers a null backtest, and says why, for a scheme whose data is too short", async () => {
+    const result: ScoringResult = {
+      ...RESULT,
+      schemes: RESULT.schemes.map((scheme) => ({ ...scheme, forecastAccuracy: null })),
+    };
+    const answer = await (await segmentsApi(result)).call(
+      authorised.get("planner", "/schemes/customer/forecast-accuracy"),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      schemeId: "customer",
+      runId: "run-1",
+      latestMonth: "2024-12",
+      accuracy: null,
+      summary:
+        "Too little history to backtest the projection: a cut-off needs 12 months before it and 12 after.",
+    });
+  });
+
+  it.each([
+    ["without a token", undefined, 401, "UNAUTHENTICATED"],
+    ["with the ingest role", "ingest", 403, "FORBIDDEN"],
+  ] as const)("refuses a caller %s", async (_, caller, status, code) => {
+    const { call } = await segmentsApi(RESULT);
+    const path = "/schemes/channel/forecast-accuracy";
+    const answer = await call(caller ? authorised.get(caller, path) : { method: "GET", path });
+    expect(answer.status).toBe(status);
+    expect(answer.body.error.code).toBe(code);
+  });
+});
+
 describe("unknown schemes and segments", () => {
   it.each([
     "/schemes/region/segments/west/history",
@@ -195,6 +269,7 @@ describe("unknown schemes and segments", () => {
     "/schemes/region/segments/west/differentiators",
     "/schemes/region/whale-curve",
     "/schemes/region/cost-pools",
+    "/schemes/region/forecast-accuracy",
   ])("GET %s answers 404 SCHEME_NOT_FOUND", async (path) => {
     const answer = await get(path);
     expect(answer.status).toBe(404);

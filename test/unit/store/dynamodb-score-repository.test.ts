@@ -366,6 +366,21 @@ describe("reading stored scores", () => {
     );
   });
 
+  it("keeps each scheme's backtest, and reads a scheme stored before runs kept one as having none", async () => {
+    await repository.writeScores(RESULT, "run-1");
+    const accuracy = scheme(RESULT, "channel").forecastAccuracy;
+    expect(accuracy).not.toBeNull();
+    expect((await repository.getScheme("channel"))?.forecastAccuracy).toEqual(accuracy);
+
+    const stored = db.table.item("SCHEMES", "SCHEME#channel") as Record<string, unknown>;
+    const { forecastAccuracy: _, ...older } = JSON.parse(stored.body as string);
+    db.table.seed({ ...stored, body: JSON.stringify(older) });
+
+    expect(await repository.getScheme("channel")).toMatchObject({ id: "channel", forecastAccuracy: null });
+    const listed = (await repository.listSchemes()).find((record) => record.id === "channel");
+    expect(listed?.forecastAccuracy).toBeNull();
+  });
+
   it("refuses a scheme summary without its decision counts, naming its key", async () => {
     await repository.writeScores(RESULT, "run-1");
     const stored = db.table.item("SCHEMES", "SCHEME#channel") as Record<string, unknown>;
