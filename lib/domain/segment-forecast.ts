@@ -89,25 +89,35 @@ export function forecastSegment(
 export function forecastSpread(
   forecast: SegmentForecast,
   revenueWeights: Float64Array,
-  marginWeights: Float64Array,
+  marginWeights: Float64Array | undefined,
 ): number {
   let variance = 0;
   if (forecast.revenueFit) {
     const scale = forecast.revenueScale;
-    const weights = scale ? revenueWeights.map((w, h) => w * (scale[h] as number)) : revenueWeights;
+    let weights = revenueWeights;
+    if (scale) {
+      if (scaledWeights.length < revenueWeights.length)
+        scaledWeights = new Float64Array(revenueWeights.length);
+      weights = scaledWeights.subarray(0, revenueWeights.length);
+      for (let h = 0; h < weights.length; h++)
+        weights[h] = (revenueWeights[h] as number) * (scale[h] as number);
+    }
     variance += forecastErrorVariance(forecast.revenueFit, weights);
   }
-  if (forecast.marginFit) variance += forecastErrorVariance(forecast.marginFit, marginWeights);
+  if (forecast.marginFit && marginWeights)
+    variance += forecastErrorVariance(forecast.marginFit, marginWeights);
   return Math.sqrt(Math.max(0, variance));
 }
+
+/** Revenue weights times the borrowed season, reused from call to call. */
+let scaledWeights = new Float64Array(60);
 
 /** The spread of the first year's revenue and profit: what the backtest holds the actual years against. */
 export function yearOneSpread(forecast: SegmentForecast): { revenue: number; profit: number } {
   const months = Math.min(SEASON_MONTHS, forecast.revenue.length);
   const ones = new Float64Array(months).fill(1);
-  const none = new Float64Array(months);
   return {
-    revenue: forecastSpread(forecast, ones, none),
+    revenue: forecastSpread(forecast, ones, undefined),
     profit: forecastSpread(forecast, forecast.margin.slice(0, months), forecast.revenue.slice(0, months)),
   };
 }

@@ -40,6 +40,18 @@ export interface Calibration {
 
 export const UNCALIBRATED: Calibration = { revenue: 1, profit: 1 };
 
+/**
+ * Scratch weights, reused from segment to segment: a scheme of 100,000 customers asks for seven spreads
+ * each, and allocating their weights made a fifth of the scoring time collecting garbage. A year's
+ * weights stop at its last month; the months after it weigh nothing.
+ */
+const scratch = {
+  revenue: new Float64Array(60),
+  margin: new Float64Array(60),
+  npvRevenue: new Float64Array(60),
+  npvMargin: new Float64Array(60),
+};
+
 export function projectForecast(
   forecast: SegmentForecast,
   settings: ProjectionSettings,
@@ -48,28 +60,33 @@ export function projectForecast(
 ): BaseProjection {
   const months = 12 * settings.horizonYears;
   const years: ProjectedYearRange[] = [];
-  const npvRevenueWeights = new Float64Array(months);
-  const npvMarginWeights = new Float64Array(months);
+  const { revenue: revenueWeights, margin: marginWeights, npvRevenue, npvMargin } = scratch;
   for (let year = 1; year <= settings.horizonYears; year++) {
     const discount = 1 / (1 + settings.discountRate) ** year;
-    const revenueWeights = new Float64Array(months);
-    const marginWeights = new Float64Array(months);
-    const profitRevenueWeights = new Float64Array(months);
+    const end = 12 * year;
+    revenueWeights.fill(0, 0, end);
+    marginWeights.fill(0, 0, end);
     let revenue = 0;
     let profit = 0;
-    for (let h = 12 * (year - 1); h < 12 * year; h++) {
-      revenue += forecast.revenue[h] as number;
+    for (let h = 12 * (year - 1); h < end; h++) {
+      const monthRevenue = forecast.revenue[h] as number;
+      const monthMargin = forecast.margin[h] as number;
+      revenue += monthRevenue;
       profit += forecast.profit[h] as number;
       revenueWeights[h] = 1;
-      profitRevenueWeights[h] = forecast.margin[h] as number;
-      marginWeights[h] = forecast.revenue[h] as number;
-      npvRevenueWeights[h] = discount * (forecast.margin[h] as number);
-      npvMarginWeights[h] = discount * (forecast.revenue[h] as number);
+      npvRevenue[h] = discount * monthMargin;
+      npvMargin[h] = discount * monthRevenue;
     }
     const revenueSpread =
-      Z_P90 * calibration.revenue * forecastSpread(forecast, revenueWeights, new Float64Array(months));
+      Z_P90 * calibration.revenue * forecastSpread(forecast, revenueWeights.subarray(0, end), undefined);
+    for (let h = 12 * (year - 1); h < end; h++) {
+      revenueWeights[h] = forecast.margin[h] as number;
+      marginWeights[h] = forecast.revenue[h] as number;
+    }
     const profitSpread =
-      Z_P90 * calibration.profit * forecastSpread(forecast, profitRevenueWeights, marginWeights);
+      Z_P90 *
+      calibration.profit *
+      forecastSpread(forecast, revenueWeights.subarray(0, end), marginWeights.subarray(0, end));
     years.push({
       year,
       revenue,
@@ -82,7 +99,9 @@ export function projectForecast(
   }
   const npv = netPresentValue(years, settings.discountRate);
   const npvSpread =
-    Z_P90 * calibration.profit * forecastSpread(forecast, npvRevenueWeights, npvMarginWeights);
+    Z_P90 *
+    calibration.profit *
+    forecastSpread(forecast, npvRevenue.subarray(0, months), npvMargin.subarray(0, months));
   return {
     years,
     npv,

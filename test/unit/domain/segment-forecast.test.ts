@@ -159,8 +159,8 @@ describe("forecastSpread", () => {
     expect(fit.sigma).toBeGreaterThan(0);
     const one = forecastSpread(forecast, yearOne, none);
     const two = forecastSpread(forecast, yearTwo, none);
-    expect(one).toBeCloseTo(annSpread(fit.alpha, fit.sigma, yearOne), 6);
-    expect(two).toBeCloseTo(annSpread(fit.alpha, fit.sigma, yearTwo), 6);
+    expect(one).toBeCloseTo(annSpread(fit.alpha, Math.sqrt(fit.innovationVariance), yearOne), 6);
+    expect(two).toBeCloseTo(annSpread(fit.alpha, Math.sqrt(fit.innovationVariance), yearTwo), 6);
     expect(two).toBeGreaterThan(one);
     expect(yearOneSpread(forecast).revenue).toBeCloseTo(one, 9);
   });
@@ -173,7 +173,7 @@ describe("forecastSpread", () => {
     const scaled = yearOne.map((w, h) => w * (scale[h] as number));
     const spread = forecastSpread(forecast, yearOne, none);
     expect(spread).toBeCloseTo(Math.sqrt(forecastErrorVariance(fit, scaled)), 9);
-    expect(spread).toBeCloseTo(annSpread(fit.alpha, fit.sigma, scaled), 6);
+    expect(spread).toBeCloseTo(annSpread(fit.alpha, Math.sqrt(fit.innovationVariance), scaled), 6);
     expect(spread).not.toBeCloseTo(forecastSpread(levelForecast(undefined), yearOne, none), 0);
   });
 
