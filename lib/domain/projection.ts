@@ -1,15 +1,14 @@
 import { type ForceOfChange, forceRamp } from "#domain/forces.ts";
-import { type HoltParameters, holtDampedFit, holtDampedForecast } from "#domain/forecast.ts";
 
 /**
- * The forward projection of a segment: its monthly revenue and margin carried forward by Holt's damped
- * trend, rolled up to years, and the net present value of the projected profit; then the same years
- * under a force of change. Nothing is rounded: rounding belongs to presentation.
+ * What a projection is — years of revenue and profit and the net present value of the profit — and the
+ * same years under a force of change. The base years come from the fitted forecasts
+ * (segment-forecast.ts, segment-projection.ts). Nothing is rounded: rounding belongs to presentation.
  */
 export interface ProjectionSettings {
   /** Whole years projected, 1–5. */
   readonly horizonYears: number;
-  /** φ of the damped trend, in [0.8, 0.98] by policy. */
+  /** φ, α and β of the damped trend of monthly profit that the growth score ranks (the projection fits its own). */
   readonly damping: number;
   readonly alpha: number;
   readonly beta: number;
@@ -50,41 +49,6 @@ export interface ForceProjection extends Projection {
 }
 
 export const MAX_HORIZON_YEARS = 5;
-
-/**
- * The base case. Month revenue is clamped at 0 because a trend carried past zero would mean the
- * segment's customers pay the company to take its goods back. Margin is clamped to [−1, 1] because a
- * margin trend carried five years ahead can otherwise run past 100% (profit greater than revenue, which
- * non-negative costs cannot give) or compound a falling margin into costs many times revenue. At −1
- * (costs twice the revenue) a segment is deep enough in loss for every decision, and the bound stops an
- * extrapolated trend alone from deciding its NPV; a segment already below −1 is projected at −1, so its
- * loss is understated in size, never in sign.
- */
-export function projectBase(history: SegmentHistory, settings: ProjectionSettings): Projection {
-  checkHorizon(settings.horizonYears);
-  const { monthlyRevenue, monthlyProfit } = history;
-  if (monthlyProfit.length !== monthlyRevenue.length) {
-    throw new RangeError(
-      `a segment history needs one profit per revenue month: ${monthlyRevenue.length} revenue months, ${monthlyProfit.length} profit months`,
-    );
-  }
-  const { revenue: monthRevenue, profit: monthProfit } = holtMonths(
-    history,
-    settings,
-    12 * settings.horizonYears,
-  );
-  const years: ProjectedYear[] = [];
-  for (let year = 1; year <= settings.horizonYears; year++) {
-    let revenue = 0;
-    let profit = 0;
-    for (let month = 12 * (year - 1); month < 12 * year; month++) {
-      revenue += monthRevenue[month] as number;
-      profit += monthProfit[month] as number;
-    }
-    years.push({ year, revenue, profit });
-  }
-  return { years, npv: netPresentValue(years, settings.discountRate) };
-}
 
 /**
  * The base years under a force reaching `exposure` of the segment. In year y, with weight
@@ -143,56 +107,9 @@ export function projectUnderForce(
   };
 }
 
-/**
- * The months ahead by Holt's damped trend with the policy's fixed α, β and φ: revenue clamped at 0,
- * margin at [−1, 1] (see projectBase), profit their product.
- */
-export function holtMonths(
-  history: SegmentHistory,
-  holt: HoltParameters,
-  months: number,
-): { revenue: number[]; profit: number[] } {
-  const revenueForecast = holtDampedForecast(
-    holtDampedFit(history.monthlyRevenue, holt),
-    holt.damping,
-    months,
-  );
-  // With no month of revenue there is no margin to fit: the empty series fits level 0, trend 0, margin 0.
-  const marginForecast = holtDampedForecast(
-    holtDampedFit(monthlyMargins(history), holt),
-    holt.damping,
-    months,
-  );
-  const revenue: number[] = [];
-  const profit: number[] = [];
-  for (let month = 0; month < months; month++) {
-    const monthRevenue = Math.max(0, revenueForecast[month] as number);
-    revenue.push(monthRevenue);
-    profit.push(monthRevenue * Math.min(1, Math.max(-1, marginForecast[month] as number)));
-  }
-  return { revenue, profit };
-}
-
 /** Σ profit_y / (1 + rate)^y, summed in year order so the base and a force round alike. */
 export function netPresentValue(years: readonly ProjectedYear[], discountRate: number): number {
   let npv = 0;
   for (const { year, profit } of years) npv += profit / (1 + discountRate) ** year;
   return npv;
-}
-
-/** Profit ÷ revenue of the months with revenue, in order; months without revenue carry no margin. */
-function monthlyMargins(history: SegmentHistory): number[] {
-  const margins: number[] = [];
-  history.monthlyRevenue.forEach((revenue, month) => {
-    if (revenue > 0) margins.push((history.monthlyProfit[month] as number) / revenue);
-  });
-  return margins;
-}
-
-function checkHorizon(horizonYears: number): void {
-  if (!Number.isInteger(horizonYears) || horizonYears < 1 || horizonYears > MAX_HORIZON_YEARS) {
-    throw new RangeError(
-      `the projection horizon is a whole number of years from 1 to 5, not ${horizonYears}`,
-    );
-  }
 }

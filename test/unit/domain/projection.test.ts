@@ -4,10 +4,10 @@ import { type ForceOfChange, type ForceOfChangeInput, forceOfChangeSchema } from
 import {
   type Projection,
   type ProjectionSettings,
-  projectBase,
   projectUnderForce,
   type SegmentHistory,
 } from "#domain/projection.ts";
+import { projectBase } from "#test-support/holt-projection.ts";
 
 function force(effects: Partial<ForceOfChangeInput>): ForceOfChange {
   return forceOfChangeSchema.parse({ id: "force", name: "A force of change", ...effects });
@@ -24,35 +24,6 @@ const settings: ProjectionSettings = {
 /** |actual − expected| within `relative` of the larger of |expected| and 1. */
 function expectNear(actual: number, expected: number, relative = 1e-12): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(relative * Math.max(1, Math.abs(expected)));
-}
-
-/** Holt's damped trend written out as plainly as possible, independently of lib/domain/forecast.ts. */
-function plainHoltForecast(
-  series: number[],
-  alpha: number,
-  beta: number,
-  phi: number,
-  steps: number,
-): number[] {
-  let level = 0;
-  let trend = 0;
-  series.forEach((value, t) => {
-    if (t === 0) {
-      level = value;
-      trend = series.length > 1 ? (series[1] as number) - value : 0;
-      return;
-    }
-    const newLevel = alpha * value + (1 - alpha) * (level + phi * trend);
-    trend = beta * (newLevel - level) + (1 - beta) * phi * trend;
-    level = newLevel;
-  });
-  const forecast: number[] = [];
-  for (let h = 1; h <= steps; h++) {
-    let dampedSteps = 0;
-    for (let k = 1; k <= h; k++) dampedSteps += phi ** k;
-    forecast.push(level + dampedSteps * trend);
-  }
-  return forecast;
 }
 
 const cents = (min: number, max: number) => fc.integer({ min, max }).map((units) => units / 100);
@@ -95,108 +66,6 @@ const anyForce = fc
       effects.volumeGrowth !== 0 || effects.priceRealization !== 0 || effects.costToServeIntensity !== 0,
   )
   .map(force);
-
-describe("projectBase", () => {
-  it("sums each year's twelve projected months of revenue and revenue × margin, and discounts the profit", () => {
-    const revenue = [100, 120, 0, 130, 150, 160];
-    const profit = [10, 18, -5, 13, 30, 24];
-    const own: ProjectionSettings = {
-      horizonYears: 2,
-      damping: 0.9,
-      alpha: 0.4,
-      beta: 0.2,
-      discountRate: 0.1,
-    };
-
-    // The month without revenue carries no margin: margins are 10/100, 18/120, 13/130, 30/150, 24/160.
-    const margins = [10 / 100, 18 / 120, 13 / 130, 30 / 150, 24 / 160];
-    const monthRevenue = plainHoltForecast(revenue, 0.4, 0.2, 0.9, 24).map((value) => Math.max(0, value));
-    const monthMargin = plainHoltForecast(margins, 0.4, 0.2, 0.9, 24).map((value) =>
-      Math.min(1, Math.max(-1, value)),
-    );
-    const yearRevenue = (year: number) =>
-      monthRevenue.slice(12 * (year - 1), 12 * year).reduce((sum, value) => sum + value, 0);
-    const yearProfit = (year: number) =>
-      monthRevenue
-        .slice(12 * (year - 1), 12 * year)
-        .reduce((sum, value, month) => sum + value * (monthMargin[12 * (year - 1) + month] as number), 0);
-
-    const projection = projectBase(
-      { monthlyRevenue: revenue, monthlyProfit: profit, costToServeIntensity: 0 },
-      own,
-    );
-
-    expect(projection.years.map((year) => year.year)).toEqual([1, 2]);
-    for (const year of [1, 2]) {
-      expectNear(projection.years[year - 1]?.revenue as number, yearRevenue(year));
-      expectNear(projection.years[year - 1]?.profit as number, yearProfit(year));
-    }
-    expectNear(projection.npv, yearProfit(1) / 1.1 + yearProfit(2) / 1.1 ** 2);
-    expect(projection.years[0]?.revenue).toBeGreaterThan(1900);
-    expect(projection.npv).toBeGreaterThan(400);
-  });
-
-  it("projects a month's revenue at 0, not below, when the trend runs through zero", () => {
-    // α = β = 1: level 20, trend −20; month 1 is 20 − 0.9·20 = 2, month 2 would be 20 − 1.71·20 < 0.
-    const projection = projectBase(
-      { monthlyRevenue: [100, 80, 60, 40, 20], monthlyProfit: [25, 20, 15, 10, 5], costToServeIntensity: 0 },
-      { ...settings, alpha: 1, beta: 1 },
-    );
-    expectNear(projection.years[0]?.revenue as number, 2);
-    expectNear(projection.years[0]?.profit as number, 0.5);
-    expect(projection.years.slice(1)).toEqual([
-      { year: 2, revenue: 0, profit: 0 },
-      { year: 3, revenue: 0, profit: 0 },
-    ]);
-    expectNear(projection.npv, 0.5 / 1.1);
-  });
-
-  it("never projects a margin above 100% or below −100%, however steep its trend", () => {
-    const rising = projectBase(
-      { monthlyRevenue: [100, 100, 100], monthlyProfit: [50, 70, 90], costToServeIntensity: 0 },
-      { ...settings, alpha: 1, beta: 1 },
-    );
-    expect(rising.years.map((year) => year.profit)).toEqual([1200, 1200, 1200]);
-    const falling = projectBase(
-      { monthlyRevenue: [100, 100, 100], monthlyProfit: [-50, -70, -90], costToServeIntensity: 0 },
-      { ...settings, alpha: 1, beta: 1 },
-    );
-    expect(falling.years.map((year) => year.profit)).toEqual([-1200, -1200, -1200]);
-  });
-
-  it("takes the margin only from months with revenue", () => {
-    const projection = projectBase(
-      {
-        monthlyRevenue: [100, 110, 0, -40, 120, 130],
-        monthlyProfit: [20, 22, -50, -30, 24, 26],
-        costToServeIntensity: 0,
-      },
-      settings,
-    );
-    for (const year of projection.years) {
-      expect(year.revenue).toBeGreaterThan(0);
-      expectNear(year.profit / year.revenue, 0.2);
-    }
-  });
-
-  it("projects nothing for a segment that never had revenue", () => {
-    const projection = projectBase(
-      { monthlyRevenue: [0, -10, 0], monthlyProfit: [-3, -12, 0], costToServeIntensity: 0 },
-      settings,
-    );
-    expect(projection.years.map(({ revenue, profit }) => revenue + profit)).toEqual([0, 0, 0]);
-    expect(projection.npv).toBe(0);
-  });
-
-  it("refuses a horizon outside 1–5 years and a profit series of another length than revenue", () => {
-    const empty = { monthlyRevenue: [], monthlyProfit: [], costToServeIntensity: 0 };
-    expect(() => projectBase(empty, { ...settings, horizonYears: 6 })).toThrow(/horizon .* 1 to 5, not 6/);
-    expect(() => projectBase(empty, { ...settings, horizonYears: 0 })).toThrow(RangeError);
-    expect(() =>
-      projectBase({ monthlyRevenue: [1, 2], monthlyProfit: [1], costToServeIntensity: 0 }, settings),
-    ).toThrow(/2 revenue months, 1 profit months/);
-  });
-});
 
 describe("projectUnderForce", () => {
   const steadyHistory: SegmentHistory = {
