@@ -10,7 +10,7 @@ import { createGzip } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScoringResult } from "#domain/scoring.ts";
 import { generateRows } from "#sample/generator.ts";
-import { sampleTruths } from "#sample/market.ts";
+import { sampleTruths } from "#sample/sample-truths.ts";
 
 const run = promisify(execFile);
 let directory: string;

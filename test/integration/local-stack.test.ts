@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
 import { generateRows } from "#sample/generator.ts";
-import { sampleTruths } from "#sample/market.ts";
+import { sampleTruths } from "#sample/sample-truths.ts";
 import type { BatchRecord, SchemeRecord, SegmentRecord } from "#store/records.ts";
 
 /**
