@@ -340,8 +340,9 @@ export const PROMOTION_DISCOUNT = 0.05;
 /** A return arrives this many days after its sale; returns due after the last day are not in the file yet. */
 export const RETURN_DELAY_DAYS = { min: 3, max: 28 } as const;
 /**
- * Customer size is Pareto with the 80/20 shape, capped at a size that grows with the customer count so
- * that the largest account buys a few percent, not a third: the figures must not hinge on one account.
+ * Customer size is Pareto with the 80/20 shape, capped at a size that grows with the customer count of
+ * the customer's channel so that the largest account buys a few percent, not a third: the figures must
+ * not hinge on one account.
  */
 export const CUSTOMER_SIZE_SHAPE = 1.16;
 export const CUSTOMER_SIZE_CAP = { perCustomer: 1 / 8, min: 20, max: 2000 } as const;
