@@ -1,7 +1,7 @@
 /**
  * One month's demand: who buys how much of what. Volume follows the active customers of each channel ×
- * region cell, grown by the cell's trend and the season; products follow popularity, channel affinity
- * and the category's trend.
+ * region cell, grown by the cell's trend and the season; products follow popularity, channel affinity,
+ * the category's trend and how strongly the category is seasonal.
  */
 import type { Month } from "#sample/calendar.ts";
 import type { Customer } from "#sample/customers.ts";
@@ -73,10 +73,12 @@ export interface MonthDemand {
 
 export function monthDemand(
   monthIndex: number,
+  calendarMonth: Month,
   priceIndex: number,
   customers: readonly Customer[],
   products: readonly Product[],
 ): MonthDemand {
+  const season = SEASONAL_VOLUME[calendarMonth.month - 1] ?? 1;
   const members: Customer[][] = CELLS.map(() => []);
   for (const customer of customers) {
     if (customer.activeFrom <= monthIndex && monthIndex < customer.activeUntil) {
@@ -99,7 +101,9 @@ export function monthDemand(
             (product) =>
               product.popularity *
               channel.categoryAffinity[product.category.name] *
-              growthFactor(product.category.growthPerYear, monthIndex),
+              growthFactor(product.category.growthPerYear, monthIndex) *
+              // The month's volume follows the common season; each category's share swings by its own.
+              ((1 + product.category.seasonality * (season - 1)) / season),
           ),
         ),
     ),

@@ -64,7 +64,7 @@ export function* generateRows(options: GenerateOptions): Generator<string> {
   let block = "";
   for (const [monthIndex, calendarMonth] of calendar.entries()) {
     const priceIndex = (1 + PRICE_INCREASE_PER_YEAR) ** (calendarMonth.year - firstYear);
-    const demand = monthDemand(monthIndex, priceIndex, customers, products);
+    const demand = monthDemand(monthIndex, calendarMonth, priceIndex, customers, products);
     for (const day of calendarMonth.days) {
       cumulativeVolume += (volumes[monthIndex] ?? 0) * day.volumeShare;
       // Rows are shared out by cumulative volume, so rounding never drifts and the last day lands on `rows`.

@@ -146,8 +146,11 @@ export function orderLines(
   ledger.orderNumber++;
   const order = orderId(ledger.orderNumber);
   // Per-order costs are shared equally by the order's lines.
-  const freightPerLine = (channel.freightPerOrder * random.logNormal(1, 0.25)) / lineCount;
-  const processingPerLine = (channel.orderProcessingPerOrder * random.logNormal(1, 0.25)) / lineCount;
+  const service = customer.serviceIntensity;
+  const freightPerLine = (channel.freightPerOrder * service * random.logNormal(1, 0.25)) / lineCount;
+  const processingPerLine =
+    (channel.orderProcessingPerOrder * service * random.logNormal(1, 0.25)) / lineCount;
+  const handlingPerLine = channel.handlingPerLine * service;
 
   const lines: InvoiceLine[] = [];
   for (let lineNumber = 0; lineNumber < lineCount; lineNumber++) {
@@ -165,9 +168,9 @@ export function orderLines(
     const unitNetPrice = listPrice * (1 - discountRate);
     const revenue = quantity * unitNetPrice;
     const freight = freightPerLine + channel.freightRate * listValue;
-    const handling = channel.handlingPerLine + channel.handlingRate * listValue;
+    const handling = handlingPerLine + channel.handlingRate * listValue;
     const returnsCost = product.returnProne ? channel.returnProvision * revenue : 0;
-    const paymentTerms = (revenue * channel.paymentDays * COST_OF_CAPITAL) / 365;
+    const paymentTerms = (revenue * customer.paymentDays * COST_OF_CAPITAL) / 365;
 
     ledger.transactionNumber++;
     ledger.committedLines++;

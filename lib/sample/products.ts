@@ -17,16 +17,27 @@ export interface Product {
 export function createProducts(random: Random): Product[] {
   const products: Product[] = [];
   for (const category of CATEGORIES) {
-    for (let n = 1; n <= category.products; n++) {
-      const listPrice = Math.max(1, Math.round(random.logNormal(category.medianListPrice, 0.5) * 100) / 100);
-      const grossMargin = Math.min(0.8, Math.max(0.05, random.normal(category.grossMargin, 0.05)));
+    const drawn = Array.from({ length: category.products }, () => ({
+      listPrice: Math.max(1, Math.round(random.logNormal(category.medianListPrice, 0.5) * 100) / 100),
+      marginDeviation: random.normal(0, 0.05),
+      returnProne: random.chance(category.returnProneShare),
+      popularity: random.logNormal(1, 0.8),
+    }));
+    // Margins spread around the category's, centred on it as customers buy (weighted by popularity): a
+    // few popular products would otherwise move the company's margin by a point from one seed to the next,
+    // and with it every loss maker's share.
+    const totalPopularity = drawn.reduce((sum, product) => sum + product.popularity, 0);
+    const bias = drawn.reduce((sum, product) => sum + product.marginDeviation * product.popularity, 0);
+    for (const [index, product] of drawn.entries()) {
+      const deviation = product.marginDeviation - bias / totalPopularity;
+      const grossMargin = Math.min(0.8, Math.max(0.05, category.grossMargin + deviation));
       products.push({
         category,
-        listPrice,
-        unitCost: listPrice * (1 - grossMargin),
-        returnProne: random.chance(category.returnProneShare),
-        popularity: random.logNormal(1, 0.8),
-        code: `${category.code}-${String(n).padStart(3, "0")}`,
+        listPrice: product.listPrice,
+        unitCost: product.listPrice * (1 - grossMargin),
+        returnProne: product.returnProne,
+        popularity: product.popularity,
+        code: `${category.code}-${String(index + 1).padStart(3, "0")}`,
       });
     }
   }

@@ -10,7 +10,7 @@ import { createGzip } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScoringResult } from "#domain/scoring.ts";
 import { generateRows } from "#sample/generator.ts";
-import { sampleTruths } from "#sample/market.ts";
+import { sampleTruths } from "#sample/sample-truths.ts";
 
 const run = promisify(execFile);
 let directory: string;
@@ -52,6 +52,20 @@ describe("segfocus score on a generated file", () => {
     expect(["choose", "develop"]).toContain(decisionOf(growing));
   });
 
+  it("shows the customer whale curve the profitability literature reports, and the drain and desert channels", async () => {
+    const result = await scoreAsJson("--scheme", "customer", "--scheme", "channel");
+    const [customers, channels] = result.schemes;
+    const { peakShare, lossCustomerShare } = sampleTruths.customerWhaleCurve;
+    expect(customers?.whaleCurve.peakShare).toBeGreaterThanOrEqual(peakShare.min);
+    expect(customers?.whaleCurve.peakShare).toBeLessThanOrEqual(peakShare.max);
+    expect(customers?.whaleCurve.lossSegmentShare).toBeGreaterThanOrEqual(lossCustomerShare.min);
+    expect(customers?.whaleCurve.lossSegmentShare).toBeLessThanOrEqual(lossCustomerShare.max);
+    const classOf = (channel: string) =>
+      channels?.segments.find((segment) => segment.id === channel)?.profitClass;
+    expect(classOf(sampleTruths.unprofitableChannel)).toBe("drain");
+    expect(classOf(sampleTruths.desertChannel)).toBe("desert");
+  });
+
   it("prints the documented JSON shape for every scheme and segment", async () => {
     const result = await scoreAsJson("--scheme", "channel,region", "--scheme", "customer");
     expect(result.schemes.map((scheme) => scheme.id)).toEqual(["channel+region", "customer"]);
@@ -65,7 +79,7 @@ describe("segfocus score on a generated file", () => {
         lossSegmentShare: expect.any(Number),
       },
     });
-    expect(scheme?.segments).toHaveLength(25);
+    expect(scheme?.segments).toHaveLength(sampleTruths.channels.length * sampleTruths.regions.length);
     for (const segment of scheme?.segments ?? []) {
       expect(Object.keys(segment.values)).toEqual(["channel", "region"]);
       expect(segment.metrics).toMatchObject({
@@ -85,7 +99,7 @@ describe("segfocus score on a generated file", () => {
 
   it("prints the say-yes, fix and say-no lists per scheme as a table, with the whale-curve headline", async () => {
     const { stdout } = await segfocus("score", file, "--scheme", "channel");
-    expect(stdout).toMatch(/== channel: 5 segments/);
+    expect(stdout).toMatch(new RegExp(`== channel: ${sampleTruths.channels.length} segments`));
     expect(stdout).toMatch(
       /Whale curve: the most profitable [\d.]+% of segments earn [\d.]+% of total profit/,
     );

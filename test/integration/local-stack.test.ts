@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ForecastAccuracyResponse } from "#api/segment-schemas.ts";
 import { type LocalStack, startLocalStack } from "#local/local-stack.ts";
 import { generateRows } from "#sample/generator.ts";
-import { sampleTruths } from "#sample/market.ts";
+import { sampleTruths } from "#sample/sample-truths.ts";
 import type { BatchRecord, SchemeRecord, SegmentRecord } from "#store/records.ts";
 
 /**

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type GenerateOptions, generateRows } from "#sample/generator.ts";
 import { SAMPLE_COLUMNS } from "#sample/invoice-line.ts";
-import { sampleTruths } from "#sample/market.ts";
+import { sampleTruths } from "#sample/sample-truths.ts";
 
 type Column = (typeof SAMPLE_COLUMNS)[number];
 type Line = readonly string[];
