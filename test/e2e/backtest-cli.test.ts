@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SchemeBacktest } from "#domain/cube-backtest.ts";
 import { FORECAST_METHODS } from "#domain/scheme-backtest.ts";
-import { sampleTruths } from "#sample/market.ts";
+import { sampleTruths } from "#sample/sample-truths.ts";
 
 const run = promisify(execFile);
 let directory: string;
