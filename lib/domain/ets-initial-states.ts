@@ -1,7 +1,8 @@
 /**
- * Where an exponential-smoothing recurrence starts: the level, trend and seasonal states before the
- * first month. They are set by a heuristic from the first seasons and not optimised with the smoothing
- * parameters: optimising them would add 1–13 dimensions to the search (a seasonal model has 11 free
+ * Where a seasonal exponential-smoothing recurrence starts: the level, trend and seasonal states before
+ * the first month. (A model without a season needs none of this: its errors are linear in its start,
+ * which the recurrence solves for exactly; see EtsRecurrence.) They are set by a heuristic from the
+ * first seasons and not optimised with the smoothing parameters: optimising them would add 1–13 dimensions to the search (a seasonal model has 11 free
  * seasonal states) and multiply the cost of a fit that must run on 100,000 segments in seconds, while on
  * a few years of months the smoothing parameters soon correct a reasonable start. AICc still counts them
  * as estimated, because they are estimated from the data the model is judged on.

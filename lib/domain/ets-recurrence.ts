@@ -101,21 +101,62 @@ export class EtsRecurrence {
     return Number.isFinite(sse) ? sse : Number.POSITIVE_INFINITY;
   }
 
+  /**
+   * Without a season the errors are linear in the initial level and trend, so the initial states that
+   * minimise the SSE for the set α, β, φ are found exactly, not guessed: one run from zero states also
+   * carries how each error moves with the start, r_t = ∂ŷ_t/∂x₀ (the start's effect through
+   * D = F − g·w′, one 2×2 product a month), and the least-squares start solves the 2×2 normal
+   * equations (1×1 without a trend). A start guessed from the first season held the level of a
+   * slowly-smoothed series (α near 0) at its first year's mean for ever.
+   */
   private runWithoutSeason(): number {
-    const { observations, count, alpha, beta, phi } = this;
-    let level = this.start.level;
-    let trend = this.start.trend;
+    const { observations, count, alpha, beta, phi, trended } = this;
+    let level = 0;
+    let trend = 0;
+    // Sensitivity of the states to the start: S = ∂(level, trend)/∂(level₀, trend₀), from the identity.
+    let s00 = 1;
+    let s01 = 0;
+    let s10 = 0;
+    let s11 = 1;
     let sse = 0;
+    let re0 = 0;
+    let re1 = 0;
+    let rr00 = 0;
+    let rr01 = 0;
+    let rr11 = 0;
+    const keepLevel = 1 - alpha;
     for (let t = 0; t < count; t++) {
       const damped = phi * trend;
       const base = level + damped;
       const error = (observations[t] as number) - base;
+      const r0 = s00 + phi * s10;
+      const r1 = s01 + phi * s11;
+      sse += error * error;
+      re0 += r0 * error;
+      re1 += r1 * error;
+      rr00 += r0 * r0;
+      rr01 += r0 * r1;
+      rr11 += r1 * r1;
       level = base + alpha * error;
       trend = damped + beta * error;
-      sse += error * error;
+      const n00 = keepLevel * s00 + phi * keepLevel * s10;
+      const n01 = keepLevel * s01 + phi * keepLevel * s11;
+      s10 = -beta * s00 + phi * (1 - beta) * s10;
+      s11 = -beta * s01 + phi * (1 - beta) * s11;
+      s00 = n00;
+      s01 = n01;
     }
-    this.finish(level, trend, 0);
-    return sse;
+    let start0 = 0;
+    let start1 = 0;
+    const determinant = rr00 * rr11 - rr01 * rr01;
+    if (trended && determinant > 1e-12 * rr00 * rr11) {
+      start0 = (rr11 * re0 - rr01 * re1) / determinant;
+      start1 = (rr00 * re1 - rr01 * re0) / determinant;
+    } else if (rr00 > 0) {
+      start0 = re0 / rr00;
+    }
+    this.finish(level + s00 * start0 + s01 * start1, trended ? trend + s10 * start0 + s11 * start1 : 0, 0);
+    return Math.max(0, sse - (re0 * start0 + re1 * start1));
   }
 
   private runAdditiveSeason(): number {

@@ -26,9 +26,12 @@ const FACTOR_CEILING = 20;
  * year and scaled to mean 1. Undefined for fewer than PROFILE_MINIMUM_MONTHS months, or where the line
  * is not positive (a total shrinking to zero has no run rate to compare with).
  */
-export function seasonalProfile(series: ArrayLike<number>): SeasonalProfile | undefined {
+export function seasonalProfile(
+  series: ArrayLike<number>,
+  minimumMonths = PROFILE_MINIMUM_MONTHS,
+): SeasonalProfile | undefined {
   const n = series.length;
-  if (n < PROFILE_MINIMUM_MONTHS) return undefined;
+  if (n < Math.max(SEASON_MONTHS, minimumMonths)) return undefined;
   // The slope is fitted within each month of the year (one intercept per phase): a line through the
   // raw months tilts towards a late peak, and would read a flat year with a December peak as growth.
   const phaseSumT = new Float64Array(SEASON_MONTHS);
@@ -54,7 +57,8 @@ export function seasonalProfile(series: ArrayLike<number>): SeasonalProfile | un
     sumTT += dt * dt;
     sumTY += dt * ((series[t] as number) - (phaseSumY[phase] as number) / count);
   }
-  const slope = sumTY / sumTT;
+  // Under two years only the months seen twice carry the slope; with none seen twice there is none.
+  const slope = sumTT > 0 ? sumTY / sumTT : 0;
   const intercept = (sumY - slope * sumT) / n;
   const ratioSum = new Float64Array(SEASON_MONTHS);
   const ratioCount = new Float64Array(SEASON_MONTHS);
@@ -75,6 +79,38 @@ export function seasonalProfile(series: ArrayLike<number>): SeasonalProfile | un
     profile[phase] = Math.min(FACTOR_CEILING, Math.max(FACTOR_FLOOR, (profile[phase] as number) / mean));
   }
   return profile;
+}
+
+/** How far a segment's season may be read as stronger than its scheme's: up to 2.5 times. */
+export const MAX_SEASON_STRENGTH = 2.5;
+
+/**
+ * How strongly a segment follows its scheme's season: the κ of least squares that makes
+ * 1 + κ·(profile − 1) closest to the segment's own factors (estimated the same way, from a year of
+ * months or more), within [0, MAX_SEASON_STRENGTH]. Equipment may swing three times as hard as
+ * consumables in the same company; deseasonalising both with the company's average season would leave
+ * half a season in each, and a level read at the end of a peak is a level too high. Undefined under a
+ * year of months, or for a profile with no season to scale.
+ */
+export function seasonalStrength(series: ArrayLike<number>, profile: SeasonalProfile): number | undefined {
+  const own = seasonalProfile(series, SEASON_MONTHS);
+  if (!own) return undefined;
+  let covariance = 0;
+  let variance = 0;
+  for (let phase = 0; phase < SEASON_MONTHS; phase++) {
+    const shared = (profile[phase] as number) - 1;
+    covariance += ((own[phase] as number) - 1) * shared;
+    variance += shared * shared;
+  }
+  if (!(variance > 1e-6)) return undefined;
+  return Math.min(MAX_SEASON_STRENGTH, Math.max(0, covariance / variance));
+}
+
+/** The profile with its swings scaled by κ around 1: 1 + κ·(factor − 1), floored like every factor. */
+export function scaledProfile(profile: SeasonalProfile, strength: number): SeasonalProfile {
+  return profile.map((factor) =>
+    Math.min(FACTOR_CEILING, Math.max(FACTOR_FLOOR, 1 + strength * (factor - 1))),
+  );
 }
 
 /** The phase of month t of a series of n months: months after its last month, modulo 12. */

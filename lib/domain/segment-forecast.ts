@@ -8,7 +8,7 @@ import {
 } from "#domain/ets.ts";
 import { SEASON_MONTHS } from "#domain/forecast-accuracy.ts";
 import type { MonthlySeries } from "#domain/scheme-backtest.ts";
-import { phaseOf, type SeasonalProfile } from "#domain/seasonal-profile.ts";
+import { phaseOf, type SeasonalProfile, scaledProfile, seasonalStrength } from "#domain/seasonal-profile.ts";
 
 /**
  * One segment's months ahead: revenue by exponential smoothing fitted to its own months (with its own
@@ -138,16 +138,14 @@ function revenueForecast(
 ): RevenueForecast {
   const n = revenue.length;
   const salesMonths = monthsWithSales(revenue);
-  const seasonIn = profile
-    ? Float64Array.from(revenue, (_, t) => profile[phaseOf(t, n)] as number)
-    : undefined;
-  const seasonAhead = profile
-    ? Float64Array.from({ length: horizon }, (_, h) => profile[(h + 1) % SEASON_MONTHS] as number)
-    : undefined;
-  const borrowed = profile ? " × scheme season" : "";
-  const deseasonalised = seasonIn ? revenue.map((y, t) => y / (seasonIn[t] as number)) : revenue;
-
   if (n < EVIDENCE.fitMonths || salesMonths < EVIDENCE.fitSalesMonths) {
+    const seasonIn = profile
+      ? Float64Array.from(revenue, (_, t) => profile[phaseOf(t, n)] as number)
+      : undefined;
+    const seasonAhead = profile
+      ? Float64Array.from({ length: horizon }, (_, h) => profile[(h + 1) % SEASON_MONTHS] as number)
+      : undefined;
+    const deseasonalised = seasonIn ? revenue.map((y, t) => y / (seasonIn[t] as number)) : revenue;
     const trailing = Math.min(SEASON_MONTHS, n);
     let sales = 0;
     let weight = 0;
@@ -161,7 +159,7 @@ function revenueForecast(
         Math.max(0, level * (seasonAhead ? (seasonAhead[h] as number) : 1)),
       ),
       model: {
-        name: `same as the last 12 months${borrowed}`,
+        name: `same as the last 12 months${profile ? " × scheme season" : ""}`,
         reason:
           n < EVIDENCE.fitMonths
             ? `only ${n} months of history; a fitted model needs ${EVIDENCE.fitMonths}`
@@ -174,18 +172,15 @@ function revenueForecast(
   }
 
   const ownSeason = thorough && n >= 2 * SEASON_MONTHS && salesMonths >= EVIDENCE.ownSeasonSalesMonths;
-  let chosen: { fit: EtsFit; scale: Float64Array | undefined } | undefined;
-  if (thorough || !seasonIn) {
-    chosen = { fit: selectEts(revenue, ownSeason ? {} : { models: TRENDS }), scale: undefined };
+  let chosen: Candidate | undefined;
+  if (thorough || !profile) {
+    const fit = selectEts(revenue, ownSeason ? {} : { models: TRENDS });
+    chosen = { fit, aicc: fit.aicc, scale: undefined, strength: undefined };
   }
-  if (seasonIn && seasonAhead) {
-    const shaped = selectEts(deseasonalised, { models: TRENDS });
-    // The likelihood of the months themselves: the deseasonalised fit's, less the log of the scaling.
-    let logScale = 0;
-    for (const factor of seasonIn) logScale += Math.log(factor);
-    if (chosen === undefined || shaped.aicc + 2 * logScale < chosen.fit.aicc) {
-      chosen = { fit: shaped, scale: seasonAhead };
-    }
+  if (profile) {
+    chosen = better(chosen, borrowedSeason(revenue, profile, 1, horizon));
+    const strength = thorough ? seasonalStrength(revenue, profile) : undefined;
+    if (strength !== undefined) chosen = better(chosen, borrowedSeason(revenue, profile, strength, horizon));
   }
   if (chosen === undefined) throw new Error("unreachable: a segment gets its own fit or the scheme's season");
   const point = etsForecast(chosen.fit, horizon);
@@ -196,9 +191,9 @@ function revenueForecast(
   return {
     months,
     model: {
-      name: `${chosen.fit.model}${chosen.scale ? " × scheme season" : ""}`,
+      name: `${chosen.fit.model}${chosen.scale ? ` × scheme season${chosen.strength === undefined ? "" : ` × ${chosen.strength.toFixed(2)}`}` : ""}`,
       reason: chosen.scale
-        ? "its own level and trend, the scheme's season: the lowest AICc"
+        ? `its own level and trend, the scheme's season${chosen.strength === undefined ? "" : ` ${chosen.strength.toFixed(2)} times as strong`}: the lowest AICc`
         : seasonal
           ? "its own level, trend and season: the lowest AICc"
           : `the lowest AICc${ownSeason ? "" : thorough ? `; its own season needs ${EVIDENCE.ownSeasonSalesMonths} of 24 months with sales` : ""}`,
@@ -206,6 +201,48 @@ function revenueForecast(
     fit: chosen.fit,
     scale: chosen.scale,
     fitted: true,
+  };
+}
+
+interface Candidate {
+  readonly fit: EtsFit;
+  /** AICc of the months themselves, with the season's own parameter counted. */
+  readonly aicc: number;
+  /** The borrowed season's factors for the months ahead, which the forecast and its errors scale by. */
+  readonly scale: Float64Array | undefined;
+  /** κ when the scheme's season was scaled to the segment's (see seasonalStrength). */
+  readonly strength: number | undefined;
+}
+
+function better(current: Candidate | undefined, challenger: Candidate): Candidate {
+  return current === undefined || challenger.aicc < current.aicc ? challenger : current;
+}
+
+/**
+ * A level and damped trend fitted to the months divided by the scheme's season (scaled by κ when
+ * `strength` ≠ 1). Its AICc is that of the months themselves: the deseasonalised fit's, plus twice the
+ * log of the scaling (the change of variables), plus 2 for κ when it was estimated.
+ */
+function borrowedSeason(
+  revenue: readonly number[],
+  profile: SeasonalProfile,
+  strength: number,
+  horizon: number,
+): Candidate {
+  const factors = strength === 1 ? profile : scaledProfile(profile, strength);
+  const n = revenue.length;
+  let logScale = 0;
+  const deseasonalised = revenue.map((y, t) => {
+    const factor = factors[phaseOf(t, n)] as number;
+    logScale += Math.log(factor);
+    return y / factor;
+  });
+  const fit = selectEts(deseasonalised, { models: TRENDS });
+  return {
+    fit,
+    aicc: fit.aicc + 2 * logScale + (strength === 1 ? 0 : 2),
+    scale: Float64Array.from({ length: horizon }, (_, h) => factors[(h + 1) % SEASON_MONTHS] as number),
+    strength: strength === 1 ? undefined : strength,
   };
 }
 

@@ -91,14 +91,18 @@ describe("a flat noisy series", () => {
 });
 
 describe("ANN by hand", () => {
-  /** ℓ0 = mean of the first months = 11.5; e = y − ℓ, ℓ ← ℓ + 0.5·e. */
+  /**
+   * e = y − ℓ, ℓ ← ℓ + 0.5·e, from the ℓ0 of least squares. From ℓ0 = 0 the errors are 10, 7, 2.5, 3.25
+   * and each moves by −0.5^(t−1) per unit of ℓ0, so ℓ0 = Σ 0.5^(t−1)·e ÷ Σ 0.25^(t−1) = (465/32) ÷ (85/64)
+   * = 186/17, the errors are (−16, 26, −4, 32)/17 and the last level 11.375 + 0.0625·186/17 = 205/17.
+   */
   const series = [10, 12, 11, 13];
-  const errors = [-1.5, 1.25, -0.375, 1.8125];
+  const errors = [-16 / 17, 26 / 17, -4 / 17, 32 / 17];
   const sse = errors.reduce((total, error) => total + error * error, 0);
 
   it("runs the recurrence as computed by hand for α = 0.5", () => {
     const fit = applyEts(series, "ANN", { alpha: 0.5 }) as EtsFit;
-    expect(fit.level).toBeCloseTo(12.09375, 12);
+    expect(fit.level).toBeCloseTo(205 / 17, 12);
     expect(fit.sigma).toBeCloseTo(Math.sqrt(sse / 4), 12);
     // Intervals divide by n − p, p = 2 for α and the initial level.
     expect(fit.innovationVariance).toBeCloseTo(sse / 2, 12);

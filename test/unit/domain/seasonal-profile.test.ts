@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { phaseOf, seasonalProfile, totalOf } from "#domain/seasonal-profile.ts";
+import {
+  MAX_SEASON_STRENGTH,
+  phaseOf,
+  scaledProfile,
+  seasonalProfile,
+  seasonalStrength,
+  totalOf,
+} from "#domain/seasonal-profile.ts";
 
 /** A year that climbs to a December peak three times its quietest month; January first. */
 const PATTERN = [0.6, 0.7, 0.8, 0.9, 1.0, 1.0, 1.0, 1.1, 1.2, 1.3, 1.4, 1.8];
@@ -87,5 +94,37 @@ describe("totalOf", () => {
 
   it("is empty for no series", () => {
     expect(totalOf([]).length).toBe(0);
+  });
+});
+
+describe("seasonalStrength", () => {
+  const shared = Float64Array.from(
+    { length: 12 },
+    (_, phase) => 1 + 0.3 * Math.cos((2 * Math.PI * phase) / 12),
+  );
+
+  it("reads a segment swinging twice as hard as its scheme as κ = 2, and scaledProfile rebuilds its season", () => {
+    // 24 months ending at phase 0 of a season twice the scheme's swing, around a flat level of 100.
+    const months = Array.from(
+      { length: 24 },
+      (_, t) => 100 * (1 + 2 * ((shared[phaseOf(t, 24)] as number) - 1)),
+    );
+    const strength = seasonalStrength(months, shared);
+    expect(strength).toBeCloseTo(2, 9);
+    const rebuilt = scaledProfile(shared, strength as number);
+    months.slice(-12).forEach((month, t) => {
+      expect(month / 100).toBeCloseTo(rebuilt[phaseOf(t + 12, 24)] as number, 9);
+    });
+  });
+
+  it("is 0 for a segment without a season, capped at 2.5, and undefined under a year or for a flat scheme", () => {
+    expect(seasonalStrength(new Array(24).fill(50), shared)).toBeCloseTo(0, 9);
+    const wild = Array.from(
+      { length: 24 },
+      (_, t) => 100 * (1 + 3 * ((shared[phaseOf(t, 24)] as number) - 1)),
+    );
+    expect(seasonalStrength(wild, shared)).toBe(MAX_SEASON_STRENGTH);
+    expect(seasonalStrength(new Array(11).fill(50), shared)).toBeUndefined();
+    expect(seasonalStrength(new Array(24).fill(50), new Float64Array(12).fill(1))).toBeUndefined();
   });
 });
