@@ -26,6 +26,7 @@ function metrics(overrides: Partial<SegmentMetrics> = {}): SegmentMetrics {
     quantity: 0,
     lines: 100,
     customers: 10,
+    discount: 111.11,
     priceRealization: 0.9,
     ttmRevenue: 600,
     priorTtmRevenue: 400,
