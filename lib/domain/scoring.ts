@@ -8,7 +8,7 @@ import { holtDampedFit } from "#domain/forecast.ts";
 import { latestMonthOf, type SegmentMetrics, schemeMetrics } from "#domain/metrics.ts";
 import { monthLabel } from "#domain/month.ts";
 import type { Policy } from "#domain/policy.ts";
-import { landscapeBasis, type ProfitClass, profitClass } from "#domain/profit-landscape.ts";
+import { landscapeBasis, median, type ProfitClass, profitClass } from "#domain/profit-landscape.ts";
 import {
   type ForceProjection,
   type ProjectedYear,
@@ -35,6 +35,7 @@ export interface ScoredSegment {
   readonly decision: Recommendation["decision"];
   readonly reasons: readonly Reason[];
   readonly guidance: string;
+  readonly confidence: Recommendation["confidence"];
   readonly projection: {
     readonly years: readonly ProjectedYear[];
     readonly npv: number;
@@ -147,6 +148,8 @@ function scoreScheme(
   const pools = costPools(metrics);
   const differentiatorsOf = schemeDifferentiators(cube, scheme.id, { top: DIFFERENTIATORS_KEPT });
   const perCustomer = scheme.dimensions.includes(CUSTOMER_DIMENSION);
+  const realizations = metrics.flatMap((m) => (m.priceRealization === null ? [] : [m.priceRealization]));
+  const medianPriceRealization = realizations.length > 0 ? median(realizations) : null;
   const segments = metrics.map((m, i): ScoredSegment => {
     const segmentScores = scores[i] as SegmentScores;
     const base = bases[i] as ReturnType<typeof projectBase>;
@@ -162,6 +165,9 @@ function scoreScheme(
         baseNpv: base.npv,
         forces: projections,
         perCustomer,
+        medianPriceRealization,
+        medianCostToServeIntensity: pools.medianIntensity,
+        projectedYears: base.years,
       },
       policy,
     );
@@ -183,6 +189,7 @@ function scoreScheme(
       decision: recommendation.decision,
       reasons: recommendation.reasons,
       guidance: recommendation.guidance,
+      confidence: recommendation.confidence,
       projection: { years: base.years, npv: base.npv, forces: projections },
       differentiators: differentiatorsOf.get(id) ?? [],
       history: {
