@@ -196,7 +196,7 @@ export function schemeMetrics(cube: Cube, scheme: SchemeAggregate, latestMonth: 
       lines: totals[at + MonthFigure.lines] as number,
       customers: customerCount,
       discount,
-      priceRealization: revenue > 0 && listRevenue > 0 ? revenue / listRevenue : null,
+      priceRealization: revenue > 0 && listRevenue > 0 ? realizationDigits(revenue / listRevenue) : null,
       ttmRevenue: fromAmountUnits(ttm[segment * 3] as number),
       ttmProfit: fromAmountUnits(ttm[segment * 3 + 1] as number),
       ttmCostToServe: fromAmountUnits(ttm[segment * 3 + 2] as number),
@@ -225,6 +225,15 @@ export function schemeMetrics(cube: Cube, scheme: SchemeAggregate, latestMonth: 
     });
   }
   return { latestMonth, segments };
+}
+
+/**
+ * Price realization to 13 decimals. Net ÷ list goes through three roundings in float64, so two
+ * segments sold at the same rate (0.95 of list, say) can differ in the 16th digit and stop tying in
+ * the percentile ranks; on a grid of 1e-13 they tie exactly, since such a rate lies on it.
+ */
+function realizationDigits(share: number): number {
+  return Math.round(share * 1e13) / 1e13;
 }
 
 /** The latest month with any line in the cube, or −1 for an empty cube. */
