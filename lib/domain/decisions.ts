@@ -103,8 +103,9 @@ function ruled(inputs: DecisionInputs, policy: Policy): { decision: Decision; re
   const { scores, profitClass } = inputs;
   const thresholds = policy.thresholds;
   const classReason = landscapeReason(inputs);
-  const weak = weaknesses(inputs);
-  if (inputs.baseNpv < 0) return repairOrDecline(inputs, policy, classReason, weak);
+  // Only the decisions that fix or decline name weaknesses: worked out when one of them is reached.
+  const weak = () => weaknesses(inputs);
+  if (inputs.baseNpv < 0) return repairOrDecline(inputs, policy, classReason, weak());
 
   const losingForces = inputs.forces.filter((force) => force.npv <= 0);
   const strong = profitClass === "peak" || scores.focus >= thresholds.chooseFocus;
@@ -136,13 +137,13 @@ function ruled(inputs: DecisionInputs, policy: Policy): { decision: Decision; re
 
   const unproven = () => ({
     decision: "fix" as const,
-    reasons: [classReason, ...unprovenReasons(inputs, losingForces), ...weak],
+    reasons: [classReason, ...unprovenReasons(inputs, losingForces), ...weak()],
   });
   switch (profitClass) {
     case "peak":
       return unproven();
     case "drain":
-      return { decision: "fix", reasons: [classReason, ...fixReasons(inputs.metrics), ...weak] };
+      return { decision: "fix", reasons: [classReason, ...fixReasons(inputs.metrics), ...weak()] };
     case "niche":
       if (scores.growth >= thresholds.developGrowth) {
         return {
@@ -174,7 +175,7 @@ function ruled(inputs: DecisionInputs, policy: Policy): { decision: Decision; re
           ),
           // Its revenue figures are in the sentence above; the rest of what makes it strong follows.
           ...strengths(inputs).filter((strength) => strength.code !== "growing_revenue"),
-          ...weak,
+          ...weak(),
         ],
       };
     case "desert":
@@ -200,7 +201,7 @@ function ruled(inputs: DecisionInputs, policy: Policy): { decision: Decision; re
               thresholds.declineDefensibility,
               `Defensibility score ${scores.defensibility.toFixed(0)} is below ${thresholds.declineDefensibility}.`,
             ),
-            ...weak,
+            ...weak(),
           ],
         };
       }
@@ -217,7 +218,7 @@ function ruled(inputs: DecisionInputs, policy: Policy): { decision: Decision; re
             `Growth ${scores.growth.toFixed(0)} or defensibility ${scores.defensibility.toFixed(0)} is too high to walk away: cut its cost-to-serve instead.`,
           ),
           ...fixReasons(inputs.metrics),
-          ...weak,
+          ...weak(),
         ],
       };
     default:
