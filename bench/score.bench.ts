@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { Cube } from "#domain/cube.ts";
+import { discountFromRate } from "#domain/list-discount.ts";
 import { monthIndex } from "#domain/month.ts";
 import { DEFAULT_POLICY } from "#domain/policy.ts";
 import { scoreCube } from "#domain/scoring.ts";
@@ -84,7 +85,7 @@ function customerCube(count: number, monthCount: number): Cube {
       facts.cogs = Math.round(facts.revenue * 0.6);
       facts.costs[freight] = Math.round(facts.revenue * (0.05 + (c % 7) / 100));
       facts.profit = facts.revenue - facts.cogs - (facts.costs[freight] as number);
-      facts.discountedRevenue = Math.round(facts.revenue * 0.05);
+      discountFromRate(facts.revenue, 500, facts);
       facts.orderHash = (c * 31 + m) >>> 0 || 1;
       built.add(facts);
     }

@@ -61,6 +61,13 @@ function renderCard(card: BoardCard, actions: BoardActions): HTMLLIElement {
         ),
       ),
       h("span", { class: `badge decision-${card.decision}` }, card.decisionLabel),
+      card.lowConfidence &&
+        h(
+          "span",
+          { class: "badge low-confidence", title: card.lowConfidence },
+          "Low confidence",
+          h("span", { class: "visually-hidden" }, `: ${card.lowConfidence}`),
+        ),
     ),
     h("p", { class: "values" }, card.values),
     figures([

@@ -99,6 +99,8 @@ export interface BoardCard {
   readonly profit: number;
   readonly margin: number;
   readonly reason: string | null;
+  /** Set when the recommendation's NPV interval straddles zero: the sentence that says so. */
+  readonly lowConfidence: string | null;
   readonly state: DecisionStateView;
   readonly rationale: string | null;
   /** Approving is offered unless the recommendation already stands approved. */
@@ -127,6 +129,11 @@ export function boardCard(item: BoardItem): BoardCard {
     profit: item.metrics.profit,
     margin: item.metrics.margin,
     reason: item.reasons[0]?.message ?? null,
+    lowConfidence:
+      item.confidence === "low"
+        ? (item.reasons.find((reason) => reason.code === "uncertain_npv")?.message ??
+          "The NPV's interval straddles zero: the numbers could yet turn this decision.")
+        : null,
     state,
     rationale: item.state.rationale ?? null,
     canApprove: state.kind !== "approved",

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { pageQuerySchema } from "#api/schemas.ts";
-import { DECISIONS, type Decision } from "#domain/decisions.ts";
+import { CONFIDENCES, type Confidence, DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { ProfitClass } from "#domain/profit-landscape.ts";
 import { NAME_PATTERN } from "#domain/scheme.ts";
 import { FORECAST_METHODS, type ForecastMethod } from "#domain/scheme-backtest.ts";
@@ -268,6 +268,8 @@ export const segmentRecordSchema = z.looseObject({
   decision: decisionSchema,
   reasons: z.array(reasonSchema).readonly(),
   guidance: z.string(),
+  /** Low when the NPV's P10 to P90 interval straddles zero (a reason `uncertain_npv` says so). */
+  confidence: z.enum(CONFIDENCES as readonly [Confidence, ...Confidence[]]),
   projection: z.looseObject({ npv: z.number() }),
   differentiators: segmentDifferentiatorsSchema.shape.differentiators,
 });

@@ -6,8 +6,12 @@ import { Cube } from "#domain/cube.ts";
  * text), loads without parsing numbers, and round-trips bit for bit.
  *
  *   "SFCUBE" · u16 format version · u32 header length · header JSON · padding · sections…
+ *
+ * Version 2 holds the discount off list price (whole units and a fine rest) where version 1 held
+ * Σ rate × net. The old figure cannot be turned into the new one, so a version-1 partial is refused,
+ * saying to ingest its batch again.
  */
-export const CUBE_FORMAT_VERSION = 1;
+export const CUBE_FORMAT_VERSION = 2;
 const MAGIC = "SFCUBE";
 
 interface CubeHeader {
@@ -79,6 +83,11 @@ export function decodeCube(bytes: Uint8Array): Cube {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(MAGIC.length, true);
+  if (version === 1) {
+    throw new CubeFormatError(
+      `cube format version 1 is not supported (this build reads ${CUBE_FORMAT_VERSION}): it holds discounts weighted by net revenue, not the discount off list price; send its batch again to ingest it anew`,
+    );
+  }
   if (version !== CUBE_FORMAT_VERSION) {
     throw new CubeFormatError(
       `cube format version ${version} is not supported (this build reads ${CUBE_FORMAT_VERSION})`,

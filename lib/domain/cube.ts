@@ -9,7 +9,8 @@ import { ValueDictionary } from "#domain/value-dictionary.ts";
  *
  * merge is associative and commutative with the empty cube as identity: every figure is either a sum
  * of whole amount units (exact in float64), a min/max, a bitwise OR, or "the two smallest distinct
- * order hashes", all of which are order-free. Dictionary ids differ between cubes, so equality is
+ * order hashes", all of which are order-free; the discount off list is a pair of whole numbers
+ * summed with a carry (list-discount.ts), exact too. Dictionary ids differ between cubes, so equality is
  * judged on their canonical form (`canonicalCube`), which speaks in values, not ids.
  */
 
@@ -20,7 +21,9 @@ export class LineFacts {
   cogs = 0;
   profit = 0;
   quantity = 0;
-  discountedRevenue = 0;
+  /** The discount off list price, exactly: whole amount units and a fine rest (see list-discount.ts). */
+  discount = 0;
+  discountFine = 0;
   /** A non-zero 32-bit hash of the order id; distinct orders have distinct hashes (up to collisions). */
   orderHash = 1;
   /** Value id per cube dimension (index = dimension index), as interned in the cube's dictionaries. */

@@ -1,5 +1,6 @@
 import { fromAmountUnits } from "#domain/amount.ts";
 import type { Cube } from "#domain/cube.ts";
+import { discountAmount } from "#domain/list-discount.ts";
 import {
   COST_OFFSET,
   CustomerAmount,
@@ -27,7 +28,9 @@ export interface SegmentMetrics {
   readonly quantity: number;
   readonly lines: number;
   readonly customers: number;
-  /** 1 − revenue-weighted discount rate; null when revenue is not positive. */
+  /** List revenue − net revenue: what was given away off list price. */
+  readonly discount: number;
+  /** Net ÷ list revenue, so that 1 − it is the share of list price given away; null unless both are positive. */
   readonly priceRealization: number | null;
   /** Trailing twelve months up to the latest month of the data, and the twelve before. */
   readonly ttmRevenue: number;
@@ -174,6 +177,11 @@ export function schemeMetrics(cube: Cube, scheme: SchemeAggregate, latestMonth: 
       ]),
     );
     const customerCount = customers[segment] as number;
+    const discount = discountAmount(
+      totals[at + MonthFigure.discount] as number,
+      totals[at + MonthFigure.discountFine] as number,
+    );
+    const listRevenue = revenue + discount;
     segments.push({
       index: segment,
       id: segmentId(scheme.dimensions.map((name) => values[name] as string)),
@@ -187,7 +195,8 @@ export function schemeMetrics(cube: Cube, scheme: SchemeAggregate, latestMonth: 
       quantity: total(MonthFigure.quantity),
       lines: totals[at + MonthFigure.lines] as number,
       customers: customerCount,
-      priceRealization: revenue > 0 ? 1 - total(MonthFigure.discountedRevenue) / revenue : null,
+      discount,
+      priceRealization: revenue > 0 && listRevenue > 0 ? realizationDigits(revenue / listRevenue) : null,
       ttmRevenue: fromAmountUnits(ttm[segment * 3] as number),
       ttmProfit: fromAmountUnits(ttm[segment * 3 + 1] as number),
       ttmCostToServe: fromAmountUnits(ttm[segment * 3 + 2] as number),
@@ -216,6 +225,15 @@ export function schemeMetrics(cube: Cube, scheme: SchemeAggregate, latestMonth: 
     });
   }
   return { latestMonth, segments };
+}
+
+/**
+ * Price realization to 13 decimals. Net ÷ list goes through three roundings in float64, so two
+ * segments sold at the same rate (0.95 of list, say) can differ in the 16th digit and stop tying in
+ * the percentile ranks; on a grid of 1e-13 they tie exactly, since such a rate lies on it.
+ */
+function realizationDigits(share: number): number {
+  return Math.round(share * 1e13) / 1e13;
 }
 
 /** The latest month with any line in the cube, or −1 for an empty cube. */

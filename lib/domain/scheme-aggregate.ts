@@ -1,4 +1,5 @@
 import type { LineFacts } from "#domain/cube.ts";
+import { addDiscount } from "#domain/list-discount.ts";
 import { TupleIndex } from "#domain/tuple-index.ts";
 
 /**
@@ -13,10 +14,14 @@ export const MonthFigure = {
   cogs: 2,
   profit: 3,
   quantity: 4,
-  /** Σ discount rate × net revenue: price realization is 1 − this ÷ revenue. */
-  discountedRevenue: 5,
+  /**
+   * Σ list revenue − net revenue, in whole amount units rounded down; `discountFine` holds the rest in
+   * 1e-11 amount units, below 10^11 (list-discount.ts). Price realization is revenue ÷ (revenue + discount).
+   */
+  discount: 5,
+  discountFine: 6,
 } as const;
-export const COST_OFFSET = 6;
+export const COST_OFFSET = 7;
 
 /** Layout of one (segment, customer) row in `customerAmounts`. */
 export const CustomerAmount = { revenue: 0, profit: 1, lines: 2 } as const;
@@ -138,7 +143,7 @@ export class SchemeAggregate {
     data[at + 2] = (data[at + 2] as number) + line.cogs;
     data[at + 3] = (data[at + 3] as number) + line.profit;
     data[at + 4] = (data[at + 4] as number) + line.quantity;
-    data[at + 5] = (data[at + 5] as number) + line.discountedRevenue;
+    addDiscount(data, at + MonthFigure.discount, line.discount, line.discountFine);
     const costs = line.costs;
     for (let k = 0; k < costs.length; k++) {
       data[at + COST_OFFSET + k] = (data[at + COST_OFFSET + k] as number) + (costs[k] as number);
@@ -197,10 +202,16 @@ export class SchemeAggregate {
       if (row === before) this.ensureMonthRows(row + 1);
       const at = row * this.monthStride;
       const sourceAt = from * source.monthStride;
-      for (let f = 0; f < COST_OFFSET; f++) {
+      for (let f = 0; f < MonthFigure.discount; f++) {
         this.monthData[at + f] =
           (this.monthData[at + f] as number) + (source.monthData[sourceAt + f] as number);
       }
+      addDiscount(
+        this.monthData,
+        at + MonthFigure.discount,
+        source.monthData[sourceAt + MonthFigure.discount] as number,
+        source.monthData[sourceAt + MonthFigure.discountFine] as number,
+      );
       for (let k = 0; k < costRemap.length; k++) {
         const target = at + COST_OFFSET + (costRemap[k] as number);
         this.monthData[target] =

@@ -8,7 +8,7 @@ import { holtDampedFit } from "#domain/forecast.ts";
 import { latestMonthOf, type SegmentMetrics, schemeMetrics } from "#domain/metrics.ts";
 import { monthLabel } from "#domain/month.ts";
 import type { Policy } from "#domain/policy.ts";
-import { landscapeBasis, type ProfitClass, profitClass } from "#domain/profit-landscape.ts";
+import { landscapeBasis, median, type ProfitClass, profitClass } from "#domain/profit-landscape.ts";
 import {
   type ForceProjection,
   type ProjectionSettings,
@@ -36,6 +36,7 @@ export interface ScoredSegment {
   readonly decision: Recommendation["decision"];
   readonly reasons: readonly Reason[];
   readonly guidance: string;
+  readonly confidence: Recommendation["confidence"];
   /** The base case (years and NPV at P50, with P10 and P90 and the model behind them) and each force. */
   readonly projection: BaseProjection & { readonly forces: readonly ForceProjection[] };
   /** What sets the segment's customers apart: the dimension values they buy most above the average. */
@@ -151,6 +152,8 @@ function scoreScheme(
   const pools = costPools(metrics);
   const differentiatorsOf = schemeDifferentiators(cube, scheme.id, { top: DIFFERENTIATORS_KEPT });
   const perCustomer = scheme.dimensions.includes(CUSTOMER_DIMENSION);
+  const realizations = metrics.flatMap((m) => (m.priceRealization === null ? [] : [m.priceRealization]));
+  const medianPriceRealization = realizations.length > 0 ? median(realizations) : null;
   const segments = metrics.map((m, i): ScoredSegment => {
     const segmentScores = scores[i] as SegmentScores;
     const base = bases[i] as BaseProjection;
@@ -166,6 +169,11 @@ function scoreScheme(
         baseNpv: base.npv,
         forces: projections,
         perCustomer,
+        medianPriceRealization,
+        medianCostToServeIntensity: pools.medianIntensity,
+        projectedYears: base.years,
+        npvP10: base.npvP10,
+        npvP90: base.npvP90,
       },
       policy,
     );
@@ -187,6 +195,7 @@ function scoreScheme(
       decision: recommendation.decision,
       reasons: recommendation.reasons,
       guidance: recommendation.guidance,
+      confidence: recommendation.confidence,
       projection: { ...base, forces: projections },
       differentiators: differentiatorsOf.get(id) ?? [],
       history: {

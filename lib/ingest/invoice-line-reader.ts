@@ -1,5 +1,6 @@
-import { roundHalfAwayFromZero } from "#domain/amount.ts";
+import { AMOUNT_SCALE } from "#domain/amount.ts";
 import type { Cube, LineFacts } from "#domain/cube.ts";
+import { discountFromAmount, discountFromRate, RATE_UNITS_PER_ONE } from "#domain/list-discount.ts";
 import { monthLabel } from "#domain/month.ts";
 import { ByteDictionary } from "#ingest/byte-dictionary.ts";
 import {
@@ -10,6 +11,7 @@ import {
   describeNumberProblem,
   hashBytes,
   hashBytesAlt,
+  MAX_ABS_AMOUNT,
   NumberProblem,
   parseDateMonth,
   trimEnd,
@@ -31,7 +33,8 @@ export interface InvoiceLineReaderOptions {
 }
 
 const decoder = new TextDecoder("utf-8");
-const AMOUNT_UNITS_PER_RATE = 10_000;
+/** Amounts are refused from 10^11 in size; so is the discount a rate implies off the list price. */
+const MAX_LIST_DISCOUNT_UNITS = MAX_ABS_AMOUNT * AMOUNT_SCALE;
 
 /**
  * Turns one record into the canonical facts of an invoice line, or into a Reject naming the line,
@@ -143,14 +146,29 @@ export class InvoiceLineReader {
       if (Number.isNaN(profit)) return false;
     }
 
-    // Σ discount rate × net revenue, rounded per line half away from zero as a ledger would.
-    let discountedRevenue = 0;
+    // The discount off list price: net × rate ÷ (1 − rate), or the amount given, held exactly.
     if (layout.discountRate >= 0) {
       const rateUnits = this.amount(layout.discountRate, false);
       if (Number.isNaN(rateUnits)) return false;
-      if (rateUnits < 0 || rateUnits > AMOUNT_UNITS_PER_RATE)
+      if (rateUnits < 0 || rateUnits > RATE_UNITS_PER_ONE)
         return this.refuseField(layout.discountRate, "expected a discount rate from 0 to 1");
-      discountedRevenue = roundHalfAwayFromZero((rateUnits * revenue) / AMOUNT_UNITS_PER_RATE);
+      if (rateUnits === RATE_UNITS_PER_ONE) {
+        if (revenue !== 0) {
+          return this.refuseField(
+            layout.discountRate,
+            "a discount rate of 1 leaves no revenue: expected a rate below 1 on a line with revenue",
+          );
+        }
+        discountFromAmount(0, facts);
+      } else {
+        discountFromRate(revenue, rateUnits, facts);
+        if (Math.abs(facts.discount) >= MAX_LIST_DISCOUNT_UNITS) {
+          return this.refuseField(
+            layout.discountRate,
+            `the discount this rate implies off the list price (revenue × rate ÷ (1 − rate)) is not smaller than ${MAX_ABS_AMOUNT.toExponential()} in size`,
+          );
+        }
+      }
     } else if (layout.discountAmount >= 0) {
       const discount = this.amount(layout.discountAmount, false);
       if (Number.isNaN(discount)) return false;
@@ -162,7 +180,9 @@ export class InvoiceLineReader {
           "expected a discount between 0 and the line's gross revenue",
         );
       }
-      discountedRevenue = gross === 0 ? 0 : roundHalfAwayFromZero((discount * revenue) / gross);
+      discountFromAmount(discount, facts);
+    } else {
+      discountFromAmount(0, facts);
     }
 
     for (let d = 0; d < this.dimensionColumns.length; d++) {
@@ -192,7 +212,6 @@ export class InvoiceLineReader {
     facts.quantity = quantity;
     facts.cogs = cogs;
     facts.profit = profit;
-    facts.discountedRevenue = discountedRevenue;
     // Without order ids, each distinct invoice date of a customer counts as one order.
     const orderColumn = layout.orderId >= 0 ? layout.orderId : layout.date;
     facts.orderHash =

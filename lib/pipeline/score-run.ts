@@ -1,11 +1,23 @@
 import { Cube } from "#domain/cube.ts";
-import { decodeCube } from "#domain/cube-codec.ts";
+import { CubeFormatError, decodeCube } from "#domain/cube-codec.ts";
 import { policyInForce } from "#domain/policy-change.ts";
 import { type ScoringResult, scoreCube } from "#domain/scoring.ts";
 import { BlobKeys } from "#store/blob-store.ts";
 import type { RunRecord } from "#store/records.ts";
 import { deleteOtherSegmentSnapshots, writeSegmentSnapshots } from "#store/segment-snapshots.ts";
 import type { ServiceContext } from "#store/service-context.ts";
+
+/** A stored partial cube, or an error naming the batch whose partial cannot be read. */
+function decodePartial(bytes: Uint8Array, batchId: string): Cube {
+  try {
+    return decodeCube(bytes);
+  } catch (error) {
+    if (error instanceof CubeFormatError) {
+      throw new CubeFormatError(`the partial cube of batch ${batchId}: ${error.message}`);
+    }
+    throw error;
+  }
+}
 
 /**
  * One scoring run: merge every batch's partial cube, score with the policy in force, write each
@@ -32,8 +44,9 @@ export async function runScoring(context: ServiceContext): Promise<RunRecord> {
   for (const partial of await blobs.list(BlobKeys.partialsPrefix)) {
     const bytes = await blobs.getBytes(partial.key);
     if (!bytes) continue;
-    cube.mergeFrom(decodeCube(bytes));
-    batchIds.push(partial.key.slice(BlobKeys.partialsPrefix.length).replace(/\.cube$/, ""));
+    const batchId = partial.key.slice(BlobKeys.partialsPrefix.length).replace(/\.cube$/, "");
+    cube.mergeFrom(decodePartial(bytes, batchId));
+    batchIds.push(batchId);
   }
   const merge = lap();
   const result = scoreCube(cube, policy, forces);

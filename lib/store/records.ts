@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { DECISIONS, type Decision } from "#domain/decisions.ts";
+import { CONFIDENCES, type Confidence, DECISIONS, type Decision } from "#domain/decisions.ts";
 import type { ScoredScheme, ScoredSegment } from "#domain/scoring.ts";
 import type { Reject } from "#ingest/reject.ts";
 import { PROFIT_CLASSES } from "#store/segment-snapshots.ts";
@@ -106,6 +106,8 @@ export const segmentBodySchema = z.looseObject({
   decision: decisionSchema,
   reasons: z.array(z.looseObject({ code: z.string(), message: z.string() })),
   guidance: z.string(),
+  /** A segment stored before decisions carried a confidence had no NPV interval: high. */
+  confidence: z.enum(CONFIDENCES as readonly [Confidence, ...Confidence[]]).default("high"),
   projection: z.looseObject({ npv: z.number() }),
   differentiators: z.array(z.looseObject({})),
 });

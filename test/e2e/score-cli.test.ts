@@ -66,6 +66,19 @@ describe("segfocus score on a generated file", () => {
     expect(classOf(sampleTruths.desertChannel)).toBe("desert");
   });
 
+  it("says why the unprofitable channel is where it is, discounting included, in numbers", async () => {
+    const result = await scoreAsJson();
+    const unprofitable = result.schemes
+      .find((scheme) => scheme.id === "channel")
+      ?.segments.find((segment) => segment.values.channel === sampleTruths.unprofitableChannel);
+    const codes = unprofitable?.reasons.map((reason) => reason.code) ?? [];
+    expect(codes).toContain("low_margin");
+    const discounting = unprofitable?.reasons.find((reason) => reason.code === "heavy_discounting");
+    expect(discounting?.message).toMatch(/^\d+\.\d% of list price is given away/);
+    const { npvP10, npvP90 } = unprofitable?.projection ?? { npvP10: 0, npvP90: 0 };
+    expect(unprofitable?.confidence).toBe(npvP10 < 0 && npvP90 > 0 ? "low" : "high");
+  });
+
   it("prints the documented JSON shape for every scheme and segment", async () => {
     const result = await scoreAsJson("--scheme", "channel,region", "--scheme", "customer");
     expect(result.schemes.map((scheme) => scheme.id)).toEqual(["channel+region", "customer"]);
@@ -104,9 +117,11 @@ describe("segfocus score on a generated file", () => {
       /Whale curve: the most profitable [\d.]+% of segments earn [\d.]+% of total profit/,
     );
     const sayYes = stdout.slice(stdout.indexOf("Say yes"), stdout.indexOf("Fix ("));
-    const sayNo = stdout.slice(stdout.indexOf("Say no"));
+    const fix = stdout.slice(stdout.indexOf("Fix ("), stdout.indexOf("Say no"));
     expect(sayYes).toMatch(/\nonline /);
-    expect(sayNo).toMatch(new RegExp(`\\n${sampleTruths.unprofitableChannel} `));
+    // The loss-making channel is a drain that the scheme's median discount and cost-to-serve would
+    // make profitable: repaired, not declined.
+    expect(fix).toMatch(new RegExp(`\\n${sampleTruths.unprofitableChannel} `));
   });
 
   it("writes one CSV row per segment with a header", async () => {

@@ -7,13 +7,16 @@ import { pipeline } from "node:stream/promises";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CanonicalScheme, canonicalCube } from "#domain/canonical-cube.ts";
+import { latestMonthOf, schemeMetrics } from "#domain/metrics.ts";
 import { type IngestReport, ingest } from "#ingest/ingest.ts";
 import { generateRows } from "#sample/generator.ts";
 import { SAMPLE_COLUMNS } from "#sample/invoice-line.ts";
 
 /**
  * The oracle: DuckDB's GROUP BY over the same generated file must give the cube's sums, to the
- * 1/10,000 unit. Amount columns are read as DECIMAL so DuckDB's sums are exact too.
+ * 1/10,000 unit. Amount columns are read as DECIMAL so DuckDB's sums are exact too. The discount off
+ * list, Σ net × d ÷ (1 − d), has no exact decimal form: DuckDB sums it in float64, and the cube's
+ * exact pair (whole units, 1e-11 units) must agree to 1e-12 relative, as must price realization.
  */
 const SCHEMES = [["channel", "region"], ["category"], ["customer"]];
 const COSTS = SAMPLE_COLUMNS.filter((column) => column.startsWith("cost_"));
@@ -54,6 +57,14 @@ async function rows(sql: string): Promise<Record<string, unknown>[]> {
 }
 
 const units = (column: string) => `CAST(sum(${column}) * 10000 AS BIGINT)`;
+const double = (column: string) => `CAST(${column} AS DOUBLE)`;
+/** Σ list − net revenue in float64: net × d ÷ (1 − d) per line. */
+const LIST_DISCOUNT = `sum(${double("revenue")} * ${double("discount_rate")} / (1 - ${double("discount_rate")}))`;
+
+function relativeDifference(actual: number, expected: number): number {
+  const scale = Math.max(Math.abs(actual), Math.abs(expected));
+  return scale === 0 ? 0 : Math.abs(actual - expected) / scale;
+}
 const monthOf = "((year(date) - 1900) * 12 + month(date) - 1)";
 const keyColumns = (dims: string[]) => dims.map((d) => (d === "customer" ? "customer_id" : d));
 
@@ -78,7 +89,7 @@ describe("the cube against DuckDB on the same generated file", () => {
           ${units("revenue")} AS revenue, ${units("cogs")} AS cogs, ${units("quantity")} AS quantity,
           ${units(`revenue - cogs - ${COSTS.join(" - ")}`)} AS profit,
           ${COSTS.map((c) => `${units(c)} AS "${c}"`).join(", ")},
-          sum(round(discount_rate * revenue * 10000)) AS discounted
+          ${LIST_DISCOUNT} AS discount
         FROM lines GROUP BY ALL ORDER BY ALL`);
       const actual = scheme(id).segments.flatMap((segment) =>
         segment.months.map((m) => ({ key: segment.values.join("|"), month: m.month, figures: m.figures })),
@@ -94,8 +105,43 @@ describe("the cube against DuckDB on the same generated file", () => {
         expect(figures?.quantity).toBe(Number(row.quantity));
         expect(figures?.profit).toBe(Number(row.profit));
         for (const cost of COSTS) expect(figures?.[`cost:${cost.slice(5)}`]).toBe(Number(row[cost]));
-        expect(figures?.discountedRevenue).toBe(Number(row.discounted));
+        const discount = ((figures?.discount as number) + (figures?.discountFine as number) / 1e11) / 1e4;
+        expect(relativeDifference(discount, Number(row.discount))).toBeLessThanOrEqual(1e-12);
       }
+    },
+  );
+
+  it.each(SCHEMES.map((dims) => [dims.join("+"), dims] as const))(
+    "has DuckDB's price realization, net ÷ list revenue, per segment of scheme %s",
+    async (id, dims) => {
+      const keys = keyColumns(dims);
+      const expected = await rows(`
+        SELECT ${keys.join(", ")}, ${double("sum(revenue)")} AS net,
+          ${double("sum(revenue)")} + ${LIST_DISCOUNT} AS list
+        FROM lines GROUP BY ALL`);
+      const aggregate = report.cube.findScheme(id);
+      if (!aggregate) throw new Error(`no scheme ${id}`);
+      const metrics = new Map(
+        schemeMetrics(report.cube, aggregate, latestMonthOf(report.cube)).segments.map(
+          (segment) => [dims.map((d) => segment.values[d]).join("|"), segment] as const,
+        ),
+      );
+      expect(metrics.size).toBe(expected.length);
+      let discounted = 0;
+      for (const row of expected) {
+        const segment = metrics.get(keys.map((k) => row[k]).join("|"));
+        const net = Number(row.net);
+        const list = Number(row.list);
+        if (!(net > 0 && list > 0)) {
+          expect(segment?.priceRealization).toBeNull();
+          continue;
+        }
+        if (list > net) discounted++;
+        expect(relativeDifference(segment?.priceRealization as number, net / list)).toBeLessThanOrEqual(
+          1e-12,
+        );
+      }
+      expect(discounted).toBeGreaterThan(0);
     },
   );
 

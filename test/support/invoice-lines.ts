@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { Cube } from "#domain/cube.ts";
+import { discountFromRate } from "#domain/list-discount.ts";
 import { monthIndex } from "#domain/month.ts";
 
 /** Who bought a line, in which order and month, through which channel and category. */
@@ -34,8 +35,11 @@ export const testLine: fc.Arbitrary<TestLine> = fc.record({
   quantity: fc.integer({ min: -50_000, max: 500_000 }),
 });
 
-/** Builds a cube from lines directly, without any file in between. */
-export function cubeOf(lines: readonly TestLine[]): Cube {
+/**
+ * Builds a cube from lines directly, without any file in between, every line at the same discount
+ * rate: 10% by default, whose discount off list (net ÷ 9) exercises the exact fine part and its carries.
+ */
+export function cubeOf(lines: readonly TestLine[], discountRateUnits = 1_000): Cube {
   const cube = Cube.empty();
   for (const scheme of TEST_SCHEMES) cube.scheme(scheme);
   const channel = cube.dimension("channel");
@@ -52,7 +56,7 @@ export function cubeOf(lines: readonly TestLine[]): Cube {
     facts.costs[freight] = line.freight;
     facts.profit = line.revenue - line.cogs - line.freight;
     facts.quantity = line.quantity;
-    facts.discountedRevenue = Math.round(line.revenue / 10);
+    discountFromRate(line.revenue, discountRateUnits, facts);
     facts.orderHash = (line.order.charCodeAt(1) * 2654435761) >>> 0;
     cube.add(facts);
   }

@@ -1,5 +1,6 @@
 import { toAmountUnits } from "#domain/amount.ts";
 import { Cube } from "#domain/cube.ts";
+import { discountFromRate } from "#domain/list-discount.ts";
 import { monthIndex } from "#domain/month.ts";
 import { type LinePlace, TEST_SCHEMES } from "./invoice-lines.ts";
 
@@ -12,7 +13,7 @@ export interface Sale extends LinePlace {
   readonly revenue: number;
   readonly cogs: number;
   readonly costs?: Readonly<Record<string, number>>;
-  /** Share of list price given away; discounted revenue = rate × revenue. */
+  /** Share of list price given away: list revenue = revenue ÷ (1 − rate). */
   readonly discountRate?: number;
 }
 
@@ -41,7 +42,7 @@ export function salesCube(sales: readonly Sale[], schemes: readonly string[][] =
     }
     facts.profit = facts.revenue - facts.cogs - costToServe;
     facts.quantity = 0;
-    facts.discountedRevenue = toAmountUnits((sale.discountRate ?? 0) * sale.revenue);
+    discountFromRate(facts.revenue, toAmountUnits(sale.discountRate ?? 0), facts);
     let orderId = orderIds.get(sale.order);
     if (orderId === undefined) {
       orderId = orderIds.size + 1;

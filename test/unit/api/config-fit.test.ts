@@ -8,9 +8,10 @@ import { salesCube } from "#test-support/segment-sales.ts";
 import { authorised, memoryApi } from "./api-harness.ts";
 
 /**
- * The channel fixture's decisions. channel: direct choose, online develop, wholesale fix, outlet and
- * warranty decline, pilot insufficient_data. channel+category: direct|paint choose, direct|tools fix,
- * online|garden develop, outlet|paint decline. customer: every one insufficient_data.
+ * The channel fixture's decisions. channel: direct choose, online develop, wholesale and outlet fix
+ * (the outlet by repair), warranty decline, pilot insufficient_data. channel+category: direct|paint
+ * choose, direct|tools and outlet|paint fix, online|garden develop, warranty|lighting decline.
+ * customer: every one insufficient_data.
  */
 const RESULT: ScoringResult = scoreCube(salesCube(channelFixtureSales()), DEFAULT_POLICY);
 
@@ -24,7 +25,7 @@ function setup() {
 describe("POST /fit", () => {
   it.each([
     ["yes", { channel: "online", category: "garden" }],
-    ["no", { channel: "outlet", category: "paint" }],
+    ["no", { channel: "warranty", category: "lighting" }],
     ["mixed", { channel: "direct", category: "tools" }],
     ["unknown", { channel: "pilot" }],
   ])(

@@ -71,13 +71,14 @@ describe("GET /schemes/{schemeId}/decisions?format=csv", () => {
     expect(answer.headers).toMatchObject({
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": 'attachment; filename="channel+category-fix.csv"',
-      "x-row-count": "2",
+      "x-row-count": "3",
     });
     expect(answer.headers).not.toHaveProperty("x-truncated");
     expect(linesOf(answer.text)).toEqual([
       "segment,channel,category,decision,state,standing_decision,needs_review,profit_class,revenue,profit,margin,focus,profitability,growth,defensibility,reason",
       'wholesale|tools,wholesale,tools,fix,recommended,fix,no,drain,9600,1200,0.125,45.78,53.33,35.17,46.33,"A profit drain, large but below the company margin: revenue 9,600 ≥ median 1,980, margin 12.5% < company 20.4%."',
       'direct|tools,direct,tools,fix,overridden,decline,no,peak,2400,1056,0.44,40.42,66.67,0,45.83,"A profit peak, large and profitable: revenue 2,400 ≥ median 1,980, margin 44.0% ≥ company 20.4%."',
+      "outlet|paint,outlet,paint,fix,recommended,fix,no,drain,1980,-252,-0.1273,30.1,10,28.67,58.33,Projected profit is worth -368 today: it destroys value as it is.",
     ]);
   });
 
@@ -92,9 +93,13 @@ describe("GET /schemes/{schemeId}/decisions?format=csv", () => {
     });
     const { get } = setup(onePerPage);
 
-    const answer = await get("/schemes/channel/decisions?list=no&format=csv");
+    const answer = await get("/schemes/channel/decisions?list=fix&format=csv");
 
-    expect(linesOf(answer.text).map((line) => line.split(",")[0])).toEqual(["segment", "outlet", "warranty"]);
+    expect(linesOf(answer.text).map((line) => line.split(",")[0])).toEqual([
+      "segment",
+      "wholesale",
+      "outlet",
+    ]);
     expect(pages).toEqual([undefined, "1"]);
   });
 
@@ -132,7 +137,7 @@ describe("GET /schemes/{schemeId}/decisions?format=csv", () => {
     );
     expect(text).toContain("\r\n'@SUM(A1:A9),'@SUM(A1:A9),develop,");
     expect(text).toContain("\r\n'+44 20 7946 0000,'+44 20 7946 0000,fix,");
-    expect(text).toContain("\r\n'-1+2,'-1+2,decline,");
+    expect(text).toContain("\r\n'-1+2,'-1+2,fix,");
     expect(text).toContain('\r\n"Smith ""Bros"", Inc\nEast","Smith ""Bros"", Inc\nEast",decline,');
     // Numbers stay numbers, negative ones included: a spreadsheet must be able to sum them.
     expect(text).toContain(",drain,1980,-252,-0.1273,");

@@ -316,6 +316,10 @@ describe("GET /schemes/{schemeId}/decisions with standing decisions", () => {
         id: "wholesale",
         state: { status: "recommended", decision: "fix", needsReview: false },
       }),
+      expect.objectContaining({
+        id: "outlet",
+        state: { status: "recommended", decision: "fix", needsReview: false },
+      }),
     ]);
   });
 

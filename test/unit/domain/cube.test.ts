@@ -174,6 +174,13 @@ describe("cube codec", () => {
     bytes[6] = 99;
     expect(() => decodeCube(bytes)).toThrow(/version 99 is not supported/);
   });
+
+  it("refuses a version-1 cube, whose discounts cannot become discounts off list, saying to send its batch again", () => {
+    const bytes = encodeCube(cubeOf([line({})]));
+    bytes[6] = 1;
+    expect(() => decodeCube(bytes)).toThrow(CubeFormatError);
+    expect(() => decodeCube(bytes)).toThrow(/version 1 is not supported.*send its batch again/);
+  });
 });
 
 function line(overrides: Partial<TestLine>): TestLine {

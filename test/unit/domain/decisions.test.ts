@@ -26,6 +26,7 @@ function metrics(overrides: Partial<SegmentMetrics> = {}): SegmentMetrics {
     quantity: 0,
     lines: 100,
     customers: 10,
+    discount: 111.11,
     priceRealization: 0.9,
     ttmRevenue: 600,
     priorTtmRevenue: 400,
@@ -63,7 +64,10 @@ function scores(headline: {
   return value;
 }
 
-/** A peak of focus 50 with NPV 1000 and no forces, unless told otherwise. */
+/**
+ * A peak of focus 50 with NPV 1000 and no forces, unless told otherwise; the scheme's median segment
+ * realizes 90% of list price and spends 8% of revenue on being served, as this segment does.
+ */
 function inputs(overrides: Partial<DecisionInputs> = {}): DecisionInputs {
   return {
     metrics: metrics(),
@@ -74,9 +78,15 @@ function inputs(overrides: Partial<DecisionInputs> = {}): DecisionInputs {
     baseNpv: 1000,
     forces: [],
     perCustomer: false,
+    medianPriceRealization: 0.9,
+    medianCostToServeIntensity: 0.08,
+    projectedYears: [],
     ...overrides,
   };
 }
+
+/** What the default segment does better than its benchmarks: margin 32% ≥ 20%, revenue 400 → 600, customers 6 → 8, price held. */
+const STRENGTHS = ["above_company_margin", "growing_revenue", "gaining_customers", "holds_price"];
 
 const decide = (overrides: Partial<DecisionInputs> = {}, policy = DEFAULT_POLICY) =>
   recommend(inputs(overrides), policy);
@@ -151,11 +161,18 @@ describe("insufficient evidence comes first", () => {
   });
 });
 
-describe("decline for a negative NPV in the base case", () => {
-  it("declines even a high-focus peak, with the NPV and the profit class as reasons", () => {
+describe("decline for a negative NPV in the base case that repair does not lift", () => {
+  it("declines even a high-focus peak, with the NPV, what repair would reach and the profit class as reasons", () => {
     const recommendation = decide({ scores: scores({ focus: 95 }), baseNpv: -250 });
     expect(recommendation.decision).toBe("decline");
-    expect(codes(recommendation)).toEqual(["negative_npv", "peak"]);
+    // at the median on price and on cost-to-serve: nothing to repair
+    expect(codes(recommendation)).toEqual(["negative_npv", "beyond_repair", "peak"]);
+    expect(reasonOf(recommendation, "beyond_repair")).toMatchObject({
+      metric: "repairedNpv",
+      value: 0,
+      threshold: 0,
+    });
+    expect(reasonOf(recommendation, "beyond_repair").message).toMatch(/no lever/);
     expect(reasonOf(recommendation, "negative_npv")).toMatchObject({
       metric: "npv",
       value: -250,
@@ -164,7 +181,7 @@ describe("decline for a negative NPV in the base case", () => {
     expect(reasonOf(recommendation, "negative_npv").message).toMatch(/-250/);
   });
 
-  it("declines a drain with a negative NPV instead of fixing it", () => {
+  it("declines a drain with a negative NPV when repair has nothing to lift it with", () => {
     expect(decide({ profitClass: "drain", baseNpv: -1 }).decision).toBe("decline");
   });
 
@@ -179,7 +196,7 @@ describe("choose", () => {
   it("chooses a peak with a positive NPV, whatever its focus", () => {
     const recommendation = decide({ scores: scores({ focus: 40 }) });
     expect(recommendation.decision).toBe("choose");
-    expect(codes(recommendation)).toEqual(["peak", "positive_npv"]);
+    expect(codes(recommendation)).toEqual(["peak", "positive_npv", ...STRENGTHS]);
     expect(reasonOf(recommendation, "positive_npv")).toMatchObject({
       metric: "npv",
       value: 1000,
@@ -190,7 +207,7 @@ describe("choose", () => {
   it("chooses any segment with focus at or above 70 and a positive NPV, saying so", () => {
     const recommendation = decide({ profitClass: "drain", scores: scores({ focus: 70 }) });
     expect(recommendation.decision).toBe("choose");
-    expect(codes(recommendation)).toEqual(["drain", "high_focus", "positive_npv"]);
+    expect(codes(recommendation)).toEqual(["drain", "high_focus", "positive_npv", ...STRENGTHS]);
     expect(reasonOf(recommendation, "high_focus")).toMatchObject({
       metric: "focus",
       value: 70,
@@ -248,16 +265,25 @@ describe("develop", () => {
   it("develops a niche whose growth is at or above 60", () => {
     const recommendation = decide({ profitClass: "niche", scores: scores({ growth: 60 }) });
     expect(recommendation.decision).toBe("develop");
-    expect(codes(recommendation)).toEqual(["niche", "growing"]);
+    expect(codes(recommendation)).toEqual(["niche", "growing", ...STRENGTHS]);
     expect(reasonOf(recommendation, "growing")).toMatchObject({ metric: "growth", value: 60, threshold: 60 });
     expect(recommendation.guidance).toMatch(/^Invest/);
   });
 
-  it("fixes a niche that does not grow, saying it does not grow", () => {
+  it("fixes a niche that does not grow, saying it does not grow, with its revenue in numbers", () => {
     const recommendation = decide({ profitClass: "niche", scores: scores({ growth: 59.9 }) });
     expect(recommendation.decision).toBe("fix");
-    expect(codes(recommendation)).toEqual(["niche", "not_growing"]);
+    expect(codes(recommendation)).toEqual([
+      "niche",
+      "not_growing",
+      "above_company_margin",
+      "gaining_customers",
+      "holds_price",
+    ]);
     expect(reasonOf(recommendation, "not_growing")).toMatchObject({ value: 59.9, threshold: 60 });
+    expect(reasonOf(recommendation, "not_growing").message).toMatch(
+      /600 over the last twelve months against 400/,
+    );
   });
 
   it("takes the growth threshold from the policy", () => {
@@ -273,10 +299,20 @@ describe("fix a drain", () => {
     priceRealization: 0.85,
   });
 
-  it("names its two biggest cost-to-serve components, largest first, and its price realization", () => {
+  it("names its two biggest cost-to-serve components, largest first, its price realization, and both against the median", () => {
     const recommendation = decide({ profitClass: "drain", metrics: drain });
     expect(recommendation.decision).toBe("fix");
-    expect(codes(recommendation)).toEqual(["drain", "cost_to_serve", "cost_to_serve", "price_realization"]);
+    expect(codes(recommendation)).toEqual([
+      "drain",
+      "cost_to_serve",
+      "cost_to_serve",
+      "price_realization",
+      "heavy_discounting",
+      "high_cost_to_serve",
+    ]);
+    // 900 of revenue 1000 against the median 8%; 15% given away against the median 10%
+    expect(reasonOf(recommendation, "high_cost_to_serve")).toMatchObject({ value: 0.9, threshold: 0.08 });
+    expect(reasonOf(recommendation, "heavy_discounting")).toMatchObject({ value: 0.85, threshold: 0.9 });
     const [, first, second, price] = recommendation.reasons;
     expect(first).toMatchObject({ metric: "cost:handling", value: 500, threshold: null });
     // 500 of revenue 1000
@@ -398,5 +434,259 @@ describe("every recommendation", () => {
     const desert = reasonOf(recommendation, "desert");
     expect(desert.message).toMatch(/margin 0\.0% (<|below)/);
     expect(desert.message).not.toMatch(/margin 0\.0% (≥|at or above)/);
+  });
+});
+
+describe("repair before decline", () => {
+  /**
+   * A drain: revenue 10,000 at 80% of list (median 88%) and 15% of revenue spent on being served
+   * (median 10%), projected at 10,000 a year and losses of 1,000, 1,200 and 1,400.
+   */
+  const drain = metrics({
+    revenue: 10_000,
+    cogs: 8_000,
+    costs: { freight: 1_000, handling: 500 },
+    costToServe: 1_500,
+    profit: 500,
+    margin: 0.05,
+    discount: 2_500,
+    priceRealization: 0.8,
+  });
+  const projected = (profits: readonly number[], revenue = 10_000) =>
+    profits.map((profit, y) => ({ year: y + 1, revenue, profit }));
+  const baseNpv = -1_000 / 1.1 - 1_200 / 1.21 - 1_400 / 1.331;
+  const repairable = {
+    profitClass: "drain" as const,
+    metrics: drain,
+    baseNpv,
+    projectedYears: projected([-1_000, -1_200, -1_400]),
+    medianPriceRealization: 0.88,
+    medianCostToServeIntensity: 0.1,
+  };
+
+  it("fixes a drain that the scheme's median price and cost-to-serve would make worth having, naming each lever a year", () => {
+    const recommendation = decide(repairable);
+    expect(recommendation.decision).toBe("fix");
+    expect(codes(recommendation)).toEqual([
+      "negative_npv",
+      "repairable",
+      "reprice",
+      "cut_cost_to_serve",
+      "drain",
+      "low_margin",
+      "heavy_discounting",
+      "high_cost_to_serve",
+    ]);
+    // repaired profit 500, 300, 100 a year → 777.61 today
+    expect(reasonOf(recommendation, "repairable").value).toBeCloseTo(500 / 1.1 + 300 / 1.21 + 100 / 1.331, 9);
+    expect(reasonOf(recommendation, "repairable").message).toMatch(/778 today/);
+    // 10,000 × (0.88 ÷ 0.8 − 1) = 1,000 a year; 10,000 × (0.15 − 0.10) = 500 a year
+    expect(reasonOf(recommendation, "reprice")).toMatchObject({
+      metric: "priceRealization",
+      value: 0.8,
+      threshold: 0.88,
+    });
+    expect(reasonOf(recommendation, "reprice").message).toBe(
+      "Holding discounts to the scheme median of 12.0% of list price (now 20.0%) would add 1,000 a year.",
+    );
+    expect(reasonOf(recommendation, "cut_cost_to_serve").message).toBe(
+      "Serving it at the scheme median cost-to-serve of 10.0% of revenue (now 15.0%) would add 500 a year.",
+    );
+    expect(recommendation.guidance).toMatch(/do not simply drop it/);
+  });
+
+  it("declines a drain whose repaired NPV is still negative, with what repair would reach", () => {
+    const recommendation = decide({ ...repairable, projectedYears: projected([-2_000, -2_000, -2_000]) });
+    expect(recommendation.decision).toBe("decline");
+    // 2,000 − 1,500 of levers leaves a loss of 500 a year: −500 × (1/1.1 + 1/1.21 + 1/1.331)
+    const beyond = reasonOf(recommendation, "beyond_repair");
+    expect(beyond.value).toBeCloseTo(-500 / 1.1 - 500 / 1.21 - 500 / 1.331, 9);
+    expect(beyond.message).toMatch(/would be worth -1,243 today/);
+  });
+
+  it("declines a loss-making, heavily discounted product line naming the discounting with its percentage", () => {
+    const productLine = metrics({
+      id: "packaging",
+      values: { category: "packaging" },
+      revenue: 10_000,
+      cogs: 13_500,
+      costs: { freight: 800 },
+      costToServe: 800,
+      profit: -4_300,
+      margin: -0.43,
+      discount: 10_000 / 0.7 - 10_000,
+      priceRealization: 0.7,
+    });
+    const recommendation = decide({
+      profitClass: "drain",
+      metrics: productLine,
+      baseNpv: -10_000,
+      projectedYears: projected([-4_300, -4_300, -4_300]),
+      medianPriceRealization: 0.88,
+      medianCostToServeIntensity: 0.08,
+    });
+    expect(recommendation.decision).toBe("decline");
+    // price lever 10,000 × (0.88 ÷ 0.7 − 1) = 2,571 a year: not enough against a loss of 4,300
+    expect(codes(recommendation)).toEqual([
+      "negative_npv",
+      "beyond_repair",
+      "drain",
+      "low_margin",
+      "heavy_discounting",
+    ]);
+    expect(reasonOf(recommendation, "heavy_discounting").message).toBe(
+      "30.0% of list price is given away in discounts (4,286), against 12.0% for the scheme's median segment.",
+    );
+    expect(reasonOf(recommendation, "low_margin").message).toMatch(/-43\.0%.*loses 4,300/);
+  });
+
+  it("names where the projection turns to a loss when no figure of the past is worse than its benchmark", () => {
+    const recommendation = decide({ baseNpv: -50, projectedYears: projected([100, -20, -150]) });
+    expect(recommendation.decision).toBe("decline");
+    expect(codes(recommendation)).toEqual(["negative_npv", "beyond_repair", "peak", "projected_loss"]);
+    expect(reasonOf(recommendation, "projected_loss")).toMatchObject({ metric: "profit:year2", value: -20 });
+  });
+});
+
+describe("confidence", () => {
+  it("is low, with a reason giving the interval, when the NPV's P10 and P90 straddle zero", () => {
+    const recommendation = decide({ npvP10: -400, npvP90: 2_600 });
+    expect(recommendation.decision).toBe("choose");
+    expect(recommendation.confidence).toBe("low");
+    expect(recommendation.reasons.at(-1)).toMatchObject({
+      code: "uncertain_npv",
+      metric: "npvP10",
+      value: -400,
+    });
+    expect(reasonOf(recommendation, "uncertain_npv").message).toMatch(/-400 to 2,600/);
+  });
+
+  it("is low for a decline whose interval reaches above zero", () => {
+    const recommendation = decide({ baseNpv: -250, npvP10: -900, npvP90: 100 });
+    expect(recommendation).toMatchObject({ decision: "decline", confidence: "low" });
+  });
+
+  it("is high when the interval stays on one side of zero, or touches it", () => {
+    for (const [npvP10, npvP90] of [
+      [200, 2_600],
+      [-900, -100],
+      [0, 2_600],
+      [-900, 0],
+    ]) {
+      const recommendation = decide({ npvP10, npvP90 });
+      expect(recommendation.confidence).toBe("high");
+      expect(codes(recommendation)).not.toContain("uncertain_npv");
+    }
+  });
+
+  it("is high without an interval", () => {
+    expect(decide().confidence).toBe("high");
+    expect(decide({ npvP10: -400 }).confidence).toBe("high");
+  });
+
+  it("is high for insufficient data, which does not rest on the NPV", () => {
+    const recommendation = decide({ metrics: metrics({ lines: 3 }), npvP10: -400, npvP90: 2_600 });
+    expect(recommendation).toMatchObject({ decision: "insufficient_data", confidence: "high" });
+    expect(codes(recommendation)).toEqual(["few_lines"]);
+  });
+});
+
+describe("the rules close every gap", () => {
+  it("fixes a high-focus niche whose NPV is zero as an unproven strong segment, not as a niche that does not grow", () => {
+    const recommendation = decide({
+      profitClass: "niche",
+      scores: scores({ focus: 80, growth: 40 }),
+      baseNpv: 0,
+    });
+    expect(recommendation.decision).toBe("fix");
+    expect(codes(recommendation)).toEqual(["niche", "no_positive_npv"]);
+  });
+
+  it("fixes a high-focus desert that a force turns unprofitable, naming the force", () => {
+    const recommendation = decide({
+      profitClass: "desert",
+      scores: scores({ focus: 75, growth: 60, defensibility: 60 }),
+      forces: [force("giant", -10)],
+    });
+    expect(recommendation.decision).toBe("fix");
+    expect(codes(recommendation)).toEqual(["desert", "threatened"]);
+  });
+
+  it("develops a growing niche even when a force would turn it unprofitable", () => {
+    const recommendation = decide({
+      profitClass: "niche",
+      scores: scores({ growth: 70 }),
+      forces: [force("giant", -10)],
+    });
+    expect(recommendation.decision).toBe("develop");
+  });
+
+  /** The README's decision table, written out independently: the decision and the rule's own reason code. */
+  function ruleOf(c: DecisionInputs): [string, string] {
+    const strong = c.profitClass === "peak" || c.scores.focus >= 70;
+    const losing = c.forces.some((f) => f.npv <= 0);
+    if (c.baseNpv < 0) return ["decline", "beyond_repair"];
+    if (strong && c.baseNpv > 0 && !losing) return ["choose", "positive_npv"];
+    if (c.profitClass === "drain") return ["fix", "drain"];
+    if (c.profitClass === "niche" && c.scores.growth >= 60) return ["develop", "growing"];
+    if (c.profitClass === "desert" && c.scores.growth < 50 && c.scores.defensibility < 50)
+      return ["decline", "low_defensibility"];
+    if (strong) return ["fix", c.baseNpv > 0 ? "threatened" : "no_positive_npv"];
+    if (c.profitClass === "niche") return ["fix", "not_growing"];
+    return ["fix", "defensible_desert"];
+  }
+
+  it("decides every combination of class, NPV, force, focus, growth and defensibility by its written rule", () => {
+    let combinations = 0;
+    for (const profitClass of ["peak", "drain", "desert", "niche"] as const)
+      for (const baseNpv of [-100, 0, 100])
+        for (const forces of [[], [force("giant", 50)], [force("giant", 0)]])
+          for (const focus of [40, 70])
+            for (const growth of [30, 50, 60])
+              for (const defensibility of [30, 50]) {
+                const c = inputs({
+                  profitClass,
+                  baseNpv,
+                  forces,
+                  scores: scores({ focus, growth, defensibility }),
+                });
+                const recommendation = recommend(c, DEFAULT_POLICY);
+                const [decision, code] = ruleOf(c);
+                expect(
+                  recommendation.decision,
+                  JSON.stringify({ profitClass, baseNpv, focus, growth, defensibility }),
+                ).toBe(decision);
+                expect(codes(recommendation)).toContain(code);
+                combinations++;
+              }
+    expect(combinations).toBe(4 * 3 * 3 * 2 * 3 * 2);
+  });
+});
+
+describe("every decision but insufficient_data names its cause in numbers", () => {
+  it("gives choose and develop what makes them strong, fix and decline what holds them back", () => {
+    const weak = metrics({
+      margin: 0.05,
+      profit: 50,
+      priceRealization: 0.8,
+      ttmRevenue: 300,
+      priorTtmRevenue: 400,
+    });
+    const cases: Array<[Partial<DecisionInputs>, string]> = [
+      [{}, "above_company_margin"],
+      [{ profitClass: "niche", scores: scores({ growth: 80 }) }, "growing_revenue"],
+      [{ profitClass: "drain", metrics: weak }, "heavy_discounting"],
+      [
+        { profitClass: "desert", metrics: weak, scores: scores({ growth: 10, defensibility: 10 }) },
+        "shrinking_revenue",
+      ],
+      [{ profitClass: "desert", metrics: weak, scores: scores({ growth: 70 }) }, "low_margin"],
+      [{ baseNpv: -10, metrics: weak }, "heavy_discounting"],
+    ];
+    for (const [overrides, code] of cases) {
+      const reason = reasonOf(decide(overrides), code);
+      expect(typeof reason.value).toBe("number");
+      expect(reason.message).toMatch(/\d/);
+    }
   });
 });

@@ -154,6 +154,8 @@ describe("fitCheck", () => {
       "defensible_desert",
       "cost_to_serve",
       "price_realization",
+      // 10% against the company's margin
+      "low_margin",
     ]);
     const [phone] = fitCheck(result, { channel: "phone" }).segments as FitMatch[];
     expect(phone?.reasons.map((r) => r.code)).toEqual(["desert", "defensible_desert", "cost_to_serve"]);

@@ -131,7 +131,7 @@ describe("the metrics of the channel fixture, by hand", () => {
     expect(segment(metrics, "pilot").concentration).toBe(1);
   });
 
-  it("measures price realization as 1 − the discount rate", () => {
+  it("measures price realization as net ÷ list revenue: 1 − the rate when a segment has one rate", () => {
     expect(segment(metrics, "direct").priceRealization).toBeCloseTo(0.95, 15);
     expect(segment(metrics, "outlet").priceRealization).toBeCloseTo(0.7, 15);
     expect(segment(metrics, "pilot").priceRealization).toBe(1);
@@ -244,13 +244,58 @@ describe("customer figures of a segment", () => {
     expect(online.concentration).toBeCloseTo(1 / 3, 15);
   });
 
-  it("weights price realization by revenue, not by line", () => {
+  it("measures price realization as net ÷ list revenue, not as a mean of rates weighted by net", () => {
     const discounted = salesCube([
       sale({ revenue: 100, discountRate: 0.1 }),
       sale({ revenue: 300, discountRate: 0 }),
     ]);
-    // discounted revenue 10 of 400 → 1 − 0.025 = 0.975 (the mean of the rates would give 0.95)
-    expect(segment(metricsOf(discounted), "online").priceRealization).toBeCloseTo(0.975, 15);
+    const online = segment(metricsOf(discounted), "online");
+    // list 100 ÷ 0.9 + 300 = 3700/9; net 400 → 400 × 9/3700 = 36/37 (weighting the rate by net gave 0.975)
+    // 36/37 = 0.97297297297297…, held to 13 decimals
+    expect(online.priceRealization).toBe(0.972972972973);
+    // 100/9 off list
+    expect(online.discount).toBeCloseTo(100 / 9, 12);
+  });
+
+  it("sums the discount off list exactly over many lines and over merged cubes", () => {
+    // 3,000 lines of 0.07 at 30% off: each 0.03 off list exactly, 90 in all, in any grouping
+    const lines = Array.from({ length: 3_000 }, (_, i) =>
+      sale({ customer: `C${i % 7}`, month: LATEST - (i % 24), revenue: 0.07, cogs: 0, discountRate: 0.3 }),
+    );
+    const whole = segment(metricsOf(salesCube(lines)), "online");
+    const merged = Cube.merged([salesCube(lines.slice(0, 1_234)), salesCube(lines.slice(1_234))]);
+    const parts = segment(metricsOf(merged), "online");
+    expect(whole.discount).toBe(90);
+    expect(parts.discount).toBe(90);
+    expect(whole.priceRealization).toBe(210 / 300);
+    expect(parts.priceRealization).toBe(whole.priceRealization);
+  });
+
+  it("ties segments sold at the same rate, whatever their amounts", () => {
+    const cube = salesCube([
+      sale({ channel: "online", revenue: 123.4567, discountRate: 0.05 }),
+      sale({ channel: "online", revenue: 98_765.4321, discountRate: 0.05 }),
+      sale({ channel: "retail", revenue: 7.0001, discountRate: 0.05 }),
+      sale({ channel: "direct", revenue: 31_415.9265, discountRate: 0.05 }),
+    ]);
+    const metrics = metricsOf(cube);
+    for (const id of ["online", "retail", "direct"]) expect(segment(metrics, id).priceRealization).toBe(0.95);
+  });
+
+  it("keeps the discount of lines a fraction of a unit each, in merged cubes alike", () => {
+    // 0.0001 at 30% off: 3/7 of a unit off list each, held in the fine part; 2,000 lines → 0.0857142857…
+    const lines = Array.from({ length: 2_000 }, (_, i) =>
+      sale({ month: LATEST - (i % 12), revenue: 0.0001, cogs: 0, discountRate: 0.3 }),
+    );
+    const whole = segment(metricsOf(salesCube(lines)), "online");
+    const merged = Cube.merged([
+      salesCube(lines.slice(0, 500)),
+      salesCube(lines.slice(500, 1_100)),
+      salesCube(lines.slice(1_100)),
+    ]);
+    // each line rounded to the nearest 1e-15: 2,000 lines are within 1e-12 of the fraction
+    expect(whole.discount).toBeCloseTo(0.6 / 7, 12);
+    expect(segment(metricsOf(merged), "online").discount).toBe(whole.discount);
   });
 
   it("has no price realization when returns exceed sales", () => {

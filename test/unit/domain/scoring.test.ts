@@ -116,28 +116,76 @@ describe("scoring the channel fixture end to end (worked out in scores.test.ts a
 
   it("chooses the direct peak: focus 73.3 ≥ 70 and a positive NPV", () => {
     expect(segment("direct").decision).toBe("choose");
-    expect(codes(segment("direct"))).toEqual(["peak", "high_focus", "positive_npv"]);
+    // and what makes it strong: margin 44.5% ≥ 20.4%, revenue 2,400 → 2,880, 95% of list kept (the median)
+    expect(codes(segment("direct"))).toEqual([
+      "peak",
+      "high_focus",
+      "positive_npv",
+      "above_company_margin",
+      "growing_revenue",
+      "holds_price",
+    ]);
   });
 
   it("develops the online niche: growth 86 ≥ 60, focus 69.15 short of choosing", () => {
     expect(segment("online").decision).toBe("develop");
-    expect(codes(segment("online"))).toEqual(["niche", "growing"]);
+    expect(codes(segment("online"))).toEqual([
+      "niche",
+      "growing",
+      "above_company_margin",
+      "growing_revenue",
+      "gaining_customers",
+      "holds_price",
+    ]);
+    // 480 → 1,080 over the last twelve months
+    expect(segment("online").reasons[3]?.message).toMatch(/125\.0%, from 480 to 1,080/);
   });
 
-  it("fixes the wholesale drain, naming freight and handling (not returns) and its 85% price realization", () => {
+  it("fixes the wholesale drain, naming freight and handling (not returns), its 85% price realization, and both against the median", () => {
     const wholesale = segment("wholesale");
     expect(wholesale.decision).toBe("fix");
-    expect(wholesale.reasons.map((r) => [r.metric, r.value])).toEqual([
-      ["margin", 0.125],
-      ["cost:freight", 840],
-      ["cost:handling", 600],
-      ["priceRealization", expect.closeTo(0.85, 12)],
+    // company margin 3,772 ÷ 18,520; the median channel with revenue: 95% of list kept (direct), intensity 288 ÷ 5,280
+    expect(wholesale.reasons.map((r) => [r.code, r.metric, r.value, r.threshold])).toEqual([
+      ["drain", "margin", 0.125, expect.closeTo(3772 / 18520, 12)],
+      ["cost_to_serve", "cost:freight", 840, null],
+      ["cost_to_serve", "cost:handling", 600, null],
+      ["price_realization", "priceRealization", expect.closeTo(0.85, 12), null],
+      ["low_margin", "margin", 0.125, expect.closeTo(3772 / 18520, 12)],
+      ["heavy_discounting", "priceRealization", expect.closeTo(0.85, 12), expect.closeTo(0.95, 12)],
+      ["high_cost_to_serve", "costToServeIntensity", 0.175, expect.closeTo(288 / 5280, 12)],
     ]);
   });
 
-  it("declines the outlet for its negative NPV before it could be fixed as a drain", () => {
-    expect(segment("outlet").decision).toBe("decline");
-    expect(codes(segment("outlet"))).toEqual(["negative_npv", "drain"]);
+  it("fixes the outlet, whose negative NPV the median price realization and cost-to-serve would lift", () => {
+    const outlet = segment("outlet");
+    expect(outlet.decision).toBe("fix");
+    expect(codes(outlet)).toEqual([
+      "negative_npv",
+      "repairable",
+      "reprice",
+      "cut_cost_to_serve",
+      "drain",
+      "low_margin",
+      "heavy_discounting",
+      "high_cost_to_serve",
+      "shrinking_revenue",
+      "falling_profit",
+    ]);
+    // price: 70% of list against the median 95%, so each year's revenue × (0.95 ÷ 0.7 − 1); cost-to-serve:
+    // 216 of 1,980 against the median 288 of 5,280, so each year's revenue × (216/1980 − 288/5280)
+    const years = outlet.projection.years;
+    const priceShare = 0.95 / 0.7 - 1;
+    const costShare = 216 / 1980 - 288 / 5280;
+    const repaired = years.reduce(
+      (npv, { year, revenue, profit }) => npv + (profit + revenue * (priceShare + costShare)) / 1.1 ** year,
+      0,
+    );
+    expect(outlet.projection.npv).toBeLessThan(0);
+    expect(outlet.reasons[1]?.value).toBeCloseTo(repaired, 9);
+    expect(repaired).toBeGreaterThan(0);
+    const meanRevenue = years.reduce((sum, y) => sum + y.revenue, 0) / years.length;
+    expect(outlet.reasons[2]?.message).toContain(`would add ${Math.round(meanRevenue * priceShare)} a year`);
+    expect(outlet.reasons[3]?.message).toContain(`would add ${Math.round(meanRevenue * costShare)} a year`);
   });
 
   it("declines the warranty desert: no revenue, growth 30 and defensibility 32 below 50", () => {
@@ -147,6 +195,9 @@ describe("scoring the channel fixture end to end (worked out in scores.test.ts a
       ["desert", 0],
       ["low_growth", expect.closeTo(30, 10)],
       ["low_defensibility", expect.closeTo(32, 10)],
+      // its causes: 150 of handling without revenue; X3 alone of X1, X2 and X3 active in the last year
+      ["low_margin", 0],
+      ["lost_customers", 1],
     ]);
     expect(warranty.guidance).toMatch(/existing customers/);
   });
@@ -288,8 +339,8 @@ describe("scoring a cube without lines", () => {
 });
 
 describe("scaling every amount by a power of two", () => {
-  // Amounts of every order of magnitude, in multiples of 40 units: that keeps the test support's 10%
-  // discount whole at every scale down to ¼.
+  // Amounts of every order of magnitude, in multiples of 40 units, at a 20% discount: its discount off
+  // list, net ÷ 4, stays a multiple of 2.5 units at every scale down to ¼, which the cube holds exactly.
   const amount = (max: number) =>
     fc
       .oneof(
@@ -341,8 +392,8 @@ describe("scaling every amount by a power of two", () => {
         fc.boolean(),
         (lines, by, withForce) => {
           const forces = withForce ? [digitalGiant] : [];
-          const original = scoreCube(cubeOf(lines), policy, forces);
-          const rescaled = scoreCube(cubeOf(scaled(lines, by)), policy, forces);
+          const original = scoreCube(cubeOf(lines, 2_000), policy, forces);
+          const rescaled = scoreCube(cubeOf(scaled(lines, by), 2_000), policy, forces);
           expect(outcome(rescaled)).toEqual(outcome(original));
         },
       ),

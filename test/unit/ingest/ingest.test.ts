@@ -73,9 +73,10 @@ function figures(
   cogs: number,
   profit: number,
   quantity: number,
-  discounted: number,
+  discount: number,
+  discountFine = 0,
 ) {
-  return { lines, revenue, cogs, profit, quantity, discountedRevenue: discounted };
+  return { lines, revenue, cogs, profit, quantity, discount, discountFine };
 }
 
 const SALES_CSV = `transaction_id,date,customer_id,order_id,revenue,quantity,cogs,cost_freight,discount_rate,category,region
@@ -133,15 +134,23 @@ describe("ingest: sums in the cube", () => {
     });
   });
 
-  it("adds revenue, cogs, profit, quantity, discounted revenue and cost components per segment and month exactly", async () => {
+  it("adds revenue, cogs, profit, quantity, the discount off list and cost components per segment and month exactly", async () => {
     const report = await runText(SALES_CSV);
     expect(monthFigures(report, "region")).toEqual({
       North: {
-        [JAN]: { ...figures(2, 1_500_000, 800_000, 625_000, 30_000, 100_000), "cost:freight": 75_000 },
+        // 100 at 10% off: 100 ÷ 0.9 − 100 = 11.1111…
+        [JAN]: {
+          ...figures(2, 1_500_000, 800_000, 625_000, 30_000, 111_111, 11_111_111_111),
+          "cost:freight": 75_000,
+        },
         [MAR]: { ...figures(1, -300_000, -180_000, -120_000, -10_000, 0), "cost:freight": 0 },
       },
       South: {
-        [MAR]: { ...figures(1, 2_000_000, 1_500_000, 400_000, 40_000, 500_000), "cost:freight": 100_000 },
+        // 200 at 25% off: 200 ÷ 0.75 − 200 = 66.6666…
+        [MAR]: {
+          ...figures(1, 2_000_000, 1_500_000, 400_000, 40_000, 666_666, 66_666_666_667),
+          "cost:freight": 100_000,
+        },
         [APR]: { ...figures(1, 100_000, 40_000, 50_000, 10_000, 0), "cost:freight": 10_000 },
       },
     });
@@ -246,12 +255,12 @@ describe("ingest: sums in the cube", () => {
     });
   });
 
-  it("turns a discount amount into discounted revenue as amount ÷ (revenue + amount) × revenue", async () => {
+  it("takes a discount amount as the discount off list price, as given", async () => {
     const report = await runText(
       "transaction_id,date,customer_id,revenue,cogs,discount_amount,region\nT1,2024-01-05,C1,90,50,10,North\nT2,2024-01-06,C1,75,50,25,North\n",
     );
     expect(monthFigures(report, "region")).toEqual({
-      North: { [JAN]: figures(2, 1_650_000, 1_000_000, 650_000, 0, 90_000 + 187_500) },
+      North: { [JAN]: figures(2, 1_650_000, 1_000_000, 650_000, 0, 100_000 + 250_000) },
     });
   });
 
@@ -567,7 +576,8 @@ describe("ingest: column mappings", () => {
       },
       "Standard Class": {
         [MAR]: {
-          ...figures(1, 10_140_000, 9_000_000, -253_500, 50_000, 2_028_000),
+          // 1,014.00 at 20% off: list 1,267.50, 253.50 off it
+          ...figures(1, 10_140_000, 9_000_000, -253_500, 50_000, 2_535_000),
           ...withCosts(1_000_000, 393_500),
         },
       },
@@ -792,7 +802,11 @@ describe("ingest: chunk boundaries do not matter", () => {
     expect(monthFigures(report, "region")).toEqual({
       North: { [MAR]: { ...figures(1, -300_000, -180_000, -120_000, 0, 0), "cost:freight": 0 } },
       "North\r\nWest": {
-        [JAN]: { ...figures(1, 12_345_000, 6_000_000, 6_292_500, 0, 1_234_500), "cost:freight": 52_500 },
+        // 1.234,50 at 10% off: 137.1666… off list
+        [JAN]: {
+          ...figures(1, 12_345_000, 6_000_000, 6_292_500, 0, 1_371_666, 66_666_666_667),
+          "cost:freight": 52_500,
+        },
       },
       South: { [APR]: { ...figures(1, 100_000, 40_000, 50_000, 0, 0), "cost:freight": 10_000 } },
       'Süd "A"': { [JAN]: { ...figures(1, 500_000, 200_000, 275_000, 0, 0), "cost:freight": 25_000 } },

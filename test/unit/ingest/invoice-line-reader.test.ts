@@ -101,7 +101,8 @@ function lineReader(setup: ReaderSetup = {}) {
       quantity: facts.quantity,
       cogs: facts.cogs,
       profit: facts.profit,
-      discountedRevenue: facts.discountedRevenue,
+      discount: facts.discount,
+      discountFine: facts.discountFine,
       costs: Object.fromEntries(cube.costComponents.map((name, k) => [name, facts.costs[k]])),
       orderHash: facts.orderHash,
     };
@@ -136,7 +137,9 @@ describe("InvoiceLineReader: accepted lines", () => {
       quantity: 20_000,
       cogs: 600_000,
       profit: 325_000,
-      discountedRevenue: 100_000,
+      // list 100 ÷ 0.9 = 111.1111…: 11.1111… off list, held as whole units and 1e-11 units
+      discount: 111_111,
+      discountFine: 11_111_111_111,
       costs: { freight: 50_000, handling: 25_000 },
       orderHash: orderHash("O1"),
     });
@@ -165,7 +168,9 @@ describe("InvoiceLineReader: accepted lines", () => {
       quantity: -10_000,
       cogs: -240_000,
       profit: -160_000,
-      discountedRevenue: -40_000,
+      // −40 × 0.1 ÷ 0.9 = −4.4444…: rounded down to whole units, the rest counted up from there
+      discount: -44_445,
+      discountFine: 55_555_555_556,
     });
   });
 
@@ -179,30 +184,40 @@ describe("InvoiceLineReader: accepted lines", () => {
       quantity: 0,
       cogs: 0,
       profit: 1_000_000,
-      discountedRevenue: 0,
+      discount: 0,
+      discountFine: 0,
       costs: { freight: 0, handling: 0 },
     });
   });
 
-  it("weights revenue by the discount rate, accepting rates of exactly 0 and 1", () => {
+  it("takes the discount off list as net × rate ÷ (1 − rate), to 1e-15, accepting rates of 0, and 1 without revenue", () => {
     const { read, facts } = lineReader();
     read(row({ transaction_id: "T1", revenue: "200", discount_rate: "0.25" }));
-    expect(facts().discountedRevenue).toBe(500_000);
+    // list 200 ÷ 0.75 = 266.6666…: 66.66666666666666… off list, the last fine digit rounded half up
+    expect(facts()).toMatchObject({ discount: 666_666, discountFine: 66_666_666_667 });
     read(row({ transaction_id: "T2", revenue: "200", discount_rate: "0" }));
-    expect(facts().discountedRevenue).toBe(0);
-    read(row({ transaction_id: "T3", revenue: "200", discount_rate: "1" }));
-    expect(facts().discountedRevenue).toBe(2_000_000);
+    expect(facts()).toMatchObject({ discount: 0, discountFine: 0 });
+    expect(read(row({ transaction_id: "T3", revenue: "0", discount_rate: "1" }))).toBe(true);
+    expect(facts()).toMatchObject({ discount: 0, discountFine: 0 });
   });
 
-  it("derives the discount rate from a discount amount as amount ÷ (revenue + amount), credit notes included", () => {
+  it("holds the discount of a large line exactly, past what a float64 product would keep", () => {
+    const { read, facts } = lineReader();
+    // 12,345,678,901.2345 × 0.0007 ÷ 0.9993 = 8,648,028.85105989189…: in units, 123,456,789,012,345 × 7
+    // is past 2^53 already, yet the split into quotient and rest keeps every digit.
+    read(row({ revenue: "12345678901.2345", discount_rate: "0.0007" }));
+    expect(facts()).toMatchObject({ discount: 86_480_288_510, discountFine: 59_891_924_347 });
+  });
+
+  it("takes a discount amount as the discount off list, credit notes included", () => {
     const headers = ["transaction_id", "date", "customer_id", "revenue", "cogs", "discount_amount"];
     const { read, facts } = lineReader({ headers });
     expect(read(["T1", "2024-03-15", "C1", "90", "50", "10"])).toBe(true);
-    expect(facts().discountedRevenue).toBe(90_000);
+    expect(facts()).toMatchObject({ discount: 100_000, discountFine: 0 });
     expect(read(["T2", "2024-03-15", "C1", "0", "0", "0"])).toBe(true);
-    expect(facts().discountedRevenue).toBe(0);
+    expect(facts()).toMatchObject({ discount: 0, discountFine: 0 });
     expect(read(["T3", "2024-03-15", "C1", "-100", "-50", "-10"])).toBe(true);
-    expect(facts().discountedRevenue).toBe(-90_909);
+    expect(facts()).toMatchObject({ discount: -100_000, discountFine: 0 });
   });
 
   it("reads amounts with a decimal comma and dots grouping thousands", () => {
@@ -220,7 +235,9 @@ describe("InvoiceLineReader: accepted lines", () => {
       revenue: 12_345_600,
       cogs: 10_000_000,
       costs: { freight: 5_000, handling: 0 },
-      discountedRevenue: 1_234_560,
+      // 1,234.56 × 0.1 ÷ 0.9 = 137.1733333…
+      discount: 1_371_733,
+      discountFine: 33_333_333_333,
     });
   });
 
@@ -279,7 +296,9 @@ describe("InvoiceLineReader: accepted lines", () => {
       quantity: 0,
       cogs: 0,
       profit: 419_100,
-      discountedRevenue: 523_920,
+      // 261.96 ÷ 0.8 = 327.45 list: 65.49 off it, exactly
+      discount: 654_900,
+      discountFine: 0,
       costs: { freight: 45_000 },
       orderHash: orderHash("2024-03-15"),
     });
@@ -370,6 +389,17 @@ describe("InvoiceLineReader: rejects", () => {
       column: "discount_rate",
       reason: 'expected a number with "." as the decimal separator',
     });
+  });
+
+  it("rejects a discount rate of 1 on a line with revenue: no list price gives it", () => {
+    const { refusal } = lineReader();
+    expect(refusal(row({ revenue: "200", discount_rate: "1" }))).toEqual(
+      fieldReject(
+        "discount_rate",
+        "1",
+        "a discount rate of 1 leaves no revenue: expected a rate below 1 on a line with revenue",
+      ),
+    );
   });
 
   it("rejects a discount amount that is negative or larger than the gross revenue", () => {

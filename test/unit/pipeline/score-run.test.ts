@@ -175,6 +175,18 @@ describe("runScoring", () => {
     expect(batches.stored.get("b-2")).toMatchObject({ status: "aggregated" });
   });
 
+  it("refuses a partial of cube format 1, naming its batch, and records no run", async () => {
+    await batchWithPartial("b-1", "aggregated");
+    const old = encodeCube(partCube("b-2"));
+    old[6] = 1;
+    await blobs.put("partials/b-2.cube", old);
+
+    await expect(runScoring(context)).rejects.toThrow(
+      /partial cube of batch b-2: cube format version 1 is not supported.*send its batch again/,
+    );
+    expect(repository.runs).toEqual([]);
+  });
+
   it("records no run and marks no batch when the scores cannot be written", async () => {
     await batchWithPartial("b-1", "aggregated");
     repository.writeFault = new Error("DynamoDB left 3 writes unprocessed after 8 attempts");

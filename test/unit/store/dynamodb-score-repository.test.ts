@@ -356,6 +356,15 @@ describe("reading stored scores", () => {
     );
   });
 
+  it("reads a segment stored before decisions carried a confidence as of high confidence", async () => {
+    await repository.writeScores(RESULT, "run-1");
+    const stored = db.table.item("SCHEME#channel", "SEG#direct") as Record<string, unknown>;
+    const { confidence: _, ...body } = JSON.parse(stored.body as string);
+    db.table.seed({ ...stored, body: JSON.stringify(body) });
+
+    expect((await repository.getSegment("channel", "direct"))?.confidence).toBe("high");
+  });
+
   it("refuses a segment history that is not JSON, naming its key", async () => {
     await repository.writeScores(RESULT, "run-1");
     const stored = db.table.item("SCHEME#channel", "SEG#direct") as Record<string, unknown>;

@@ -41,6 +41,7 @@ function item(
       { code: "high_focus", metric: "focus", value: 74.5, threshold: 70, message: "Focus score 75." },
     ],
     guidance: "Say yes.",
+    confidence: "high",
     projection: { npv: 6_431_894 },
     differentiators: [],
     state: { status: "recommended", decision, needsReview: false, ...state },
@@ -139,6 +140,21 @@ describe("a card of the board", () => {
   it("carries the scheme of its segment, under which a decision on it is recorded", () => {
     expect(boardCard({ ...item("online", "choose"), schemeId: "channel" }).schemeId).toBe("channel");
     expect(boardCard({ ...item("C-0042", "decline"), schemeId: "customer" }).schemeId).toBe("customer");
+  });
+
+  it("marks a recommendation of low confidence with the sentence that says why, and no other", () => {
+    const uncertain = {
+      code: "uncertain_npv",
+      metric: "npvP10",
+      value: -1_200,
+      threshold: 0,
+      message: "Its NPV could lie anywhere from -1,200 to 3,400 (P10 to P90).",
+    };
+    const low = item("online", "choose");
+    const card = boardCard({ ...low, confidence: "low", reasons: [...low.reasons, uncertain] });
+    expect(card.lowConfidence).toBe(uncertain.message);
+    expect(boardCard({ ...low, confidence: "low" }).lowConfidence).toMatch(/straddles zero/);
+    expect(boardCard(item("online", "choose")).lowConfidence).toBeNull();
   });
 
   it("has no reason when the decision carries none", () => {
