@@ -159,10 +159,29 @@ export const segmentHistorySchema = z.object({
 });
 export type SegmentHistory = z.infer<typeof segmentHistorySchema>;
 
+/**
+ * A base year: `revenue` and `profit` are the median (P50); P10 and P90 beside them, null for a segment
+ * stored by a run before projections carried intervals.
+ */
+const projectedYearRangeSchema = projectedYearSchema.extend({
+  revenueP10: z.number().nullable(),
+  revenueP90: z.number().nullable(),
+  profitP10: z.number().nullable(),
+  profitP90: z.number().nullable(),
+});
+
 export const segmentProjectionSchema = z.object({
   schemeId: z.string(),
   segmentId: z.string(),
-  base: z.object({ years: z.array(projectedYearSchema).readonly(), npv: z.number() }),
+  base: z.object({
+    years: z.array(projectedYearRangeSchema).readonly(),
+    /** The median; P10 and P90 beside it (null before intervals, as for the years). */
+    npv: z.number(),
+    npvP10: z.number().nullable(),
+    npvP90: z.number().nullable(),
+    /** Which model projected the segment and why; null before runs recorded it. */
+    model: z.object({ name: z.string(), reason: z.string(), method: z.string() }).nullable(),
+  }),
   forces: z
     .array(
       z.object({

@@ -50,6 +50,12 @@ export const EVIDENCE = {
 const TRENDS: readonly EtsModel[] = ["ANN", "AAdN"];
 
 /**
+ * Amounts are kept in units of 0.0001: a projected month below half of one is nothing, not a sliver a
+ * level decayed towards zero leaves (2e-45 of revenue would make a stopped segment's NPV positive).
+ */
+const LESS_THAN_A_UNIT = 0.00005;
+
+/**
  * What the scheme tells a segment's forecast: its season, and whether the segment is large enough for
  * every candidate model. Fitting is most of the cost of scoring a scheme of 100,000 customers; a
  * segment with a thousandth of the scheme's revenue or less cannot show a season of its own that would
@@ -184,9 +190,10 @@ function revenueForecast(
   }
   if (chosen === undefined) throw new Error("unreachable: a segment gets its own fit or the scheme's season");
   const point = etsForecast(chosen.fit, horizon);
-  const months = point.map((value, h) =>
-    Math.max(0, value * (chosen.scale ? (chosen.scale[h] as number) : 1)),
-  );
+  const months = point.map((value, h) => {
+    const month = value * (chosen.scale ? (chosen.scale[h] as number) : 1);
+    return month < LESS_THAN_A_UNIT ? 0 : month;
+  });
   const seasonal = chosen.fit.model.endsWith("A") || chosen.fit.model.endsWith("M");
   return {
     months,

@@ -99,7 +99,7 @@ describe("segfocus backtest on a generated file", () => {
   it("prints a table with one row per method, the chosen one starred", async () => {
     const { stdout } = await segfocus("backtest", file, "--scheme", "channel", "--format", "table");
     expect(stdout).toMatch(
-      /== channel: \d+ of 5 segments, 12 cut-offs \(training up to 2024-01 … 2024-12\), 12 months held out/,
+      /== channel: \d+ of 6 segments, 12 cut-offs \(training up to 2024-01 … 2024-12\), 12 months held out/,
     );
     const rows = stdout.split("\n");
     for (const method of ["segfocus projection", "same as the last 12 months", "seasonal naive"]) {

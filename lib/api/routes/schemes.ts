@@ -127,7 +127,22 @@ export const schemeRoutes: readonly Route[] = [
       const body: SegmentProjection = {
         schemeId: params.schemeId,
         segmentId: params.segmentId,
-        base: { years: projection.years, npv: projection.npv },
+        base: {
+          // A segment stored before projections carried intervals reads them as null.
+          years: projection.years.map((year) => ({
+            year: year.year,
+            revenue: year.revenue,
+            profit: year.profit,
+            revenueP10: year.revenueP10 ?? null,
+            revenueP90: year.revenueP90 ?? null,
+            profitP10: year.profitP10 ?? null,
+            profitP90: year.profitP90 ?? null,
+          })),
+          npv: projection.npv,
+          npvP10: projection.npvP10 ?? null,
+          npvP90: projection.npvP90 ?? null,
+          model: projection.model ?? null,
+        },
         forces: projection.forces.map(
           ({ forceId, name, exposure, years, npv, npvChange, threatened, helped }) => ({
             forceId,

@@ -70,7 +70,13 @@ describe("GET /schemes/{schemeId}/segments/{segmentId}/projection", () => {
       asJson({
         schemeId: "channel",
         segmentId: "online",
-        base: { years: projection.years, npv: projection.npv },
+        base: {
+          years: projection.years,
+          npv: projection.npv,
+          npvP10: projection.npvP10,
+          npvP90: projection.npvP90,
+          model: projection.model,
+        },
         forces: [
           {
             forceId: "digital-giant",

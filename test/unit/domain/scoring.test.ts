@@ -153,7 +153,12 @@ describe("scoring the channel fixture end to end (worked out in scores.test.ts a
       ["low_margin", "margin", 0.125, expect.closeTo(3772 / 18520, 12)],
       ["heavy_discounting", "priceRealization", expect.closeTo(0.85, 12), expect.closeTo(0.95, 12)],
       ["high_cost_to_serve", "costToServeIntensity", 0.175, expect.closeTo(288 / 5280, 12)],
+      // a few months of history leave its NPV interval across zero: a fix, with low confidence
+      ["uncertain_npv", "npvP10", wholesale.projection.npvP10, 0],
     ]);
+    expect(wholesale.projection.npvP10).toBeLessThan(0);
+    expect(wholesale.projection.npvP90).toBeGreaterThan(0);
+    expect(wholesale.confidence).toBe("low");
   });
 
   it("fixes the outlet, whose negative NPV the median price realization and cost-to-serve would lift", () => {
@@ -170,7 +175,9 @@ describe("scoring the channel fixture end to end (worked out in scores.test.ts a
       "high_cost_to_serve",
       "shrinking_revenue",
       "falling_profit",
+      "uncertain_npv",
     ]);
+    expect(outlet.confidence).toBe(outlet.projection.npvP90 > 0 ? "low" : "high");
     // price: 70% of list against the median 95%, so each year's revenue × (0.95 ÷ 0.7 − 1); cost-to-serve:
     // 216 of 1,980 against the median 288 of 5,280, so each year's revenue × (216/1980 − 288/5280)
     const years = outlet.projection.years;
