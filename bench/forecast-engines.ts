@@ -1,17 +1,20 @@
 /**
  * The forecasters the forecast bench compares, behind one shape: the naive forecasts of the domain,
- * augurs' AutoETS and MSTL (WebAssembly, loaded from disk without fetch), and our own ETS once
- * `lib/domain/ets.ts` exists on this branch.
+ * augurs' AutoETS and MSTL (WebAssembly, loaded from disk without fetch), our own ETS engine on each
+ * series alone, and the product's projection, which treats each set as a scheme.
  */
 import { readFileSync } from "node:fs";
 import { AutoETS, initSync as initEtsWasm } from "@bsull/augurs/ets";
 import { initSync as initMstlWasm, MSTL } from "@bsull/augurs/mstl";
+import { etsForecast, forecastErrorVariance, selectEts } from "#domain/ets.ts";
 import {
   type Forecaster,
   SEASON_MONTHS,
   seasonalNaive,
   trailingYearNaive,
 } from "#domain/forecast-accuracy.ts";
+import { schemeContextsOf } from "#domain/scheme-forecast.ts";
+import { forecastSegment, forecastSpread } from "#domain/segment-forecast.ts";
 
 /** The level of the prediction intervals the bench asks for and scores. */
 export const INTERVAL_LEVEL = 0.8;
@@ -25,6 +28,10 @@ export interface IntervalForecast {
 export interface ForecastEngine {
   readonly name: string;
   forecast(history: readonly number[], horizon: number): IntervalForecast;
+  /** An engine that draws on the whole set at a cut-off: its forecaster of each series by index. */
+  forScheme?(
+    training: readonly (readonly number[])[],
+  ): (history: readonly number[], horizon: number, index: number) => IntervalForecast;
 }
 
 function pointOnly(name: string, forecaster: Forecaster): ForecastEngine {
@@ -83,45 +90,57 @@ function fromAugurs({ point, intervals }: ReturnType<AutoETS["predict"]>): Inter
   return intervals ? { point, interval: { lower: intervals.lower, upper: intervals.upper } } : { point };
 }
 
-/**
- * Where our own ETS will live, and the part of its interface the bench uses. The specifier is a value,
- * not a literal, so that this branch type-checks before the module is merged into it.
- */
-const OWN_ETS_MODULE = "#domain/ets.ts";
-
-interface OwnEtsModule {
-  selectEts(series: readonly number[]): unknown;
-  etsForecast(fit: unknown, horizon: number): Float64Array;
-  forecastErrorVariance(fit: unknown, weights: readonly number[]): number;
-}
-
 /** The z of a central 80% normal interval. */
 const Z_80 = 1.2815515655446004;
 
-/** Our own `selectEts`, or undefined while `lib/domain/ets.ts` is not on this branch. */
-export async function ownEts(): Promise<ForecastEngine | undefined> {
-  let ets: OwnEtsModule;
-  try {
-    ets = (await import(OWN_ETS_MODULE)) as OwnEtsModule;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") return undefined;
-    throw error;
-  }
-  return {
-    name: "our selectEts",
-    forecast(history, horizon) {
-      const fit = ets.selectEts(history);
-      const point = Array.from(ets.etsForecast(fit, horizon));
+/** Our own ETS engine on each series alone: the model of lowest AICc among all six. */
+export const OWN_SELECT_ETS: ForecastEngine = {
+  name: "our selectEts",
+  forecast(history, horizon) {
+    const fit = selectEts(history);
+    const point = Array.from(etsForecast(fit, horizon));
+    const lower: number[] = [];
+    const upper: number[] = [];
+    for (let step = 0; step < horizon; step++) {
+      // One month's variance is that of the weighted sum with weight 1 on that month alone.
+      const weights = Array.from({ length: horizon }, (_, month) => (month === step ? 1 : 0));
+      const spread = Z_80 * Math.sqrt(forecastErrorVariance(fit, weights));
+      lower.push((point[step] ?? 0) - spread);
+      upper.push((point[step] ?? 0) + spread);
+    }
+    return { point, interval: { lower, upper } };
+  },
+};
+
+/**
+ * The product's projection as a scoring run makes it (lib/domain/segment-forecast.ts): each set of
+ * series taken as one scheme, so that a series may borrow the scheme's season, small series fit less,
+ * and thin ones repeat their last year. Revenue only: profit is not measured here.
+ */
+export const SEGFOCUS_PROJECTION: ForecastEngine = {
+  name: "segfocus projection",
+  forecast() {
+    throw new Error("the segfocus projection forecasts a whole scheme at a cut-off: use forScheme");
+  },
+  forScheme(training) {
+    const histories = training.map((revenue) => ({ revenue, profit: revenue.map(() => 0) }));
+    const context = schemeContextsOf(histories);
+    return (history, horizon, index) => {
+      const forecast = forecastSegment(
+        { revenue: history, profit: history.map(() => 0) },
+        context(index),
+        horizon,
+      );
       const lower: number[] = [];
       const upper: number[] = [];
       for (let step = 0; step < horizon; step++) {
-        // One month's variance is that of the weighted sum with weight 1 on that month alone.
-        const weights = Array.from({ length: horizon }, (_, month) => (month === step ? 1 : 0));
-        const spread = Z_80 * Math.sqrt(ets.forecastErrorVariance(fit, weights));
-        lower.push((point[step] ?? 0) - spread);
-        upper.push((point[step] ?? 0) + spread);
+        const weights = new Float64Array(step + 1);
+        weights[step] = 1;
+        const spread = Z_80 * forecastSpread(forecast, weights, undefined);
+        lower.push((forecast.revenue[step] as number) - spread);
+        upper.push((forecast.revenue[step] as number) + spread);
       }
-      return { point, interval: { lower, upper } };
-    },
-  };
-}
+      return { point: Array.from(forecast.revenue), interval: { lower, upper } };
+    };
+  },
+};

@@ -24,8 +24,9 @@ import {
   augursMstl,
   type ForecastEngine,
   type IntervalForecast,
-  ownEts,
+  OWN_SELECT_ETS,
   SEASONAL_NAIVE,
+  SEGFOCUS_PROJECTION,
   TRAILING_YEAR_NAIVE,
 } from "./forecast-engines.ts";
 import { generatedSets, type SeriesSet, sampleSets } from "./forecast-series.ts";
@@ -67,9 +68,7 @@ async function loadEngines(): Promise<ForecastEngine[]> {
   console.log(
     `augurs init (read .wasm + initSync): ets ${(afterEts - started).toFixed(1)} ms, mstl ${(afterMstl - afterEts).toFixed(1)} ms`,
   );
-  const own = await ownEts();
-  if (!own) console.log("our selectEts: lib/domain/ets.ts is not on this branch yet; its row is left out");
-  return [TRAILING_YEAR_NAIVE, SEASONAL_NAIVE, autoEts, mstl, ...(own ? [own] : [])];
+  return [TRAILING_YEAR_NAIVE, SEASONAL_NAIVE, autoEts, mstl, OWN_SELECT_ETS, SEGFOCUS_PROJECTION];
 }
 
 interface BacktestResult {
@@ -93,7 +92,13 @@ function backtest(set: SeriesSet, engine: ForecastEngine): BacktestResult {
   let failed = 0;
   let fits = 0;
   let elapsed = 0;
-  for (const series of set.series) {
+  // A scheme-wide engine is built once per cut-off (j months before the latest) from every series' training months.
+  const started = performance.now();
+  const forSchemeAt = Array.from({ length: ORIGINS }, (_, j) =>
+    engine.forScheme?.(set.series.map((series) => series.slice(0, Math.max(0, series.length - HOLDOUT - j)))),
+  );
+  elapsed += performance.now() - started;
+  set.series.forEach((series, index) => {
     const cutoffs = rollingOrigins(series.length, {
       holdout: HOLDOUT,
       origins: ORIGINS,
@@ -103,7 +108,14 @@ function backtest(set: SeriesSet, engine: ForecastEngine): BacktestResult {
       const training = series.slice(0, cutoff);
       const actual = series.slice(cutoff, cutoff + HOLDOUT);
       const started = performance.now();
-      const forecast = forecastOrFallback(engine, training, actual.length);
+      const forScheme = forSchemeAt[series.length - HOLDOUT - cutoff];
+      const forecast = forecastOrFallback(
+        forScheme
+          ? { name: engine.name, forecast: (history, horizon) => forScheme(history, horizon, index) }
+          : engine,
+        training,
+        actual.length,
+      );
       elapsed += performance.now() - started;
       fits++;
       if (!forecast.ok) failed++;
@@ -124,7 +136,7 @@ function backtest(set: SeriesSet, engine: ForecastEngine): BacktestResult {
         }
       }
     }
-  }
+  });
   return {
     engine: engine.name,
     yearTotal,

@@ -52,7 +52,7 @@ export function forecastScheme(
       }
     : UNCALIBRATED;
   const months = 12 * settings.horizonYears;
-  const contextOf = schemeContexts(histories);
+  const contextOf = schemeContextsOf(histories);
   const naive = method === "fitted" ? undefined : { method, forecaster: NAIVE[method]([]) };
   const projections = histories.map((history, index) => {
     const fitted = forecastSegment(history, contextOf(index), months);
@@ -66,7 +66,7 @@ export function forecastScheme(
 
 /** The product's own model, with the scheme's season taken from the training months only. */
 export const fittedForecaster: ForecasterAtCutoff = (training) => {
-  const contextOf = schemeContexts(training);
+  const contextOf = schemeContextsOf(training);
   return (history, horizon, index) => {
     const forecast = forecastSegment(history, contextOf(index), horizon);
     return { revenue: forecast.revenue, profit: forecast.profit, spread: yearOneSpread(forecast) };
@@ -77,7 +77,7 @@ export const fittedForecaster: ForecasterAtCutoff = (training) => {
 export const THOROUGH_SHARE = 0.001;
 
 /** The scheme's season, from the total of its segments, and which segments are large enough to be thorough with. */
-function schemeContexts(histories: readonly MonthlySeries[]): (index: number) => SchemeContext {
+export function schemeContextsOf(histories: readonly MonthlySeries[]): (index: number) => SchemeContext {
   const profile = seasonalProfile(totalOf(histories.map((history) => history.revenue)));
   const trailing = histories.map(({ revenue }) => {
     let total = 0;
