@@ -13,7 +13,8 @@ import {
   seasonalNaive,
   trailingYearNaive,
 } from "#domain/forecast-accuracy.ts";
-import { schemeContextsOf } from "#domain/scheme-forecast.ts";
+import { schemeContext } from "#domain/scheme-forecast.ts";
+import { totalOf } from "#domain/seasonal-profile.ts";
 import { forecastSegment, forecastSpread } from "#domain/segment-forecast.ts";
 
 /** The level of the prediction intervals the bench asks for and scores. */
@@ -31,7 +32,7 @@ export interface ForecastEngine {
   /** An engine that draws on the whole set at a cut-off: its forecaster of each series by index. */
   forScheme?(
     training: readonly (readonly number[])[],
-  ): (history: readonly number[], horizon: number, index: number) => IntervalForecast;
+  ): (history: readonly number[], horizon: number) => IntervalForecast;
 }
 
 function pointOnly(name: string, forecaster: Forecaster): ForecastEngine {
@@ -123,14 +124,10 @@ export const SEGFOCUS_PROJECTION: ForecastEngine = {
     throw new Error("the segfocus projection forecasts a whole scheme at a cut-off: use forScheme");
   },
   forScheme(training) {
-    const histories = training.map((revenue) => ({ revenue, profit: revenue.map(() => 0) }));
-    const context = schemeContextsOf(histories);
-    return (history, horizon, index) => {
-      const forecast = forecastSegment(
-        { revenue: history, profit: history.map(() => 0) },
-        context(index),
-        horizon,
-      );
+    const contextOf = schemeContext(totalOf(training));
+    return (revenue, horizon) => {
+      const history = { revenue, profit: revenue.map(() => 0) };
+      const forecast = forecastSegment(history, contextOf(history), horizon);
       const lower: number[] = [];
       const upper: number[] = [];
       for (let step = 0; step < horizon; step++) {

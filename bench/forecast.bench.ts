@@ -98,7 +98,7 @@ function backtest(set: SeriesSet, engine: ForecastEngine): BacktestResult {
     engine.forScheme?.(set.series.map((series) => series.slice(0, Math.max(0, series.length - HOLDOUT - j)))),
   );
   elapsed += performance.now() - started;
-  set.series.forEach((series, index) => {
+  for (const series of set.series) {
     const cutoffs = rollingOrigins(series.length, {
       holdout: HOLDOUT,
       origins: ORIGINS,
@@ -110,9 +110,7 @@ function backtest(set: SeriesSet, engine: ForecastEngine): BacktestResult {
       const started = performance.now();
       const forScheme = forSchemeAt[series.length - HOLDOUT - cutoff];
       const forecast = forecastOrFallback(
-        forScheme
-          ? { name: engine.name, forecast: (history, horizon) => forScheme(history, horizon, index) }
-          : engine,
+        forScheme ? { name: engine.name, forecast: forScheme } : engine,
         training,
         actual.length,
       );
@@ -136,7 +134,7 @@ function backtest(set: SeriesSet, engine: ForecastEngine): BacktestResult {
         }
       }
     }
-  });
+  }
   return {
     engine: engine.name,
     yearTotal,

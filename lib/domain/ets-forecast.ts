@@ -35,31 +35,80 @@ export function forecastErrorVariance(fit: EtsFit, weights: ArrayLike<number>): 
   const horizon = weights.length;
   const { alpha, beta, gamma, phi, season } = fit;
   const seasonMonths = season.length;
-  const multiplicative = seasonalityOf(fit.model) === "multiplicative";
+  if (seasonalityOf(fit.model) !== "multiplicative") {
+    return fit.innovationVariance * additiveErrorSum(weights, alpha, beta, gamma, phi, seasonMonths);
+  }
   // trendReach[j] = φ + … + φ^j, how much of a trend innovation reaches j months later.
   const trendReach = new Float64Array(horizon);
   for (let j = 1, power = 1; j < horizon; j++) {
     power *= phi;
     trendReach[j] = (trendReach[j - 1] as number) + power;
   }
-  const base = multiplicative ? forecastBases(fit, horizon) : undefined;
+  const base = forecastBases(fit, horizon);
   let variance = 0;
   for (let k = 0; k < horizon; k++) {
     let coefficient = weights[k] as number;
     for (let h = k + 1; h < horizon; h++) {
       const lag = h - k;
-      const seasonal = seasonMonths > 0 && lag % seasonMonths === 0 ? gamma : 0;
+      const seasonal = lag % seasonMonths === 0 ? gamma : 0;
       const smoothing = alpha + beta * (trendReach[lag] as number);
       const psi =
-        base === undefined
-          ? smoothing + seasonal
-          : smoothing * ratio(season[h % seasonMonths] as number, season[k % seasonMonths] as number) +
-            seasonal * ratio(base[h] as number, base[k] as number);
+        smoothing * ratio(season[h % seasonMonths] as number, season[k % seasonMonths] as number) +
+        seasonal * ratio(base[h] as number, base[k] as number);
       coefficient += (weights[h] as number) * psi;
     }
     variance += coefficient * coefficient;
   }
   return fit.innovationVariance * variance;
+}
+
+/**
+ * Without a multiplicative season ψ depends on the lag alone: computed once into a reused buffer, the
+ * double sum is a tight loop. A scoring run asks for about eleven of these per segment (each year's
+ * revenue and profit, the NPV), for every segment of every scheme.
+ */
+let psi = new Float64Array(64);
+const psiOf = { alpha: Number.NaN, beta: 0, gamma: 0, phi: 0, seasonMonths: 0, length: 0 };
+
+function additiveErrorSum(
+  weights: ArrayLike<number>,
+  alpha: number,
+  beta: number,
+  gamma: number,
+  phi: number,
+  seasonMonths: number,
+): number {
+  const horizon = weights.length;
+  // A projection asks several sums of one fit in a row: ψ is kept until the parameters change.
+  if (
+    psiOf.length < horizon ||
+    psiOf.alpha !== alpha ||
+    psiOf.beta !== beta ||
+    psiOf.gamma !== gamma ||
+    psiOf.phi !== phi ||
+    psiOf.seasonMonths !== seasonMonths
+  ) {
+    if (psi.length < horizon) psi = new Float64Array(2 * horizon);
+    psi[0] = 1;
+    for (let j = 1, power = 1, reach = 0; j < horizon; j++) {
+      power *= phi;
+      reach += power;
+      psi[j] = alpha + beta * reach + (seasonMonths > 0 && j % seasonMonths === 0 ? gamma : 0);
+    }
+    Object.assign(psiOf, { alpha, beta, gamma, phi, seasonMonths, length: horizon });
+  }
+  // Months before the first weighted one add nothing to any innovation's coefficient.
+  let first = 0;
+  while (first < horizon && weights[first] === 0) first++;
+  let variance = 0;
+  for (let k = 0; k < horizon; k++) {
+    let coefficient = 0;
+    for (let h = Math.max(k, first); h < horizon; h++) {
+      coefficient += (weights[h] as number) * (psi[h - k] as number);
+    }
+    variance += coefficient * coefficient;
+  }
+  return variance;
 }
 
 /** ℓ + (φ + … + φ^h)·b for h = 1…horizon: the forecast before its seasonal factor. */

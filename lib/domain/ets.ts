@@ -165,18 +165,21 @@ function fitLoaded(
   if (seasonality !== "none" && count < minimumSeasons * seasonMonths) return undefined;
   if (seasonality === "multiplicative" && !strictlyPositive(observations, count)) return undefined;
 
+  // Without a season the recurrence solves for its start itself (see EtsRecurrence.runWithoutSeason).
   recurrence.prepare(
     seasonality,
     trended,
     seasonMonths,
-    initialStates(observations, count, seasonality, trended, seasonMonths),
+    seasonality === "none"
+      ? SOLVED_START
+      : initialStates(observations, count, seasonality, trended, seasonMonths),
   );
   const exactFit = count * (EXACT_FIT_SCALE * largestMagnitude(observations, count)) ** 2;
   if (given === undefined) searchParameters(exactFit);
   else recurrence.setSmoothing(given.alpha, given.beta ?? 0, given.gamma ?? 0, given.phi ?? 1);
   const rawSse = recurrence.sumOfSquaredErrors();
   const sse = rawSse <= exactFit ? 0 : rawSse;
-  const season = new Float64Array(seasonality === "none" ? 0 : seasonMonths);
+  const season = seasonality === "none" ? NO_SEASON : new Float64Array(seasonMonths);
   for (let h = 0; h < season.length; h++) {
     season[h] = recurrence.seasonStates[(recurrence.nextSeason + h) % seasonMonths] as number;
   }
@@ -199,6 +202,10 @@ function fitLoaded(
 /** Leaves the recurrence set to the parameters with the least SSE the search finds. */
 function searchParameters(exactFit: number): void {
   const dimension = recurrence.dimension;
+  if (dimension === 1) {
+    goldenSection();
+    return;
+  }
   recurrence.pointOf(START_ALPHA, START_BETA_SHARE, START_GAMMA_SHARE, START_PHI, startPoint);
   searchSettings.absoluteTolerance = exactFit;
   searchSettings.maxEvaluations = EVALUATIONS_PER_DIMENSION * dimension;
@@ -207,6 +214,50 @@ function searchParameters(exactFit: number): void {
   Object.assign(searchSettings, RESTART);
   search.minimise(sumOfSquaredErrorsAt, search.best, dimension, searchSettings);
   recurrence.setParameters(search.best);
+}
+
+/** A model without a season has no seasonal states: one empty array serves every such fit. */
+const NO_SEASON = new Float64Array(0);
+const SOLVED_START = { level: 0, trend: 0, season: NO_SEASON };
+
+/** The search stops when α's place in its range is known to this much. */
+const GOLDEN_TOLERANCE = 1e-3;
+const GOLDEN_RATIO = (Math.sqrt(5) - 1) / 2;
+
+/**
+ * A level-only model has one parameter, and there a golden-section search beats a simplex: the SSE of
+ * simple exponential smoothing is unimodal in α, and 16 evaluations place α to 1e-3 of its range, where
+ * Nelder–Mead crept along the edge α → 1 for up to 80 (a trending series, which wants the largest α).
+ */
+function goldenSection(): void {
+  let low = 0;
+  let high = 1;
+  let left = high - GOLDEN_RATIO * (high - low);
+  let right = low + GOLDEN_RATIO * (high - low);
+  let leftSse = sseAtUnit(left);
+  let rightSse = sseAtUnit(right);
+  while (high - low > GOLDEN_TOLERANCE) {
+    if (leftSse <= rightSse) {
+      high = right;
+      right = left;
+      rightSse = leftSse;
+      left = high - GOLDEN_RATIO * (high - low);
+      leftSse = sseAtUnit(left);
+    } else {
+      low = left;
+      left = right;
+      leftSse = rightSse;
+      right = low + GOLDEN_RATIO * (high - low);
+      rightSse = sseAtUnit(right);
+    }
+  }
+  startPoint[0] = leftSse <= rightSse ? left : right;
+  recurrence.setParameters(startPoint);
+}
+
+function sseAtUnit(unit: number): number {
+  startPoint[0] = unit;
+  return sumOfSquaredErrorsAt(startPoint);
 }
 
 /** AICc = n·ln(SSE/n) + 2k + 2k(k+1)/(n−k−1): −Infinity for an exact fit, which every fuller model ties. */

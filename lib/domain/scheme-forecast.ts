@@ -52,23 +52,21 @@ export function forecastScheme(
       }
     : UNCALIBRATED;
   const months = 12 * settings.horizonYears;
-  const contextOf = schemeContextsOf(histories);
-  const naive = method === "fitted" ? undefined : { method, forecaster: NAIVE[method]([]) };
-  const projections = histories.map((history, index) => {
-    const fitted = forecastSegment(history, contextOf(index), months);
-    const forecast = naive
-      ? withMonths(fitted, naive.forecaster(history, months, index), naive.method)
-      : fitted;
+  const contextOf = schemeContext(totalOf(histories.map((history) => history.revenue)));
+  const naive = method === "fitted" ? undefined : { method, forecaster: NAIVE[method](new Float64Array(0)) };
+  const projections = histories.map((history) => {
+    const fitted = forecastSegment(history, contextOf(history), months);
+    const forecast = naive ? withMonths(fitted, naive.forecaster(history, months), naive.method) : fitted;
     return projectForecast(forecast, settings, calibration, method);
   });
   return { accuracy, projections };
 }
 
 /** The product's own model, with the scheme's season taken from the training months only. */
-export const fittedForecaster: ForecasterAtCutoff = (training) => {
-  const contextOf = schemeContextsOf(training);
-  return (history, horizon, index) => {
-    const forecast = forecastSegment(history, contextOf(index), horizon);
+export const fittedForecaster: ForecasterAtCutoff = (schemeRevenue) => {
+  const contextOf = schemeContext(schemeRevenue);
+  return (history, horizon) => {
+    const forecast = forecastSegment(history, contextOf(history), horizon);
     return { revenue: forecast.revenue, profit: forecast.profit, spread: yearOneSpread(forecast) };
   };
 };
@@ -76,20 +74,24 @@ export const fittedForecaster: ForecasterAtCutoff = (training) => {
 /** A segment with at least this share of the scheme's trailing-year revenue tries every candidate model. */
 export const THOROUGH_SHARE = 0.001;
 
-/** The scheme's season, from the total of its segments, and which segments are large enough to be thorough with. */
-export function schemeContextsOf(histories: readonly MonthlySeries[]): (index: number) => SchemeContext {
-  const profile = seasonalProfile(totalOf(histories.map((history) => history.revenue)));
-  const trailing = histories.map(({ revenue }) => {
-    let total = 0;
-    for (let t = Math.max(0, revenue.length - 12); t < revenue.length; t++) total += revenue[t] as number;
-    return total;
-  });
-  let schemeTotal = 0;
-  for (const total of trailing) schemeTotal += Math.max(0, total);
-  return (index) => ({
+/**
+ * What a segment's forecast takes from its scheme, given the scheme's monthly revenue (ending in the
+ * segment's last month): the season of the total, and whether the segment is large enough to be
+ * thorough with.
+ */
+export function schemeContext(schemeRevenue: Float64Array): (history: MonthlySeries) => SchemeContext {
+  const profile = seasonalProfile(schemeRevenue);
+  const schemeTrailing = Math.max(0, trailingYear(schemeRevenue));
+  return (history) => ({
     profile,
-    thorough: (trailing[index] as number) >= THOROUGH_SHARE * schemeTotal,
+    thorough: trailingYear(history.revenue) >= THOROUGH_SHARE * schemeTrailing,
   });
+}
+
+function trailingYear(revenue: ArrayLike<number>): number {
+  let total = 0;
+  for (let t = Math.max(0, revenue.length - 12); t < revenue.length; t++) total += revenue[t] as number;
+  return total;
 }
 
 const NAIVE: Readonly<Record<Exclude<ForecastMethod, "fitted">, ForecasterAtCutoff>> = {

@@ -1,4 +1,5 @@
 import {
+  applyEts,
   type EtsFit,
   type EtsModel,
   etsForecast,
@@ -48,6 +49,8 @@ export const EVIDENCE = {
 } as const;
 
 const TRENDS: readonly EtsModel[] = ["ANN", "AAdN"];
+const LEVEL_ONLY: readonly EtsModel[] = ["ANN"];
+const SLOW_MARGIN_ALPHA = 0.1;
 
 /**
  * Amounts are kept in units of 0.0001: a projected month below half of one is nothing, not a sliver a
@@ -58,9 +61,10 @@ const LESS_THAN_A_UNIT = 0.00005;
 /**
  * What the scheme tells a segment's forecast: its season, and whether the segment is large enough for
  * every candidate model. Fitting is most of the cost of scoring a scheme of 100,000 customers; a
- * segment with a thousandth of the scheme's revenue or less cannot show a season of its own that would
- * move the scheme's figures, so it tries its level and trend under the scheme's season (or none), and
- * a level for its margin.
+ * segment with under a thousandth of the scheme's revenue cannot show a season or a trend of its own
+ * that would move the scheme's figures (on the sample, "same as the last 12 months" beats any trend
+ * fitted to a customer), so it fits a level under the scheme's season (or none), and a level for its
+ * margin.
  */
 export interface SchemeContext {
   readonly profile: SeasonalProfile | undefined;
@@ -179,21 +183,26 @@ function revenueForecast(
 
   const ownSeason = thorough && n >= 2 * SEASON_MONTHS && salesMonths >= EVIDENCE.ownSeasonSalesMonths;
   let chosen: Candidate | undefined;
+  const trends = thorough ? TRENDS : LEVEL_ONLY;
   if (thorough || !profile) {
-    const fit = selectEts(revenue, ownSeason ? {} : { models: TRENDS });
+    const fit = selectEts(revenue, ownSeason ? {} : { models: trends });
     chosen = { fit, aicc: fit.aicc, scale: undefined, strength: undefined };
   }
   if (profile) {
-    chosen = better(chosen, borrowedSeason(revenue, profile, 1, horizon));
+    chosen = better(chosen, borrowedSeason(revenue, profile, 1, trends, horizon));
     const strength = thorough ? seasonalStrength(revenue, profile) : undefined;
-    if (strength !== undefined) chosen = better(chosen, borrowedSeason(revenue, profile, strength, horizon));
+    if (strength !== undefined) {
+      chosen = better(chosen, borrowedSeason(revenue, profile, strength, trends, horizon));
+    }
   }
   if (chosen === undefined) throw new Error("unreachable: a segment gets its own fit or the scheme's season");
   const point = etsForecast(chosen.fit, horizon);
-  const months = point.map((value, h) => {
-    const month = value * (chosen.scale ? (chosen.scale[h] as number) : 1);
-    return month < LESS_THAN_A_UNIT ? 0 : month;
-  });
+  // The point forecast is this segment's own array: scaled in place, not copied.
+  const months = point;
+  for (let h = 0; h < horizon; h++) {
+    const month = (point[h] as number) * (chosen.scale ? (chosen.scale[h] as number) : 1);
+    months[h] = month < LESS_THAN_A_UNIT ? 0 : month;
+  }
   const seasonal = chosen.fit.model.endsWith("A") || chosen.fit.model.endsWith("M");
   return {
     months,
@@ -226,7 +235,7 @@ function better(current: Candidate | undefined, challenger: Candidate): Candidat
 }
 
 /**
- * A level and damped trend fitted to the months divided by the scheme's season (scaled by κ when
+ * A level, or a level and damped trend, fitted to the months divided by the scheme's season (scaled by κ when
  * `strength` ≠ 1). Its AICc is that of the months themselves: the deseasonalised fit's, plus twice the
  * log of the scaling (the change of variables), plus 2 for κ when it was estimated.
  */
@@ -234,17 +243,19 @@ function borrowedSeason(
   revenue: readonly number[],
   profile: SeasonalProfile,
   strength: number,
+  models: readonly EtsModel[],
   horizon: number,
 ): Candidate {
   const factors = strength === 1 ? profile : scaledProfile(profile, strength);
   const n = revenue.length;
+  const logs = logFactors(factors);
   let logScale = 0;
-  const deseasonalised = revenue.map((y, t) => {
-    const factor = factors[phaseOf(t, n)] as number;
-    logScale += Math.log(factor);
-    return y / factor;
-  });
-  const fit = selectEts(deseasonalised, { models: TRENDS });
+  const deseasonalised = scratchOf(n);
+  for (let t = 0, phase = phaseOf(0, n); t < n; t++, phase = phase + 1 === SEASON_MONTHS ? 0 : phase + 1) {
+    logScale += logs[phase] as number;
+    deseasonalised[t] = (revenue[t] as number) / (factors[phase] as number);
+  }
+  const fit = selectEts(deseasonalised, { models });
   return {
     fit,
     aicc: fit.aicc + 2 * logScale + (strength === 1 ? 0 : 2),
@@ -255,8 +266,10 @@ function borrowedSeason(
 
 /**
  * Margins month by month (months with revenue, each clamped to [−1, 1] like the forecast), fitted as a
- * level or damped trend when the revenue was fitted (a level only for a small segment); otherwise the trailing year's margin, profit over
- * revenue, held flat.
+ * level or damped trend for a large segment whose revenue was fitted; otherwise the trailing year's
+ * margin, profit over revenue, held flat, with the spread of a level that moves slowly (α = 0.1) over
+ * its monthly margins: a small segment's months are too few and too noisy to fit a margin model worth
+ * its cost, and the backtest widens the profit intervals where that spread falls short.
  */
 function marginForecast(
   history: MonthlySeries,
@@ -264,18 +277,21 @@ function marginForecast(
   thorough: boolean,
   horizon: number,
 ): { months: Float64Array; fit: EtsFit | undefined } {
-  const margins: number[] = [];
+  const all = scratchOf(history.revenue.length);
+  let count = 0;
   history.revenue.forEach((revenue, t) => {
-    if (revenue > 0) margins.push(clampMargin((history.profit[t] as number) / revenue));
+    if (revenue > 0) all[count++] = clampMargin((history.profit[t] as number) / revenue);
   });
-  if (fitted && margins.length >= EVIDENCE.fitSalesMonths) {
-    const fit = thorough ? selectEts(margins, { models: TRENDS }) : (fitEts(margins, "ANN") as EtsFit);
+  const margins = all.subarray(0, count);
+  if (fitted && thorough && margins.length >= EVIDENCE.fitSalesMonths) {
+    const fit = selectEts(margins, { models: TRENDS });
     return { months: etsForecast(fit, horizon).map(clampMargin), fit };
   }
+  // The trailing year's margin, revenue-weighted, held flat; its spread that of a slowly moving level.
   const margin = trailingMargin(history);
   return {
     months: new Float64Array(horizon).fill(margin),
-    fit: margins.length >= 2 ? fitEts(margins, "ANN") : undefined,
+    fit: margins.length >= 2 ? applyEts(margins, "ANN", { alpha: SLOW_MARGIN_ALPHA }) : undefined,
   };
 }
 
@@ -291,6 +307,29 @@ function trailingMargin({ revenue, profit }: MonthlySeries): number {
     if (sales > 0) return clampMargin(earned / sales);
   }
   return 0;
+}
+
+/** ln of each factor of a profile, kept with the profile: a scheme's 100,000 segments share one. */
+const logsOfProfile = new WeakMap<SeasonalProfile, Float64Array>();
+
+function logFactors(factors: SeasonalProfile): Float64Array {
+  let logs = logsOfProfile.get(factors);
+  if (!logs) {
+    logs = factors.map(Math.log);
+    logsOfProfile.set(factors, logs);
+  }
+  return logs;
+}
+
+/**
+ * A series handed to a fit is copied into the fit's own buffer, so the deseasonalised months and the
+ * margins can live in one reused array: at 100,000 segments a scheme, their garbage was felt.
+ */
+let scratch = new Float64Array(64);
+
+function scratchOf(length: number): Float64Array {
+  if (scratch.length < length) scratch = new Float64Array(2 * length);
+  return scratch.subarray(0, length);
 }
 
 function monthsWithSales(revenue: readonly number[]): number {

@@ -25,8 +25,8 @@ describe("backtestScheme on segments that repeat the same year", () => {
   const FLAT = new Array(12).fill(50);
   const histories = [repeated(HALVES, 36, 0.25), repeated(FLAT, 36, 0.1)];
   /** Forecasts twice the trailing year: a year-1 miss as large as the year itself. */
-  const doubling: ForecasterAtCutoff = (training) => (history, horizon, index) => {
-    const naive = trailingYearForecaster(training)(history, horizon, index);
+  const doubling: ForecasterAtCutoff = (schemeRevenue) => (history, horizon) => {
+    const naive = trailingYearForecaster(schemeRevenue)(history, horizon);
     return {
       revenue: Array.from(naive.revenue, (month) => 2 * month),
       profit: Array.from(naive.profit, (month) => 2 * month),
@@ -75,9 +75,9 @@ describe("backtestScheme on segments that repeat the same year", () => {
 
 /** A forecaster that records the first month of every history it is asked about, forecasting naively. */
 function recording(seen: Set<number>): ForecasterAtCutoff {
-  return (training) => (history, horizon, index) => {
+  return (schemeRevenue) => (history, horizon) => {
     seen.add(history.revenue[0] as number);
-    return trailingYearForecaster(training)(history, horizon, index);
+    return trailingYearForecaster(schemeRevenue)(history, horizon);
   };
 }
 
