@@ -63,12 +63,14 @@ export function forecastErrorVariance(fit: EtsFit, weights: ArrayLike<number>): 
 }
 
 /**
- * Without a multiplicative season ψ depends on the lag alone: computed once into a reused buffer, the
- * double sum is a tight loop. A scoring run asks for about eleven of these per segment (each year's
- * revenue and profit, the NPV), for every segment of every scheme.
+ * Without a multiplicative season ψ_j = α + β·S_j + γ·[m divides j], S_j = φ + … + φ^j, depends on the
+ * lag alone, and each innovation's coefficient c_k = w_k + Σ_{h>k} w_h·ψ_{h−k} follows from the
+ * next one's sums: with A_k = Σ_{h>k} w_h, D_k = Σ_{h>k} w_h·S_{h−k} = φ·(A_k + D_{k+1}) (as
+ * S_j = φ·(1 + S_{j−1})) and G_k = Σ_{j≥1} w_{k+jm} = w_{k+m} + G_{k+m}, c_k = w_k + α·A_k + β·D_k + γ·G_k.
+ * One pass from the last month back: a scoring run asks about eleven of these sums per segment (each
+ * year's revenue and profit, the NPV), for every segment of every scheme.
  */
-let psi = new Float64Array(64);
-const psiOf = { alpha: Number.NaN, beta: 0, gamma: 0, phi: 0, seasonMonths: 0, length: 0 };
+let strided = new Float64Array(64);
 
 function additiveErrorSum(
   weights: ArrayLike<number>,
@@ -79,34 +81,23 @@ function additiveErrorSum(
   seasonMonths: number,
 ): number {
   const horizon = weights.length;
-  // A projection asks several sums of one fit in a row: ψ is kept until the parameters change.
-  if (
-    psiOf.length < horizon ||
-    psiOf.alpha !== alpha ||
-    psiOf.beta !== beta ||
-    psiOf.gamma !== gamma ||
-    psiOf.phi !== phi ||
-    psiOf.seasonMonths !== seasonMonths
-  ) {
-    if (psi.length < horizon) psi = new Float64Array(2 * horizon);
-    psi[0] = 1;
-    for (let j = 1, power = 1, reach = 0; j < horizon; j++) {
-      power *= phi;
-      reach += power;
-      psi[j] = alpha + beta * reach + (seasonMonths > 0 && j % seasonMonths === 0 ? gamma : 0);
-    }
-    Object.assign(psiOf, { alpha, beta, gamma, phi, seasonMonths, length: horizon });
-  }
-  // Months before the first weighted one add nothing to any innovation's coefficient.
-  let first = 0;
-  while (first < horizon && weights[first] === 0) first++;
+  const seasonal = seasonMonths > 0 && gamma !== 0;
+  if (seasonal && strided.length < horizon) strided = new Float64Array(2 * horizon);
+  let later = 0;
+  let damped = 0;
   let variance = 0;
-  for (let k = 0; k < horizon; k++) {
-    let coefficient = 0;
-    for (let h = Math.max(k, first); h < horizon; h++) {
-      coefficient += (weights[h] as number) * (psi[h - k] as number);
+  for (let k = horizon - 1; k >= 0; k--) {
+    damped = phi * (later + damped);
+    let sameMonth = 0;
+    if (seasonal) {
+      const next = k + seasonMonths;
+      sameMonth = next < horizon ? (weights[next] as number) + (strided[next] as number) : 0;
+      strided[k] = sameMonth;
     }
+    const weight = weights[k] as number;
+    const coefficient = weight + alpha * later + beta * damped + gamma * sameMonth;
     variance += coefficient * coefficient;
+    later += weight;
   }
   return variance;
 }
