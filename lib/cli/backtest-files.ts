@@ -6,7 +6,7 @@ import { backtestCube } from "#domain/cube-backtest.ts";
 
 const wholeNumber = (what: string, minimum: number, maximum: number) =>
   z.coerce
-    .number()
+    .number({ error: `expected a whole number of ${what}` })
     .int(`expected a whole number of ${what}`)
     .min(minimum, `expected at least ${minimum} ${what}`)
     .max(maximum, `expected at most ${maximum} ${what}`);
