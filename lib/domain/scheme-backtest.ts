@@ -351,7 +351,7 @@ class MethodTally {
 export const Z_P90 = 1.2815515655446004;
 
 /** Intervals are never widened more than this: beyond it the spread says little and the cap says so. */
-export const MAX_INTERVAL_SCALE = 10;
+const MAX_INTERVAL_SCALE = 10;
 
 function intervalFit(standardMisses: readonly number[]): IntervalFit {
   if (standardMisses.length === 0) return { coverage: null, scale: 1 };

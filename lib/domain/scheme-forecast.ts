@@ -72,7 +72,7 @@ export const fittedForecaster: ForecasterAtCutoff = (schemeRevenue) => {
 };
 
 /** A segment with at least this share of the scheme's trailing-year revenue tries every candidate model. */
-export const THOROUGH_SHARE = 0.001;
+const THOROUGH_SHARE = 0.001;
 
 /**
  * What a segment's forecast takes from its scheme, given the scheme's monthly revenue (ending in the

@@ -13,7 +13,7 @@ import { SEASON_MONTHS } from "#domain/forecast-accuracy.ts";
 export type SeasonalProfile = Float64Array;
 
 /** The fewest months a profile is estimated from: a year and a half, every month of the year seen, half of them twice. */
-export const PROFILE_MINIMUM_MONTHS = 18;
+const PROFILE_MINIMUM_MONTHS = 18;
 
 /** No month is taken to sell less than a twentieth, or more than twenty times, the run rate. */
 const FACTOR_FLOOR = 0.05;

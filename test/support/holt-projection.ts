@@ -52,7 +52,7 @@ export function projectBase(history: SegmentHistory, settings: ProjectionSetting
  * The months ahead by Holt's damped trend with the policy's fixed α, β and φ: revenue clamped at 0,
  * margin at [−1, 1] (see projectBase), profit their product.
  */
-export function holtMonths(
+function holtMonths(
   history: SegmentHistory,
   holt: HoltParameters,
   months: number,
