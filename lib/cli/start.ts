@@ -71,7 +71,8 @@ async function banner(stack: LocalStack, dataDir: string): Promise<string> {
     "",
     "Try:",
     `  curl -s -H "Authorization: Bearer ${stack.tokens.planner}" ${stack.url}/schemes`,
-    `  curl -s -H "Authorization: Bearer ${stack.tokens.planner}" "${stack.url}/schemes/channel/decisions?list=no"`,
+    `  curl -s -H "Authorization: Bearer ${stack.tokens.planner}" "${stack.url}/schemes/channel/decisions?list=fix"`,
+    `  curl -s -H "Authorization: Bearer ${stack.tokens.planner}" ${stack.url}/schemes/channel/forecast-accuracy`,
     "",
     "Press Ctrl-C to stop.",
   ];
