@@ -14,7 +14,8 @@ import { phaseOf, type SeasonalProfile, scaledProfile, seasonalStrength } from "
 /**
  * One segment's months ahead: revenue by exponential smoothing fitted to its own months (with its own
  * season when it has two years of steady sales, or the scheme's season borrowed), margin by a level or
- * damped trend fitted to its monthly margins, profit their product; and the fitted models, which give
+ * damped trend fitted to its monthly margins (a small segment keeps its trailing year's), profit their
+ * product; and the models of their errors, which give
  * the spread of any sum of those months. A segment with too few months with sales to fit anything
  * gets "same as the last 12 months", shaped by the scheme's season. Which model and why is part of
  * the result: a planner checking one segment by hand can redo it.
@@ -63,8 +64,8 @@ const LESS_THAN_A_UNIT = 0.00005;
  * every candidate model. Fitting is most of the cost of scoring a scheme of 100,000 customers; a
  * segment with under a thousandth of the scheme's revenue cannot show a season or a trend of its own
  * that would move the scheme's figures (on the sample, "same as the last 12 months" beats any trend
- * fitted to a customer), so it fits a level under the scheme's season (or none), and a level for its
- * margin.
+ * fitted to a customer), so it fits a level under the scheme's season (or none) and keeps its trailing
+ * year's margin.
  */
 export interface SchemeContext {
   readonly profile: SeasonalProfile | undefined;
