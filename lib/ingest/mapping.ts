@@ -93,10 +93,17 @@ export function layoutFromMapping(
 ): ColumnLayout {
   const find = (field: string, name: string | undefined): number => {
     if (name === undefined) return -1;
+    // A mapped name must pick out one column: two that match it, in any case, would leave the totals to
+    // whichever came first. Columns the mapping does not name may repeat; they are not read.
+    const matches: number[] = [];
+    headers.forEach((header, column) => {
+      if (header.trim().toLowerCase() === name.trim().toLowerCase()) matches.push(column);
+    });
+    if (matches.length > 1) throw duplicateColumns(file, headers, matches, `${field} ("${name}")`);
     const exact = headers.indexOf(name);
     if (exact >= 0) return exact;
-    const folded = headers.findIndex((header) => header.toLowerCase() === name.toLowerCase());
-    if (folded >= 0) return folded;
+    const folded = matches[0];
+    if (folded !== undefined) return folded;
     throw new IngestError(
       "MISSING_COLUMN",
       `the mapping names column "${name}" for ${field}, but the file has no such column; headers found: ${headers.join(", ")}`,
@@ -145,20 +152,36 @@ const CANONICAL_FIELDS = {
  * `dim_<name>`, and any other column as a dimension of its own name.
  */
 export function canonicalLayout(headers: readonly string[], file: string): ColumnLayout {
-  const fields: Record<string, number> = {};
+  const fields = new Map<string, number>();
   const costs: Array<{ component: string; column: number }> = [];
   const dimensions: Array<{ name: string; column: number }> = [];
+  // Every column read lands under a key; two columns under one key would silently leave one unread.
+  const readAs = new Map<string, { column: number; what: string }>();
+  const claim = (key: string, column: number, what: string) => {
+    const earlier = readAs.get(key);
+    if (earlier) throw duplicateColumns(file, headers, [earlier.column, column], earlier.what);
+    readAs.set(key, { column, what });
+  };
   headers.forEach((raw, column) => {
     const header = raw.trim().toLowerCase();
-    const field = CANONICAL_FIELDS[header as keyof typeof CANONICAL_FIELDS];
-    if (field) fields[field] = column;
-    else if (header.startsWith("cost_") && header.length > 5)
+    // Own properties only: a header named `constructor` or `__proto__` is a dimension, not Object's.
+    const field = Object.hasOwn(CANONICAL_FIELDS, header)
+      ? CANONICAL_FIELDS[header as keyof typeof CANONICAL_FIELDS]
+      : undefined;
+    if (field) {
+      claim(`field:${field}`, column, header);
+      fields.set(field, column);
+    } else if (header.startsWith("cost_") && header.length > 5) {
+      claim(`cost:${header.slice(5)}`, column, `cost component ${header.slice(5)}`);
       costs.push({ component: header.slice(5), column });
-    else if (raw.trim() !== "")
-      dimensions.push({ name: dimensionName(raw.trim().replace(/^dim_/i, "")), column });
+    } else if (raw.trim() !== "") {
+      const name = dimensionName(raw.trim().replace(/^dim_/i, ""));
+      claim(`dimension:${name.toLowerCase()}`, column, `dimension ${name}`);
+      dimensions.push({ name, column });
+    }
   });
-  const missing = ["transaction_id", "date", "customer_id", "revenue"].filter(
-    (header) => fields[CANONICAL_FIELDS[header as keyof typeof CANONICAL_FIELDS]] === undefined,
+  const missing = (["transaction_id", "date", "customer_id", "revenue"] as const).filter(
+    (header) => !fields.has(CANONICAL_FIELDS[header]),
   );
   if (missing.length > 0) {
     throw new IngestError(
@@ -167,14 +190,14 @@ export function canonicalLayout(headers: readonly string[], file: string): Colum
       { file, line: 1, column: missing[0] as string, headers },
     );
   }
-  if (fields.cogs === undefined && fields.profit === undefined && costs.length === 0) {
+  if (!fields.has("cogs") && !fields.has("profit") && costs.length === 0) {
     throw new IngestError(
       "MISSING_COLUMN",
       `the file gives no costs: add a cogs, profit or cost_<component> column (headers found: ${headers.join(", ")})`,
       { file, line: 1, column: "cogs", headers },
     );
   }
-  const at = (field: string) => fields[field] ?? -1;
+  const at = (field: string) => fields.get(field) ?? -1;
   return {
     headers,
     transactionId: at("transactionId"),
@@ -190,6 +213,30 @@ export function canonicalLayout(headers: readonly string[], file: string): Colum
     costs,
     dimensions,
   };
+}
+
+/**
+ * Two columns the reader would take for the same thing: refused, naming both with their positions
+ * (1-based, as a spreadsheet counts them), before any row is read.
+ */
+function duplicateColumns(
+  file: string,
+  headers: readonly string[],
+  columns: readonly number[],
+  what: string,
+): IngestError {
+  const named = columns.map((column) => `"${headers[column]}" (column ${column + 1})`);
+  return new IngestError(
+    "DUPLICATE_COLUMN",
+    `columns ${named.join(" and ")} would both be read as ${what}: rename or remove one of them`,
+    {
+      file,
+      line: 1,
+      column: headers[columns[1] as number] as string,
+      columns: columns.map((c) => c + 1),
+      headers,
+    },
+  );
 }
 
 /** A header as a dimension name: `Ship Mode` → `Ship_Mode`, so it can stand in a scheme id. */

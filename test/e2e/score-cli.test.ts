@@ -167,6 +167,50 @@ describe("segfocus score on a generated file", () => {
     });
   });
 
+  it("refuses a header with two revenue columns, naming both and their positions, with exit code 1", async () => {
+    const twice = join(directory, "two-revenues.csv");
+    await writeFile(
+      twice,
+      "transaction_id,date,customer_id,revenue,cogs,Revenue\nT1,2024-01-05,C1,100,60,9900\n",
+    );
+    await expect(segfocus("score", twice)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(
+        /columns "revenue" \(column 4\) and "Revenue" \(column 6\) would both be read as revenue/,
+      ),
+    });
+  });
+
+  it("scores dimensions named like Object's own properties as segments of their own", async () => {
+    const odd = join(directory, "odd-names.csv");
+    const lines = ["transaction_id,date,customer_id,revenue,cogs,constructor,__proto__"];
+    for (let line = 0; line < 40; line++) {
+      const month = String((line % 12) + 1).padStart(2, "0");
+      lines.push(`T${line},2024-${month}-10,C${line % 4},100,60,${line % 2 ? "east" : "west"},p${line % 3}`);
+    }
+    await writeFile(odd, `${lines.join("\n")}\n`);
+    const { stdout } = await segfocus(
+      "score",
+      odd,
+      "--scheme",
+      "constructor",
+      "--scheme",
+      "proto",
+      "--format",
+      "json",
+    );
+    const result = JSON.parse(stdout) as ScoringResult;
+    const revenueOf = (id: string) =>
+      result.schemes
+        .find((scheme) => scheme.id === id)
+        ?.segments.reduce((sum, s) => sum + s.metrics.revenue, 0);
+    expect(result.schemes.map((scheme) => scheme.id)).toEqual(["constructor", "proto"]);
+    expect(result.schemes[0]?.segments.map((segment) => segment.id).sort()).toEqual(["east", "west"]);
+    expect(result.schemes[1]?.segments.map((segment) => segment.id).sort()).toEqual(["p0", "p1", "p2"]);
+    expect(revenueOf("constructor")).toBe(4000);
+    expect(revenueOf("proto")).toBe(4000);
+  });
+
   it("fails on a file it cannot read, saying what to fix", async () => {
     const empty = join(directory, "empty.csv");
     await writeFile(empty, "");

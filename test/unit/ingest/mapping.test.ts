@@ -182,7 +182,7 @@ describe("layoutFromMapping", () => {
     });
   });
 
-  it("matches a header that differs only in letter case, preferring an exact match", () => {
+  it("matches a header that differs only in letter case", () => {
     const minimal = parseColumnMapping({ columns: { ...MINIMAL_COLUMNS, revenue: "Net" } }, "m.json");
     expect(layoutFromMapping(minimal, ["ID", "DAY", "Client", "NET", "Cost"], "f.csv")).toMatchObject({
       transactionId: 0,
@@ -191,9 +191,24 @@ describe("layoutFromMapping", () => {
       revenue: 3,
       cogs: 4,
     });
-    expect(layoutFromMapping(minimal, ["id", "day", "client", "NET", "Net", "cost"], "f.csv").revenue).toBe(
-      4,
+  });
+
+  it("refuses a mapped name two columns answer to, in any case, naming both and their positions", () => {
+    const minimal = parseColumnMapping({ columns: { ...MINIMAL_COLUMNS, revenue: "Net" } }, "m.json");
+    const error = thrownBy(() =>
+      layoutFromMapping(minimal, ["id", "day", "client", "NET", "Net", "cost"], "f.csv"),
     );
+    expect(error).toMatchObject({
+      code: "DUPLICATE_COLUMN",
+      details: { file: "f.csv", line: 1, columns: [4, 5] },
+    });
+    expect((error as Error).message).toBe(
+      'columns "NET" (column 4) and "Net" (column 5) would both be read as revenue ("Net"): rename or remove one of them',
+    );
+    // A column the mapping does not name may repeat: it is not read.
+    expect(
+      layoutFromMapping(minimal, ["id", "day", "client", "Net", "cost", "note", "note"], "f.csv").revenue,
+    ).toBe(3);
   });
 
   it("fails with MISSING_COLUMN naming the missing column and its field and listing the headers found", () => {
@@ -209,6 +224,38 @@ describe("layoutFromMapping", () => {
 });
 
 describe("canonicalLayout", () => {
+  const CANONICAL = ["transaction_id", "date", "customer_id", "revenue", "cogs"];
+
+  it.each([
+    [["revenue"], "revenue", [4, 6]],
+    [["Revenue "], "revenue", [4, 6]],
+    [["channel", "Channel"], "dimension channel", [6, 7]],
+    [["Ship Mode", "ship-mode"], "dimension Ship_Mode", [6, 7]],
+    [["cost_freight", "COST_FREIGHT"], "cost component freight", [6, 7]],
+  ])("refuses %j beside the canonical columns: both would be read as %s", (extra, what, columns) => {
+    const headers = [...CANONICAL, ...extra];
+    const error = thrownBy(() => canonicalLayout(headers, "orders.csv"));
+    expect(error).toMatchObject({
+      code: "DUPLICATE_COLUMN",
+      details: { file: "orders.csv", line: 1, columns },
+    });
+    expect((error as Error).message).toContain(`would both be read as ${what}`);
+  });
+
+  it("reads headers named like Object's own properties as dimensions of their own", () => {
+    const names = ["constructor", "toString", "hasOwnProperty", "valueOf", "__proto__"];
+    const layout = canonicalLayout([...CANONICAL, ...names], "orders.csv");
+    expect(layout.dimensions.map((dimension) => dimension.name)).toEqual([
+      "constructor",
+      "toString",
+      "hasOwnProperty",
+      "valueOf",
+      "proto",
+    ]);
+    expect(layout.dimensions.map((dimension) => dimension.column)).toEqual([5, 6, 7, 8, 9]);
+    expect(layout).toMatchObject({ revenue: 3, cogs: 4, profit: -1, orderId: -1 });
+  });
+
   it("reads canonical headers, cost_<component> and dim_<name> columns without a mapping", () => {
     // The canonical names are the contract under test, so they are spelled out, not imported.
     const headers = [
