@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { BACKTEST_FORMATS } from "#cli/backtest-output.ts";
+import { repeated } from "#cli/options.ts";
 
 /** `segfocus backtest`: how well the projection forecast the months the data already has. */
 export function backtestCommand(): Command {
@@ -13,7 +14,7 @@ export function backtestCommand(): Command {
     .option(
       "--scheme <dimensions>",
       "a scheme to test, dimensions joined by commas (repeatable)",
-      collect,
+      repeated,
       [],
     )
     .option("--holdout <months>", "months held out after each cut-off", "12")
@@ -32,8 +33,4 @@ export function backtestCommand(): Command {
       const { backtestFiles } = await import("#cli/backtest-files.ts");
       await backtestFiles(files, options);
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -14,3 +14,8 @@ export function parseOptions<Schema extends z.ZodType>(schema: Schema, options: 
 function flagOf(path: readonly PropertyKey[]): string {
   return `--${String(path[0] ?? "").replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
+
+/** Commander's collector for a flag that may be given again: `--scheme a --scheme b` → ["a", "b"]. */
+export function repeated(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

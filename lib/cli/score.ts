@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { repeated } from "#cli/options.ts";
 import { SCORE_FORMATS } from "#cli/score-output.ts";
 
 /** `segfocus score`: offline, no servers — ingest the files, score every segment, print the decisions. */
@@ -11,7 +12,7 @@ export function scoreCommand(): Command {
     .option(
       "--scheme <dimensions>",
       "a scheme to score, dimensions joined by commas (repeatable)",
-      collect,
+      repeated,
       [],
     )
     .option("--scenario <file>", "forces of change (JSON): one force, a list, or { forces: [...] }")
@@ -21,8 +22,4 @@ export function scoreCommand(): Command {
       const { scoreFiles } = await import("#cli/score-files.ts");
       await scoreFiles(files, options);
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -30,7 +30,7 @@ export function backtestCube(cube: Cube, settings: BacktestSettings = DEFAULT_BA
 }
 
 /** The backtest of one scheme's segments, from their metrics. */
-export function backtestSegments(
+function backtestSegments(
   segments: readonly SegmentMetrics[],
   latestMonth: number,
   settings: BacktestSettings = DEFAULT_BACKTEST,
