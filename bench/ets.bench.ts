@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { ETS_MODELS, type EtsModel, fitEts, selectEts } from "#domain/ets.ts";
+import { Random } from "#sample/random.ts";
 
 const { values } = parseArgs({
   options: {
@@ -56,7 +57,8 @@ function timedPerSeries(run: () => void): number {
 
 /** A fifth each: seasonal, seasonal and trending, trending, noisy level, sparse with zero months. */
 function generatedSegments(count: number, length: number, seed: number): Float64Array[] {
-  const random = mulberry32(seed);
+  const source = new Random(seed);
+  const random = () => source.next();
   const segments: Float64Array[] = [];
   for (let s = 0; s < count; s++) {
     const series = new Float64Array(length);
@@ -76,16 +78,4 @@ function generatedSegments(count: number, length: number, seed: number): Float64
     segments.push(series);
   }
   return segments;
-}
-
-/** A small seeded generator, so the benchmark's series are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -8,23 +8,12 @@ import {
   parameterCount,
   selectEts,
 } from "#domain/ets.ts";
+import { Random } from "#sample/random.ts";
 
-/** A seeded generator (mulberry32), so every run simulates the same series. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** Standard normal draws by Box–Muller from a seeded generator. */
+/** Standard normal draws from the project's seeded source, so every run simulates the same series. */
 function seededNormal(seed: number): () => number {
-  const random = seededRandom(seed);
-  return () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const random = new Random(seed);
+  return () => random.normal();
 }
 
 /** A retail year around 0: quiet February, December peak; sums to 0. */
